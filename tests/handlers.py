@@ -8,3 +8,8 @@ def echo(args: dict, ctx) -> dict:
 def fail(args: dict, ctx) -> dict:
     from llmos.errors import ToolError
     raise ToolError("this handler always fails")
+
+
+def touch(args: dict, ctx) -> dict:
+    open(args["path"], "x").close()
+    return {"paths": [args["path"]]}
