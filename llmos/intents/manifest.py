@@ -87,15 +87,23 @@ class Intent:
 
 # --- parsing with line numbers ---------------------------------------------------------
 
-def _compose(text: str, file: str) -> yaml.Node | None:
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+
+
+def _compose(text: str, file: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree (for line numbers) and the data it constructs, from one parse."""
+    loader = _Loader(text)
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         raise ManifestError(f"not valid YAML: {e.problem or e}", file=file, line=line) from None
     except yaml.YAMLError as e:
         raise ManifestError(f"not valid YAML: {e}", file=file) from None
+    finally:
+        loader.dispose()
 
 
 def _line_of(node: yaml.Node | None, path: Iterable[Any]) -> int | None:
@@ -129,8 +137,7 @@ def _field(path: Iterable[Any]) -> str:
 
 def parse_manifest(text: str, file: str = "<string>") -> Intent:
     """Parse and check one manifest; raise ManifestError naming file, line and field."""
-    root = _compose(text, file)
-    data = yaml.safe_load(text) if root is not None else None
+    root, data = _compose(text, file)
     if not isinstance(data, dict):
         raise ManifestError("a manifest must be a YAML mapping with name, title, description, "
                             "parameters, effects and handler", file=file, line=1)
