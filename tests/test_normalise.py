@@ -158,3 +158,16 @@ def test_signal_property_round_trips(sig):
     name = sig.name.removeprefix("SIG")
     assert parse_signal(sig.name) == parse_signal(name.lower()) == name
     assert parse_signal(int(sig)) == signal.Signals(int(sig)).name.removeprefix("SIG")
+
+
+def test_path_or_url(tmp_path):
+    from llmos.plan.normalise import normalise_path_or_url
+    cwd, home = str(tmp_path), "/home/u"
+    assert normalise_path_or_url("example.org", cwd, home) == "https://example.org/"
+    assert normalise_path_or_url("http://Example.org/a", cwd, home) == "http://example.org/a"
+    assert normalise_path_or_url("~/Documents/report.pdf", cwd, home) == "/home/u/Documents/report.pdf"
+    assert normalise_path_or_url(".", cwd, home) == cwd
+    (tmp_path / "notes.md").write_text("x")  # a file whose name looks like a domain stays a file
+    assert normalise_path_or_url("notes.md", cwd, home) == str(tmp_path / "notes.md")
+    with pytest.raises(NormaliseError):
+        normalise_path_or_url("ftp://example.org/x", cwd, home)

@@ -20,7 +20,7 @@ import yaml
 from llmos.errors import ManifestError
 
 SCHEMA_PATH = Path(__file__).with_name("manifest.schema.json")
-FORMATS = {"path", "size", "duration", "signal", "url", "host", "datetime"}
+FORMATS = {"path", "path-or-url", "size", "duration", "signal", "url", "host", "datetime"}
 EFFECT_KINDS = {"reads": "read", "writes": "write", "deletes": "delete", "exec": "exec",
                 "signals": "signal", "network": "network", "desktop": "desktop", "system": "system"}
 

@@ -318,6 +318,19 @@ def _map_user_dir(path: str, home: str) -> str:
     return posixpath.join(real, rest) if rest else real
 
 
+_DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:/\S*)?$", re.IGNORECASE)
+
+
+def normalise_path_or_url(value: object, cwd: str, home: str) -> str:
+    """A URL stays a URL (``example.org`` becomes one unless such a file exists); else a path."""
+    text = str(value).strip()
+    if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE) and not text.startswith("file://"):
+        return normalise_url(text)
+    if _DOMAIN.match(text) and not os.path.exists(os.path.join(cwd, text)):
+        return normalise_url(text)
+    return normalise_path(text, cwd, home)
+
+
 # --- arguments of one call -------------------------------------------------------------
 
 def _non_negative_int(value: float, what: str) -> int:
@@ -399,6 +412,7 @@ def _normalise_value(intent: str, name: str, value: Any, prop: dict, cwd: str, h
         "size": parse_size, "duration": parse_duration, "signal": parse_signal,
         "url": normalise_url, "host": normalise_host,
         "path": lambda v: normalise_path(v, cwd, home),
+        "path-or-url": lambda v: normalise_path_or_url(v, cwd, home),
     }.get(fmt or "")
     try:
         return parse(value) if parse else _coerce(value, prop)
