@@ -1,0 +1,286 @@
+"""Load a model: Hugging Face directories (config.json + safetensors) or GGUF files.
+
+Model files are untrusted. A safetensors header is parsed and checked here (length, JSON,
+dtypes, shapes, every offset against the file size, no overlaps) before a single byte of
+tensor data is mapped; the tensors are then zero-copy views of a private memory map.
+After ``sanitize`` every tensor is checked against the shapes the config implies.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import math
+import mmap
+import os
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+import torch
+
+from .errors import ModelError
+from .layers import CausalLM, Rope
+from .moe import Router
+
+log = logging.getLogger(__name__)
+
+SAFETENSORS_DTYPES = {
+    "F64": torch.float64, "F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16,
+    "I64": torch.int64, "I32": torch.int32, "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8,
+    "BOOL": torch.bool,
+}
+MAX_HEADER = 100 * 1024 * 1024
+DTYPES = {"fp32": torch.float32, "float32": torch.float32, "bf16": torch.bfloat16, "bfloat16": torch.bfloat16,
+          "fp16": torch.float16, "float16": torch.float16}
+ARCHITECTURES = ("deepseek_v2", "deepseek_v3", "qwen3_moe", "qwen2_moe", "olmoe", "mixtral", "granitemoe",
+                 "llama", "qwen2", "qwen3")
+
+
+# ---------------------------------------------------------------- safetensors
+
+def read_safetensors_header(path: str | os.PathLike) -> tuple[dict[str, dict], int]:
+    """Parse and validate a safetensors header: returns ({name: {dtype, shape, start, end}}, data_start)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            head = f.read(8)
+            if len(head) < 8:
+                raise ModelError(f"{path}: truncated safetensors file (no header length)")
+            n = int.from_bytes(head, "little")
+            if n < 2 or n > MAX_HEADER or 8 + n > size:
+                raise ModelError(f"{path}: corrupt safetensors header length {n} (file is {size} bytes)")
+            raw = f.read(n)
+    except OSError as e:
+        raise ModelError(f"{path}: cannot read: {e.strerror or e}") from e
+    try:
+        header = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ModelError(f"{path}: corrupt safetensors header (not JSON: {e})") from None
+    if not isinstance(header, dict):
+        raise ModelError(f"{path}: corrupt safetensors header (not an object)")
+    header.pop("__metadata__", None)
+    data_start, data_len = 8 + n, size - 8 - n
+    tensors, spans = {}, []
+    for name, info in header.items():
+        where = f"{path}: tensor {name!r}"
+        if not isinstance(info, dict):
+            raise ModelError(f"{where}: bad header entry")
+        dtype, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
+        if dtype not in SAFETENSORS_DTYPES:
+            raise ModelError(f"{where}: unsupported dtype {dtype!r}")
+        if (not isinstance(shape, list) or len(shape) > 8
+                or not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d < 2**40 for d in shape)):
+            raise ModelError(f"{where}: bad shape {shape!r}")
+        if (not isinstance(offsets, list) or len(offsets) != 2
+                or not all(isinstance(o, int) and not isinstance(o, bool) for o in offsets)):
+            raise ModelError(f"{where}: bad data_offsets {offsets!r}")
+        start, end = offsets
+        nbytes = math.prod(shape) * SAFETENSORS_DTYPES[dtype].itemsize
+        if not 0 <= start <= end <= data_len:
+            raise ModelError(f"{where}: data [{start}, {end}) lies outside the file's {data_len} data bytes "
+                             "(truncated or corrupt file)")
+        if end - start != nbytes:
+            raise ModelError(f"{where}: {end - start} bytes stored but shape {shape} {dtype} needs {nbytes}")
+        tensors[name] = {"dtype": SAFETENSORS_DTYPES[dtype], "shape": shape, "start": start, "end": end}
+        if nbytes:
+            spans.append((start, end, name))
+    spans.sort()
+    for (s0, e0, a), (s1, e1, b) in zip(spans, spans[1:]):
+        if s1 < e0:
+            raise ModelError(f"{path}: tensors {a!r} and {b!r} overlap")
+    return tensors, data_start
+
+
+def open_safetensors(path: str | os.PathLike) -> dict[str, torch.Tensor]:
+    """Validated, memory-mapped (copy-on-write, so never written back) tensors of one file."""
+    tensors, data_start = read_safetensors_header(path)
+    out: dict[str, torch.Tensor] = {}
+    if not tensors:
+        return out
+    with open(path, "rb") as f:
+        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)
+    for name, t in tensors.items():
+        count = math.prod(t["shape"])
+        if count == 0:
+            out[name] = torch.empty(t["shape"], dtype=t["dtype"])
+            continue
+        flat = torch.frombuffer(mm, dtype=t["dtype"], count=count, offset=data_start + t["start"])
+        out[name] = flat.view(t["shape"])
+    return out
+
+
+def safetensors_files(directory: Path) -> dict[str, Path]:
+    """{tensor name: file}, from model.safetensors.index.json when present, else every *.safetensors."""
+    index = directory / "model.safetensors.index.json"
+    if index.exists():
+        try:
+            weight_map = json.loads(index.read_text())["weight_map"]
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise ModelError(f"{index}: unreadable index ({e})") from None
+        if not isinstance(weight_map, dict):
+            raise ModelError(f"{index}: weight_map is not an object")
+        files = {}
+        for name, file in weight_map.items():
+            # shard names come from an untrusted file: plain names inside the directory only
+            if not isinstance(file, str) or not re.fullmatch(r"[\w.\-]+\.safetensors", file):
+                raise ModelError(f"{index}: bad shard name {file!r} for {name!r}")
+            files[name] = directory / file
+        return files
+    shards = sorted(directory.glob("*.safetensors"))
+    if not shards:
+        if any(directory.glob("*.bin")) or any(directory.glob("*.pt")):
+            raise ModelError(f"{directory}: only pickle checkpoints (*.bin/*.pt) found; they can run code, so "
+                             "llmos loads safetensors only (convert with safetensors' convert script)")
+        raise ModelError(f"{directory}: no *.safetensors files")
+    return {"*": p for p in shards}
+
+
+def load_safetensors_dir(directory: Path, progress: Callable[[int, int], None] | None = None) -> dict[str, torch.Tensor]:
+    files = safetensors_files(directory)
+    shards = sorted(set(files.values()))
+    weights: dict[str, torch.Tensor] = {}
+    for i, shard in enumerate(shards):
+        if not shard.exists():
+            raise ModelError(f"{shard}: shard listed in the index is missing")
+        for name, tensor in open_safetensors(shard).items():
+            if name in weights:
+                raise ModelError(f"{shard}: tensor {name!r} appears in more than one shard")
+            weights[name] = tensor
+        if progress:
+            progress(i + 1, len(shards))
+    missing = [n for n in files if n != "*" and n not in weights]
+    if missing:
+        raise ModelError(f"{directory}: tensors listed in the index are missing from their shards: {missing[:5]}")
+    return weights
+
+
+# ---------------------------------------------------------------- config and model
+
+def read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ModelError(f"{path}: unreadable JSON ({e})") from None
+    if not isinstance(data, dict):
+        raise ModelError(f"{path}: expected a JSON object")
+    return data
+
+
+def architecture(model_type: Any):
+    if model_type not in ARCHITECTURES:
+        raise ModelError(f"unsupported model_type {model_type!r}; llmos runs: {', '.join(ARCHITECTURES)}")
+    return importlib.import_module(f"llmos.engine.models.{model_type}")
+
+
+def resolve_dtype(dtype: Any, config: dict[str, Any], quant: str | None) -> torch.dtype:
+    if isinstance(dtype, torch.dtype):
+        return dtype
+    if isinstance(dtype, str):
+        if dtype not in DTYPES:
+            raise ModelError(f"unknown dtype {dtype!r}; use one of {', '.join(DTYPES)}")
+        return DTYPES[dtype]
+    if quant:
+        return torch.bfloat16          # int8/int4 kernels want bf16 activations
+    stored = str(config.get("torch_dtype") or config.get("dtype") or "float32")
+    # fp16 is slow on CPU: run half-precision checkpoints in bf16
+    return torch.bfloat16 if stored in ("bfloat16", "float16") else torch.float32
+
+
+def build(config: dict[str, Any], weights: dict[str, torch.Tensor], dtype: torch.dtype) -> CausalLM:
+    """Config + HF-named tensors -> a ready Model (weights checked against the config's shapes)."""
+    arch = architecture(config.get("model_type"))
+    try:
+        args = arch.ModelArgs.from_dict(config)
+    except (TypeError, ValueError) as e:
+        raise ModelError(f"bad config for {config.get('model_type')}: {e}") from None
+    with torch.device("meta"):
+        model = arch.Model(args)
+    try:
+        weights = arch.sanitize(dict(weights), args)
+    except KeyError as e:
+        raise ModelError(f"checkpoint is missing tensor {e.args[0]!r}") from None
+    except RuntimeError as e:
+        raise ModelError(f"checkpoint tensors do not fit together: {e}") from None
+    if args.tie_word_embeddings and "model.embed_tokens.weight" in weights:
+        weights["lm_head.weight"] = weights["model.embed_tokens.weight"]
+    expected = model.state_dict()
+    fp32_keys = {f"{name}.{p}" for name, m in model.named_modules() if isinstance(m, Router)
+                 for p, _ in m.named_parameters()}
+    missing = [k for k in expected if k not in weights]
+    if missing:
+        raise ModelError(f"checkpoint is missing {len(missing)} tensor(s), e.g. {missing[:4]}")
+    unexpected = [k for k in weights if k not in expected]
+    if unexpected:
+        log.warning("ignoring %d unexpected tensor(s), e.g. %s", len(unexpected), unexpected[:4])
+    state = {}
+    for key, ref in expected.items():
+        t = weights[key]
+        if tuple(t.shape) != tuple(ref.shape):
+            raise ModelError(f"tensor {key!r} has shape {tuple(t.shape)}, the config implies {tuple(ref.shape)}")
+        if not t.is_floating_point():
+            raise ModelError(f"tensor {key!r} has dtype {t.dtype}; expected floating point")
+        state[key] = t.to(torch.float32 if key in fp32_keys else dtype)
+    model.load_state_dict(state, assign=True, strict=True)
+    for m in model.modules():
+        if isinstance(m, Rope):
+            m.reset()
+    for p in model.parameters():
+        p.requires_grad_(False)
+    return model.eval()
+
+
+def load(path: str | os.PathLike, dtype: Any = None, quant: str | None = None, group_size: int = 128,
+         progress: Callable[[int, int], None] | None = None) -> CausalLM:
+    """Load a Hugging Face model directory or a .gguf file.
+
+    dtype: None (bf16 for half-precision checkpoints, else fp32), "fp32", "bf16" or a torch dtype.
+    quant: None, "int8" or "int4" (weight-only; activations run in bf16).
+    """
+    from .tokenizer import load_tokenizer
+
+    path = Path(path)
+    if quant not in (None, "int8", "int4"):
+        raise ModelError(f"unknown quant {quant!r}; use int8 or int4")
+    if path.is_file() and path.suffix == ".gguf":
+        try:
+            from .gguf import load_gguf
+        except ImportError:
+            raise ModelError("GGUF loading is not available in this build (llmos.engine.gguf missing)") from None
+        config, weights, tokenizer = load_gguf(path)
+        generation: dict[str, Any] = {}
+    elif path.is_dir():
+        if not (path / "config.json").exists():
+            raise ModelError(f"{path}: no config.json; expected a Hugging Face model directory or a .gguf file")
+        config = read_json(path / "config.json")
+        weights = load_safetensors_dir(path, progress)
+        tokenizer = load_tokenizer(path)
+        gen = path / "generation_config.json"
+        generation = read_json(gen) if gen.exists() else {}
+    else:
+        raise ModelError(f"{path}: not a model directory or .gguf file")
+    model = build(config, weights, resolve_dtype(dtype, config, quant))
+    model.config = config
+    model.tokenizer = tokenizer
+    model.generation_config = generation
+    model.eos_token_ids = eos_ids(config, generation, tokenizer)
+    model.quant = quant
+    if quant:
+        try:
+            from .quant import quantize_model
+        except ImportError:
+            raise ModelError("weight-only quantisation is not available (llmos.engine.quant missing)") from None
+        quantize_model(model, quant, group_size=group_size)
+    return model
+
+
+def eos_ids(config: dict[str, Any], generation: dict[str, Any], tokenizer: Any) -> tuple[int, ...]:
+    ids: list[int] = []
+    for source in (generation.get("eos_token_id"), config.get("eos_token_id"),
+                   getattr(tokenizer, "eos_token_id", None)):
+        for i in source if isinstance(source, list) else [source]:
+            if isinstance(i, int) and not isinstance(i, bool) and i not in ids:
+                ids.append(i)
+    return tuple(ids)

@@ -1,0 +1,35 @@
+"""Llama (dense): GQA, optional attention/MLP bias, llama3 RoPE scaling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..layers import MLP, Attention, BaseArgs, Block, CausalLM, Decoder, Rope, drop_unused, fuse_attention, fuse_mlp
+
+
+@dataclass
+class ModelArgs(BaseArgs):
+    attention_bias: bool = False
+    mlp_bias: bool = False
+
+
+class Model(CausalLM):
+    def __init__(self, args: ModelArgs) -> None:
+        super().__init__()
+        self.args = args
+        H = args.hidden_size
+        blocks = [Block(Attention(H, args.num_attention_heads, args.num_key_value_heads, args.head_dim,
+                                  qkv_bias=args.attention_bias, o_bias=args.attention_bias),
+                        MLP(H, args.intermediate_size, bias=args.mlp_bias), H, args.rms_norm_eps)
+                  for _ in range(args.num_hidden_layers)]
+        self.model = Decoder(args.vocab_size, H, blocks, args.rms_norm_eps)
+        self.rope = Rope(args.head_dim, args.rope, args.max_position_embeddings)
+        self.init_head(args.vocab_size, H, args.tie_word_embeddings)
+
+
+def sanitize(weights: dict, args: ModelArgs) -> dict:
+    drop_unused(weights)
+    for i in range(args.num_hidden_layers):
+        fuse_attention(weights, f"model.layers.{i}.self_attn")
+        fuse_mlp(weights, f"model.layers.{i}.mlp")
+    return weights
