@@ -257,10 +257,10 @@ def _plan_targets(sources: list[str], destination: str, ctx: Context, verb: str)
             raise ToolError(f"two sources are named {target_name}; {verb} them separately")
         names.add(target_name)
         plan.append((source, target_dir, target_name))
-    for source in sources:
+    for source in sources if verb == "move" else []:      # moving the outer one moves both
         for other in sources:
             if other != source and is_within(other, source):
-                raise ToolError(f"{other} is inside {source}, which is also being {verb}d; "
+                raise ToolError(f"{other} is inside {source}, which is also being moved; "
                                 f"name only {source}")
     return plan, destination, dest_st is None and into_folder
 
@@ -284,12 +284,12 @@ def _make_destination(destination: str, ctx: Context) -> None:
 
 
 def _copy_into_place(src_parent_fd: int, src_name: str, source: str, dst_fd: int, target_name: str,
-                     target: str, *, root_real: str | None, stats: CopyStats) -> None:
+                     target: str, *, roots: list[str] | None, stats: CopyStats) -> None:
     """Copy to a hidden temporary name, then rename to the target without replacing anything."""
     scratch = temp_name(target_name, "copy")
     try:
         copy_entry_at(src_parent_fd, src_name, dst_fd, scratch, src_path=source,
-                      root_real=root_real, stats=stats)
+                      roots=roots, stats=stats)
         with os_errors(target):
             rename_noreplace(dst_fd, scratch, dst_fd, target_name)
         fsync_dir(dst_fd)
@@ -315,6 +315,7 @@ def copy(args: dict, ctx: Context) -> dict:
     if create_dest:
         _make_destination(destination, ctx)
     stats, done = CopyStats(), []
+    source_roots = [os.path.realpath(source) for source, _, _ in plan]
     try:
         for source, target_dir, target_name in plan:
             target = f"{target_dir.rstrip('/')}/{target_name}"
@@ -325,7 +326,7 @@ def copy(args: dict, ctx: Context) -> dict:
                                     f"source, name its target ({os.path.realpath(source)}) instead")
                 with opened_dir(target_dir, home=ctx.home) as dst_fd:
                     _copy_into_place(src_parent_fd, src_name, source, dst_fd, target_name, target,
-                                     root_real=os.path.realpath(source), stats=stats)
+                                     roots=source_roots, stats=stats)
             done.append(target)
     except BaseException:
         _undo_created(done + ([destination] if create_dest else []), ctx)
@@ -349,7 +350,7 @@ def _move_one(source: str, target_dir: str, target_name: str, ctx: Context) -> s
         st = os.stat(src_name, dir_fd=src_parent_fd, follow_symlinks=False)
         remove_entry_at(src_parent_fd, src_name, path=source, device=st.st_dev, dry_run=True)
         _copy_into_place(src_parent_fd, src_name, source, dst_fd, target_name, target,
-                         root_real=None, stats=CopyStats())
+                         roots=None, stats=CopyStats())
         with os_errors(source):
             remove_entry_at(src_parent_fd, src_name, path=source, device=st.st_dev)
         fsync_dir(src_parent_fd)

@@ -352,14 +352,15 @@ def copy_file_at(src_dir_fd: int, src_name: str, dst_dir_fd: int, dst_name: str,
         os.close(src_fd)
 
 
-def link_stays_inside(link_path: str, target: str, root_real: str) -> bool:
-    """Whether a link at ``link_path`` with ``target`` resolves inside ``root_real``.
+def link_stays_inside(link_path: str, target: str, roots: list[str]) -> bool:
+    """Whether a link at ``link_path`` with ``target`` resolves inside one of ``roots``.
 
     Only names are resolved (realpath); no content is read.  Used so that a copied
     link keeps meaning the same thing and cannot point the copy at outside data.
     """
     joined = target if target.startswith("/") else os.path.join(os.path.dirname(link_path), target)
-    return is_within(os.path.realpath(joined), root_real)
+    resolved = os.path.realpath(joined)
+    return any(is_within(resolved, root) for root in roots)
 
 
 class CopyStats:
@@ -369,11 +370,11 @@ class CopyStats:
 
 
 def copy_entry_at(src_dir_fd: int, src_name: str, dst_dir_fd: int, dst_name: str, *,
-                  src_path: str, root_real: str | None, stats: CopyStats) -> None:
+                  src_path: str, roots: list[str] | None, stats: CopyStats) -> None:
     """Copy a file, folder (recursively) or link from one dir fd to another.
 
-    Links are copied as links, never followed.  With ``root_real`` set, a link whose
-    target lies outside that tree is refused; with None links are kept verbatim (move).
+    Links are copied as links, never followed.  With ``roots`` (real paths of the named
+    sources) set, a link whose target lies outside all of them is refused; with None links are kept verbatim (move).
     Devices, pipes and sockets are refused.
     """
     with os_errors(src_path):
@@ -383,20 +384,20 @@ def copy_entry_at(src_dir_fd: int, src_name: str, dst_dir_fd: int, dst_name: str
         stats.files += 1
     elif stat.S_ISLNK(st.st_mode):
         target = os.readlink(src_name, dir_fd=src_dir_fd)
-        if root_real is not None and not link_stays_inside(src_path, target, root_real):
+        if roots is not None and not link_stays_inside(src_path, target, roots):
             raise ToolError(f"{src_path} is a symbolic link to {target}, outside what is being "
                             f"copied; llmos does not copy links that point outside the sources")
         os.symlink(target, dst_name, dir_fd=dst_dir_fd)
         stats.files += 1
     elif stat.S_ISDIR(st.st_mode):
-        _copy_dir_at(src_dir_fd, src_name, dst_dir_fd, dst_name, st, src_path, root_real, stats)
+        _copy_dir_at(src_dir_fd, src_name, dst_dir_fd, dst_name, st, src_path, roots, stats)
     else:
         raise ToolError(f"{src_path} is a device, pipe or socket; only files, folders and links "
                         f"can be copied")
 
 
 def _copy_dir_at(src_dir_fd: int, src_name: str, dst_dir_fd: int, dst_name: str,
-                 st: os.stat_result, src_path: str, root_real: str | None, stats: CopyStats) -> None:
+                 st: os.stat_result, src_path: str, roots: list[str] | None, stats: CopyStats) -> None:
     with os_errors(src_path):
         src_fd = open_dir_at(src_dir_fd, src_name)
     try:
@@ -407,7 +408,7 @@ def _copy_dir_at(src_dir_fd: int, src_name: str, dst_dir_fd: int, dst_name: str,
         try:
             for name in sorted(os.listdir(src_fd)):
                 copy_entry_at(src_fd, name, dst_fd, name, src_path=f"{src_path}/{name}",
-                              root_real=root_real, stats=stats)
+                              roots=roots, stats=stats)
             os.fchmod(dst_fd, stat.S_IMODE(st.st_mode) & 0o777 | 0o700)
             os.utime(dst_fd, ns=(st.st_atime_ns, st.st_mtime_ns))
             fsync_dir(dst_fd)
