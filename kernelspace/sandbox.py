@@ -123,11 +123,11 @@ class Result:
     duration: float = 0.0
 
 
-def admin_degraded(path: str = ADMIN_CONF) -> frozenset[str]:
+def admin_degraded(path: str | None = None) -> frozenset[str]:
     """Mechanisms the administrator lets be missing.  The file must be a regular
     file owned by root and writable by nobody else, or it is ignored."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = os.open(path or ADMIN_CONF, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:
         return frozenset()
     with os.fdopen(fd) as f:
