@@ -448,5 +448,7 @@ def extract(args: dict, ctx: Context) -> dict:
                 remove_entry_at(parent_fd, scratch, path=f"{destination} (partial)")
             raise
     files = sum(1 for m in members if not m.is_dir)
-    return {"archive": archive, "destination": destination, "paths": [destination],
+    top_level = sorted({m.parts[0] for m in members})
+    return {"archive": archive, "destination": destination,
+            "paths": [f"{destination.rstrip('/')}/{name}" for name in top_level],
             "count": len(members), "files": files, "bytes": sum(m.size for m in members)}

@@ -314,7 +314,7 @@ def copy(args: dict, ctx: Context) -> dict:
     _check_clashes(plan, ctx)
     if create_dest:
         _make_destination(destination, ctx)
-    stats, done = CopyStats(), []
+    stats, done, entries = CopyStats(), [], []
     source_roots = [os.path.realpath(source) for source, _, _ in plan]
     try:
         for source, target_dir, target_name in plan:
@@ -324,14 +324,17 @@ def copy(args: dict, ctx: Context) -> dict:
                 if st is not None and stat.S_ISLNK(st.st_mode):
                     raise ToolError(f"{source} is a symbolic link; llmos copies no link named as a "
                                     f"source, name its target ({os.path.realpath(source)}) instead")
+                bytes_before = stats.bytes
                 with opened_dir(target_dir, home=ctx.home) as dst_fd:
                     _copy_into_place(src_parent_fd, src_name, source, dst_fd, target_name, target,
                                      roots=source_roots, stats=stats)
             done.append(target)
+            entries.append({"source": source, "path": target, "size": stats.bytes - bytes_before})
     except BaseException:
         _undo_created(done + ([destination] if create_dest else []), ctx)
         raise
-    return {"paths": done, "count": len(done), "files": stats.files, "bytes": stats.bytes,
+    return {"paths": done, "entries": entries, "count": len(done), "files": stats.files,
+            "bytes": stats.bytes,
             "destination": destination, "created_destination": create_dest}
 
 
@@ -374,6 +377,8 @@ def move(args: dict, ctx: Context) -> dict:
                 raise
             raise ToolError(f"{error} (already moved: {', '.join(done)})") from error
     return {"paths": done, "count": len(done), "destination": destination,
+            "entries": [{"source": source, "path": target}
+                        for (source, _, _), target in zip(plan, done)],
             "created_destination": create_dest}
 
 
@@ -390,10 +395,13 @@ def delete(args: dict, ctx: Context) -> dict:
         raise ToolError("nothing to delete: no paths given")
     for path in paths:
         _refuse_protected(path, ctx)
+    described = {}
     for path in paths:                       # check every tree before removing any of them
         with opened_parent(path, home=ctx.home) as (parent_fd, name), os_errors(path):
             st = os.stat(name, dir_fd=parent_fd, follow_symlinks=False)
-            remove_entry_at(parent_fd, name, path=path, device=st.st_dev, dry_run=True)
+            sizes: list[int] = []
+            remove_entry_at(parent_fd, name, path=path, device=st.st_dev, dry_run=True, sizes=sizes)
+            described[path] = {"path": path, "type": kind_of(st.st_mode), "size": sum(sizes)}
     removed, entries = [], 0
     for path in paths:
         with opened_parent(path, home=ctx.home) as (parent_fd, name), os_errors(path):
@@ -403,7 +411,8 @@ def delete(args: dict, ctx: Context) -> dict:
             entries += remove_entry_at(parent_fd, name, path=path, device=st.st_dev)
             fsync_dir(parent_fd)
         removed.append(path)
-    return {"paths": removed, "count": len(removed), "entries_removed": entries}
+    return {"paths": removed, "count": len(removed), "entries_removed": entries,
+            "entries": [described[path] for path in removed]}
 
 
 # --------------------------------------------------------------------------- mkdir / write
@@ -414,7 +423,8 @@ def mkdir(args: dict, ctx: Context) -> dict:
     created: list[str] = []
     fd = open_dir(path, home=ctx.home, create=True, created=created, readable=False)
     os.close(fd)
-    return {"path": path, "paths": [path], "created": created, "count": len(created)}
+    return {"path": path, "paths": [path], "created": bool(created), "created_paths": created,
+            "count": len(created)}
 
 
 def _write_atomically(parent_fd: int, name: str, path: str, data: bytes, mode: int | None) -> None:
@@ -475,5 +485,6 @@ def write(args: dict, ctx: Context) -> dict:
         else:
             _write_atomically(parent_fd, name, path, data,
                               stat.S_IMODE(st.st_mode) if st is not None else None)
-    return {"path": path, "paths": [path], "count": 1, "bytes": len(data),
+        size = os.stat(name, dir_fd=parent_fd, follow_symlinks=False).st_size
+    return {"path": path, "paths": [path], "count": 1, "bytes_written": len(data), "size": size,
             "appended": append, "created": st is None}

@@ -421,14 +421,17 @@ def _copy_dir_at(src_dir_fd: int, src_name: str, dst_dir_fd: int, dst_name: str,
 # --------------------------------------------------------------------------- removal
 
 def remove_entry_at(dir_fd: int, name: str, *, path: str, device: int | None = None,
-                    dry_run: bool = False) -> int:
+                    dry_run: bool = False, sizes: list[int] | None = None) -> int:
     """Remove a file, link or whole folder below ``dir_fd`` without following links.
 
     Refuses (ToolError) to enter another filesystem: with ``dry_run`` it only walks and
-    checks, so callers can refuse before removing anything.  Returns entries seen.
+    checks, so callers can refuse before removing anything.  Returns entries seen;
+    ``sizes`` collects the sizes of what is not a folder.
     """
     st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
     if not stat.S_ISDIR(st.st_mode):
+        if sizes is not None:
+            sizes.append(st.st_size)
         if not dry_run:
             os.unlink(name, dir_fd=dir_fd)
         return 1
@@ -442,7 +445,7 @@ def remove_entry_at(dir_fd: int, name: str, *, path: str, device: int | None = N
             raise ToolError(f"{path} changed while being removed; try again")
         for child in os.listdir(sub_fd):
             count += remove_entry_at(sub_fd, child, path=f"{path}/{child}", device=st.st_dev,
-                                     dry_run=dry_run)
+                                     dry_run=dry_run, sizes=sizes)
     finally:
         os.close(sub_fd)
     if not dry_run:

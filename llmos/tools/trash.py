@@ -177,11 +177,16 @@ def _trash_one(path: str, ctx: Context) -> dict:
             fsync_dir(files_fd)
             fsync_dir(parent_fd)
     return {"path": path, "name": trashed_name, "trash": trash,
-            "trashed_to": os.path.join(trash, "files", trashed_name)}
+            "trashed": os.path.join(trash, "files", trashed_name),
+            "info": os.path.join(trash, "info", trashed_name + INFO_SUFFIX)}
 
 
 def trash(args: dict, ctx: Context) -> dict:
-    """Move files and folders to the trash, restorable (``restore``, or a file manager)."""
+    """Move files and folders to the trash, restorable (``restore``, or a file manager).
+
+    ``paths`` are the original paths (as the manifest says); ``entries`` say where each
+    now lies in the trash (``trashed``) and its ``.trashinfo`` (``info``).
+    """
     paths = [normalise(p) for p in args["paths"]]
     if not paths:
         raise ToolError("nothing to trash: no paths given")
@@ -202,7 +207,7 @@ def trash(args: dict, ctx: Context) -> dict:
                 raise
             raise ToolError(f"{error} (already in the trash: "
                             f"{', '.join(d['path'] for d in done)})") from error
-    return {"paths": [d["trashed_to"] for d in done], "count": len(done), "trashed": done}
+    return {"paths": [d["path"] for d in done], "count": len(done), "entries": done}
 
 
 # --------------------------------------------------------------------------- reading the trash

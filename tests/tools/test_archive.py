@@ -41,7 +41,9 @@ def test_clean_archive_round_trips(project, work, ctx, make_file, suffix):
     assert made["paths"] == [str(target)] and made["size"] == target.stat().st_size
     assert made["count"] == 8 and made["skipped"] == []
     result = extract({"archive": str(target), "destination": str(work / "unpacked")}, ctx)
-    assert result["paths"] == [str(work / "unpacked")] and result["files"] == 4
+    unpacked = work / "unpacked"
+    assert result["paths"] == [str(unpacked / "loose.txt"), str(unpacked / "project")]
+    assert result["destination"] == str(unpacked) and result["files"] == 4
     unpacked = work / "unpacked"
     assert listing(unpacked) == ["loose.txt"] + ["project/" + p if p else "project"
                                                 for p in [""] + listing(project)]

@@ -33,6 +33,7 @@ def test_copy_file_and_tree_into_existing_folder(src, work, ctx):
     dest.mkdir()
     result = files.copy({"sources": [str(src / "a.txt"), str(src)], "destination": str(dest)}, ctx)
     assert result["paths"] == [str(dest / "a.txt"), str(dest / "src")] and result["count"] == 2
+    assert result["entries"][0] == {"source": str(src / "a.txt"), "path": str(dest / "a.txt"), "size": 5}
     assert (dest / "a.txt").read_bytes() == b"alpha"
     assert (dest / "src" / "sub" / "b.txt").read_bytes() == b"beta"
     assert os.readlink(dest / "src" / "sub" / "to_a") == "../a.txt"      # a link stays a link
@@ -99,6 +100,7 @@ def test_move_within_a_filesystem(src, work, ctx):
     dest.mkdir()
     result = files.move({"sources": [str(src)], "destination": str(dest)}, ctx)
     assert result["paths"] == [str(dest / "src")]
+    assert result["entries"] == [{"source": str(src), "path": str(dest / "src")}]
     assert not src.exists()
     assert os.readlink(dest / "src" / "sub" / "to_a") == "../a.txt"
 
@@ -134,6 +136,8 @@ def test_delete_files_folders_and_links(src, work, ctx, tmp_path, make_file):
     (work / "link").symlink_to(target)
     result = files.delete({"paths": [str(src), str(work / "link")]}, ctx)
     assert result["count"] == 2 and result["paths"] == [str(src), str(work / "link")]
+    assert result["entries"][0] == {"path": str(src), "type": "dir", "size": 9 + len("../a.txt")}
+    assert result["entries"][1]["type"] == "symlink"
     assert not src.exists() and not os.path.lexists(work / "link")
     assert target.read_bytes() == b"keep me"                   # the link, not its target
 
@@ -182,9 +186,10 @@ def test_delete_through_a_linked_parent_is_refused(src, work, ctx, tmp_path, mak
 def test_mkdir_makes_parents_and_is_idempotent(work, ctx):
     result = files.mkdir({"path": str(work / "x" / "y")}, ctx)
     assert (work / "x" / "y").is_dir()
-    assert result["created"] == [str(work / "x"), str(work / "x" / "y")] and result["count"] == 2
+    assert result["created"] is True and result["count"] == 2
+    assert result["created_paths"] == [str(work / "x"), str(work / "x" / "y")]
     again = files.mkdir({"path": str(work / "x" / "y")}, ctx)
-    assert again["created"] == [] and again["paths"] == [str(work / "x" / "y")]
+    assert again["created"] is False and again["paths"] == [str(work / "x" / "y")]
 
 
 def test_mkdir_refuses_links_and_files_on_the_way(work, ctx, tmp_path, make_file):
@@ -203,12 +208,14 @@ def test_mkdir_refuses_links_and_files_on_the_way(work, ctx, tmp_path, make_file
 def test_write_creates_replaces_and_appends(work, ctx):
     path = work / "notes.txt"
     first = files.write({"path": str(path), "content": "one\n", "append": False}, ctx)
-    assert first["created"] is True and first["bytes"] == 4 and path.read_text() == "one\n"
+    assert first["created"] is True and first["bytes_written"] == 4 and first["size"] == 4
+    assert path.read_text() == "one\n"
     os.chmod(path, 0o640)
     files.write({"path": str(path), "content": "two\n"}, ctx)
     assert path.read_text() == "two\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o640         # replacing keeps the mode
-    files.write({"path": str(path), "content": "три\n", "append": True}, ctx)
+    appended = files.write({"path": str(path), "content": "три\n", "append": True}, ctx)
+    assert appended["size"] == 4 + len("три\n".encode())
     assert path.read_text() == "two\nтри\n"
     assert listing(work) == ["notes.txt"]                     # no temporary file left
 

@@ -26,8 +26,9 @@ def test_trash_and_restore_round_trip_with_a_valid_trashinfo(work, ctx, home, ma
     original = make_file(work / "my résumé 1.txt", content=b"cv")
     result = trash({"paths": [str(original)]}, ctx)
     trash_dir = home_trash(home)
-    assert result["count"] == 1
-    assert result["paths"] == [str(trash_dir / "files" / "my résumé 1.txt")]
+    assert result["count"] == 1 and result["paths"] == [str(original)]
+    assert result["entries"][0]["trashed"] == str(trash_dir / "files" / "my résumé 1.txt")
+    assert result["entries"][0]["info"] == str(trash_dir / "info" / "my résumé 1.txt.trashinfo")
     assert not original.exists()
     assert (trash_dir / "files" / "my résumé 1.txt").read_bytes() == b"cv"
 
@@ -54,7 +55,7 @@ def test_name_collisions_get_unique_names(work, ctx, home, make_file):
     second = make_file(work / "two" / "a.txt", content=b"2")
     trash({"paths": [str(first)]}, ctx)
     result = trash({"paths": [str(second)]}, ctx)
-    assert result["trashed"][0]["name"] == "a.2.txt"
+    assert result["entries"][0]["name"] == "a.2.txt"
     items = {item["name"]: item["path"] for item in list_trash(ctx)}
     assert items == {"a.txt": str(first), "a.2.txt": str(second)}
     restore("a.2.txt", ctx)
@@ -64,7 +65,7 @@ def test_name_collisions_get_unique_names(work, ctx, home, make_file):
 def test_trash_a_folder_and_restore_by_its_trash_path(work, ctx, home, make_file):
     make_file(work / "proj" / "sub" / "f", content=b"f")
     result = trash({"paths": [str(work / "proj")]}, ctx)
-    restore(result["paths"][0], ctx)
+    restore(result["entries"][0]["trashed"], ctx)
     assert (work / "proj" / "sub" / "f").read_bytes() == b"f"
 
 
@@ -119,12 +120,12 @@ def test_other_filesystem_uses_its_topdir_trash(other_fs, ctx, make_file):
     existed = topdir_trash.exists()
     try:
         result = trash({"paths": [str(original)]}, ctx)
-        entry = result["trashed"][0]
+        entry = result["entries"][0]
         assert Path(entry["trash"]) == topdir_trash and not original.exists()
         raw, info = read_info(topdir_trash, entry["name"])
         assert info["path"] == os.path.relpath(original, top)        # relative to $topdir
         assert "far%20away.txt" in raw
-        restore(entry["trashed_to"], ctx)
+        restore(entry["trashed"], ctx)
         assert original.read_bytes() == b"far"
     finally:
         if not existed:
