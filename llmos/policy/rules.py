@@ -95,7 +95,10 @@ def parse_rules(text: str, *, file: str, layer: int) -> tuple[Rule, ...]:
         raise PolicyFileError(f"not valid YAML: {e}", file=file) from e
     if data is None:
         data = {"rules": []}         # an empty file is an empty rule list
-    errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    # First error by position; at one place a misspelt field explains a missing one.
+    errors = sorted(_VALIDATOR.iter_errors(data),
+                    key=lambda e: (list(map(str, e.absolute_path)),
+                                   e.validator != "additionalProperties"))
     if errors:
         raise _schema_error(errors[0], node, file)
     return tuple(_rule(raw, i, node, file, layer) for i, raw in enumerate(data["rules"]))
