@@ -41,7 +41,8 @@ def open(args: dict, ctx: Context) -> dict:  # noqa: A001 - the verb is "open"
     target = str(args.get("target") or "").strip()
     if not target:
         raise ToolError("Say what to open: a file, a folder or a web address.")
-    if _SCHEME.match(target) and not target.startswith("/"):
+    is_url = bool(_SCHEME.match(target)) and not target.startswith("/")
+    if is_url:
         if target.lower().startswith("file:"):
             path = urllib.parse.unquote(urllib.parse.urlsplit(target).path)
             if not os.path.exists(path):
@@ -61,12 +62,13 @@ def open(args: dict, ctx: Context) -> dict:  # noqa: A001 - the verb is "open"
         raise MissingDependency("desktop.open needs xdg-open (package xdg-utils) or gio (package "
                                 "libglib2.0-bin); neither is installed.")
     if ctx.dry_run:
-        return {"target": target, "opener": opener, "pid": None, "dry_run": True}
+        return {"target": target, "kind": "url" if is_url else "path", "opener": opener, "pid": None,
+                "dry_run": True}
     started = spawn_detached(argv, cwd=ctx.cwd if os.path.isdir(ctx.cwd) else None, wait=OPEN_WAIT_SECONDS)
     if started["exit_status"] not in (None, 0):
         detail = started["stderr"] or f"exit status {started['exit_status']}"
         raise ToolError(f"{opener} could not open {target}: {detail}")
-    return {"target": target, "opener": opener, "pid": started["pid"]}
+    return {"target": target, "kind": "url" if is_url else "path", "opener": opener, "pid": started["pid"]}
 
 
 # --------------------------------------------------------------------------- desktop.notify

@@ -9,6 +9,7 @@ fsynced and moved into place without ever replacing an existing file.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 import re
 import shutil
@@ -85,27 +86,40 @@ def _dns_servers(path: str = "/etc/resolv.conf") -> list[str]:
     return servers
 
 
+def _cidr(address: str, netmask: str | None) -> str:
+    """``192.0.2.2/24`` / ``fd00::2/64`` from psutil's address and netmask."""
+    address = address.split("%")[0]
+    if not netmask:
+        return address
+    try:
+        prefix = bin(int(ipaddress.ip_address(netmask))).count("1")
+    except ValueError:
+        return address
+    return f"{address}/{prefix}"
+
+
 def status(args: dict, ctx: Context) -> dict:
     """net.status: interfaces (up/down, addresses), default route, DNS servers."""
     addrs, stats = psutil.net_if_addrs(), psutil.net_if_stats()
     interfaces = []
     for name in sorted(set(addrs) | set(stats)):
         st = stats.get(name)
-        mac, ips = None, []
+        mac, ips, loopback = None, [], name == "lo"
         for a in addrs.get(name, []):
             if a.family in _FAMILIES:
-                ips.append({"family": _FAMILIES[a.family], "address": a.address.split("%")[0],
-                            "netmask": a.netmask})
+                ips.append(_cidr(a.address, a.netmask))
+                loopback = loopback or a.address in ("127.0.0.1", "::1")
             elif _AF_LINK is not None and a.family == _AF_LINK:
                 mac = a.address
         interfaces.append({"name": name, "up": bool(st.isup) if st else None,
+                           "addresses": ips, "mac": mac,
                            "mtu": st.mtu if st else None,
-                           "speed_mbps": (st.speed or None) if st else None,
-                           "mac": mac, "addresses": ips,
-                           "loopback": name == "lo" or any(i["address"] in ("127.0.0.1", "::1") for i in ips)})
+                           "speed": (st.speed or None) if st else None,  # Mbit/s; None when unknown
+                           "loopback": loopback})
     route = _default_route()
     return {"interfaces": interfaces, "default_route": route, "default_route_v6": _default_route_v6(),
-            "dns_servers": _dns_servers(),
+            "default_gateway": route["gateway"] if route else None,
+            "dns": _dns_servers(),
             "online": bool(route) and any(i["up"] and not i["loopback"] and i["addresses"] for i in interfaces)}
 
 
@@ -160,7 +174,8 @@ def ports(args: dict, ctx: Context) -> dict:
                      "state": "LISTEN" if listening and proto == "udp" else c.status,
                      "pid": c.pid, "process": name})
     rows.sort(key=lambda r: (r["local_port"] or 0, r["proto"], r["family"]))
-    result = {"connections": rows, "count": len(rows)}
+    result = {"connections": rows, "count": len(rows),
+              "pids": sorted({r["pid"] for r in rows if r["pid"] is not None})}
     if ctx.uid != 0 and os.geteuid() != 0:
         result["note"] = "Only your own processes are named; run as root to see every owner."
     return result
@@ -213,7 +228,8 @@ def ping(args: dict, ctx: Context) -> dict:
         if proc.returncode == 2 or err:
             raise ToolError(f"Cannot ping {host}: {err or 'ping failed (exit status %d)' % proc.returncode}")
         raise ToolError(f"Could not understand ping's output for {host}.")
-    result = {"host": host, **parse_ping(out)}
+    m = re.search(r"^PING \S+ \(([^)]+)\)", out, re.M)
+    result = {"host": host, "address": m.group(1) if m else None, **parse_ping(out)}
     result["reachable"] = result["received"] > 0
     return result
 
@@ -367,8 +383,8 @@ def fetch(args: dict, ctx: Context) -> dict:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return {"path": dest, "bytes": total, "sha256": digest.hexdigest(), "content_type": ctype,
-            "url": final_url}
+    return {"path": dest, "paths": [dest], "bytes": total, "sha256": digest.hexdigest(),
+            "content_type": ctype, "url": final_url}
 
 
 def _umask() -> int:

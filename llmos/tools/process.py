@@ -127,10 +127,10 @@ def list(args: dict, ctx: Context) -> dict:  # noqa: A001 - the verb is "list"
         procs.append(p)
     rows = _snapshot(procs)
     rows.sort(key=_SORT_KEYS[sort])
-    total = len(rows)
+    matched = len(rows)
     if limit is not None:
         rows = rows[: int(limit)]
-    return {"processes": rows, "total": total}
+    return {"processes": rows, "pids": [r["pid"] for r in rows], "matched": matched}
 
 
 def find(args: dict, ctx: Context) -> dict:
@@ -189,7 +189,7 @@ def info(args: dict, ctx: Context) -> dict:
                 "user": opt(p.username),
                 "status": opt(p.status),
                 "command": _command(cmdline, name),
-                "argv": cmdline,
+                "cmdline": cmdline,
                 "exe": opt(p.exe),
                 "cwd": opt(p.cwd),
                 "started": _iso(p.create_time()),
@@ -197,7 +197,7 @@ def info(args: dict, ctx: Context) -> dict:
                 "memory_bytes": mem.rss if mem else None,
                 "virtual_memory_bytes": mem.vms if mem else None,
                 "memory_percent": opt(lambda: round(p.memory_percent(), 2)),
-                "threads": opt(p.num_threads),
+                "num_threads": opt(p.num_threads),
                 "nice": opt(p.nice),
                 "terminal": opt(p.terminal),
                 "open_files": opt(lambda: len(p.open_files())),
@@ -328,7 +328,8 @@ def kill(args: dict, ctx: Context) -> dict:
     if not killed:
         reasons = "; ".join(s["reason"] for s in skipped)
         raise ToolError(f"No process was signalled: {reasons}.")
-    return {"signal": sig_name, "killed": killed, "skipped": skipped, "dry_run": ctx.dry_run}
+    # "pids" repeats "killed" under the name the manifest's output schema (and $ref) uses
+    return {"signal": sig_name, "killed": killed, "pids": killed, "skipped": skipped, "dry_run": ctx.dry_run}
 
 
 # --------------------------------------------------------------------------- spawning
@@ -512,4 +513,4 @@ def launch(args: dict, ctx: Context) -> dict:
     if ctx.dry_run:
         return {**result, "pid": None, "dry_run": True}
     started = spawn_detached(argv, cwd=ctx.cwd if os.path.isdir(ctx.cwd) else None)
-    return {**result, "pid": started["pid"]}
+    return {**result, "pid": started["pid"], "pids": [started["pid"]]}

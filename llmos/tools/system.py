@@ -161,7 +161,7 @@ def disks(args: dict, ctx: Context) -> dict:
         u = psutil.disk_usage("/")
         rows.append({"device": None, "mountpoint": "/", "fstype": None, "total": u.total,
                      "used": u.used, "free": u.free, "percent": u.percent})
-    return {"disks": rows}
+    return {"disks": rows, "paths": [r["mountpoint"] for r in rows]}
 
 
 # --------------------------------------------------------------------------- system.logs
@@ -255,4 +255,5 @@ def logs(args: dict, ctx: Context) -> dict:
                         "priority": p,
                         "pid": int(e["_PID"]) if str(e.get("_PID", "")).isdigit() else None,
                         "message": _text(e.get("MESSAGE"))})
-    return {"entries": entries, "count": len(entries), "source": "journal"}
+    return {"entries": entries, "count": len(entries), "truncated": len(entries) >= limit,
+            "source": "journal"}

@@ -111,7 +111,8 @@ def remind(args: dict, ctx: Context) -> dict:
         how = _via_systemd(message, delay, rid, address)
     else:
         how = _via_process(message, due, address)
-    return {**how, "due": _iso(due), "in": delay, "message": message}
+    rid_out = how["unit"] or f"pid:{how['pid']}"
+    return {"id": rid_out, **how, "due": _iso(due), "in": delay, "message": message}
 
 
 # --------------------------------------------------------------------------- the reminder process

@@ -100,7 +100,7 @@ def test_open_file_with_xdg_open(tmp_path, monkeypatch, ctx):
     doc.write_text("hello")
     opened = _stand_in_opener(tmp_path, monkeypatch)
     r = desktop.open({"target": doc.name}, ctx)  # relative to the caller's cwd
-    assert r["opener"] == "xdg-open" and r["target"] == str(doc)
+    assert r["opener"] == "xdg-open" and r["target"] == str(doc) and r["kind"] == "path"
     assert _wait_for_file(opened)
     assert opened.read_text().splitlines() == [str(doc)]
 
@@ -108,7 +108,7 @@ def test_open_file_with_xdg_open(tmp_path, monkeypatch, ctx):
 def test_open_url_passes_through(tmp_path, monkeypatch, ctx):
     opened = _stand_in_opener(tmp_path, monkeypatch)
     r = desktop.open({"target": "https://example.org/a?b=1&c=2"}, ctx)
-    assert r["target"] == "https://example.org/a?b=1&c=2"
+    assert r["target"] == "https://example.org/a?b=1&c=2" and r["kind"] == "url"
     assert _wait_for_file(opened) and opened.read_text().strip() == "https://example.org/a?b=1&c=2"
 
 

@@ -29,9 +29,11 @@ def test_status_has_loopback_and_dns(ctx):
     r = net.status({}, ctx)
     lo = next(i for i in r["interfaces"] if i["name"] == "lo")
     assert lo["up"] is True and lo["loopback"] is True
-    assert {"family": "ipv4", "address": "127.0.0.1", "netmask": "255.0.0.0"} in lo["addresses"]
-    assert r["dns_servers"] == net._dns_servers()
-    assert set(r) >= {"interfaces", "default_route", "dns_servers", "online"}
+    assert "127.0.0.1/8" in lo["addresses"]
+    assert net._cidr("fd00::2", "ffff:ffff:ffff:ffff::") == "fd00::2/64"
+    assert net._cidr("fe80::1%eth0", None) == "fe80::1"
+    assert r["dns"] == net._dns_servers()
+    assert set(r) >= {"interfaces", "default_route", "default_gateway", "dns", "online"}
     if r["default_route"]:
         assert r["default_route"]["interface"] in {i["name"] for i in r["interfaces"]}
 
@@ -65,6 +67,7 @@ def test_ports_finds_our_listener(ctx):
         assert row["local_address"] == "127.0.0.1" and row["local_port"] == port
         assert row["state"] == "LISTEN" and row["proto"] == "tcp"
         assert row["pid"] == os.getpid()
+        assert net.ports({"state": "listen", "port": port}, ctx)["pids"] == [os.getpid()]
         assert row["process"] == net.psutil.Process().name()
         by_proc = net.ports({"state": "listen", "process": str(os.getpid())}, ctx)["connections"]
         assert port in [r["local_port"] for r in by_proc]
@@ -159,6 +162,7 @@ def test_ping_argv_and_summary_with_stand_in_ping(tmp_path, monkeypatch, ctx):
     r = net.ping({"host": "127.0.0.1", "count": 2}, ctx)
     assert argv.read_text().split("\n")[:5] == ["-c", "2", "-w", "12", "127.0.0.1"]
     assert r["host"] == "127.0.0.1" and r["received"] == 2 and r["rtt_avg_ms"] == 0.053
+    assert r["address"] == "127.0.0.1"
     assert r["reachable"] is True
 
 
@@ -256,7 +260,7 @@ def _leftovers(folder) -> list[str]:
 def test_fetch_success(server, tmp_path, ctx):
     dest = tmp_path / "out.bin"
     r = net.fetch({"url": server + "/file.bin", "destination": str(dest)}, ctx)
-    assert r["path"] == str(dest) and r["bytes"] == len(PAYLOAD)
+    assert r["path"] == str(dest) and r["paths"] == [str(dest)] and r["bytes"] == len(PAYLOAD)
     assert r["sha256"] == hashlib.sha256(PAYLOAD).hexdigest()
     assert r["content_type"] == "application/octet-stream"
     assert dest.read_bytes() == PAYLOAD

@@ -88,7 +88,7 @@ def _kill_strays(name: str) -> None:
 def test_kill_by_pid_terminates_and_reports(sleeper, ctx):
     p = sleeper()
     result = process.kill({"pid": p.pid, "signal": "TERM"}, ctx)
-    assert result["killed"] == [p.pid]
+    assert result["killed"] == [p.pid] == result["pids"]
     assert result["signal"] == "TERM"
     assert p.wait(timeout=5) == -15
 
@@ -194,7 +194,8 @@ def test_list_sorted_and_limited(ctx):
     assert 1 <= len(rows) <= 5
     assert [r["pid"] for r in rows] == sorted(r["pid"] for r in rows)
     assert FIELDS <= set(rows[0])
-    assert result["total"] >= len(rows)
+    assert result["pids"] == [r["pid"] for r in rows]
+    assert result["matched"] >= len(rows)
 
 
 def test_list_by_memory_descending(ctx):
@@ -250,6 +251,7 @@ def test_info_of_self(ctx):
     assert result["ppid"] == os.getppid()
     assert result["memory_bytes"] > 0
     assert result["cwd"] == os.getcwd()
+    assert result["cmdline"] == psutil.Process().cmdline() and result["num_threads"] >= 1
     assert result["user"] == psutil.Process().username()
     assert "T" in result["started"]
 

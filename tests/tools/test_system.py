@@ -52,6 +52,7 @@ def test_info_default_is_all_and_bad_aspect(ctx):
 def test_disks_lists_real_filesystems(ctx):
     disks = system.disks({}, ctx)["disks"]
     assert disks
+    assert system.disks({}, ctx)["paths"] == [d["mountpoint"] for d in disks]
     for d in disks:
         assert {"device", "mountpoint", "fstype", "total", "used", "free", "percent"} <= set(d)
         assert d["fstype"] not in ("proc", "sysfs", "tmpfs", "cgroup2")

@@ -52,7 +52,7 @@ def test_remind_fallback_process_notifies(notification_server, monkeypatch, ctx,
     before = time.time()
     r = timer.remind({"message": "tea is ready", "in": 1}, ctx)
     reminders.append(r["pid"])
-    assert r["method"] == "detached-process" and r["unit"] is None
+    assert r["method"] == "detached-process" and r["unit"] is None and r["id"] == f"pid:{r['pid']}"
     assert r["message"] == "tea is ready" and r["in"] == 1
     due = datetime.fromisoformat(r["due"]).timestamp()
     assert before + 0 <= due <= time.time() + 1.5
@@ -123,6 +123,7 @@ def test_remind_prefers_systemd_run_when_a_user_manager_answers(notification_ser
     monkeypatch.setattr(timer.subprocess, "run", fake_run)
     r = timer.remind({"message": "call mum", "in": 600}, ctx)
     assert r["method"] == "systemd-run" and r["unit"].startswith("llmos-remind-") and r["unit"].endswith(".timer")
+    assert r["id"] == r["unit"]
     argv = calls[0]
     assert argv[:3] == ["/usr/bin/systemd-run", "--user", "--on-active=600s"]
     assert argv[argv.index("--unit") + 1] + ".timer" == r["unit"]
