@@ -202,7 +202,7 @@ def compress(args: dict, ctx: Context) -> dict:
                 os.unlink(scratch, dir_fd=parent_fd)
             raise
     return {"archive": archive, "paths": [archive], "count": members, "size": size,
-            "skipped": skipped}
+            **({"skipped": skipped} if skipped else {})}      # links and specials left out
 
 
 # --------------------------------------------------------------------------- extract: checking

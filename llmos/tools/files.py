@@ -122,7 +122,7 @@ def find(args: dict, ctx: Context) -> dict:
         "entries": [_entry(path, st) for path, st in best],
         "total": total,
         "truncated": total > len(best),
-        "skipped": skipped,
+        **({"skipped": skipped} if skipped else {}),     # unreadable folders, named
     }
 
 
@@ -140,7 +140,7 @@ def usage(args: dict, ctx: Context) -> dict:
             st = os.stat(name, dir_fd=parent_fd, follow_symlinks=False)
     if not stat.S_ISDIR(st.st_mode):
         return {"path": root, "total": st.st_size, "total_bytes": st.st_size, "files": 1,
-                "paths": [], "entries": [], "truncated": False, "skipped": []}
+                "paths": [], "entries": [], "truncated": False}
 
     sizes: dict[str, int] = {}
     depths: dict[str, int] = {}
@@ -175,7 +175,7 @@ def usage(args: dict, ctx: Context) -> dict:
         "paths": [path for path, _ in shown],
         "entries": [{"path": path, "size": size, "depth": depths[path]} for path, size in shown],
         "truncated": len(ranked) > len(shown),
-        "skipped": skipped,
+        **({"skipped": skipped} if skipped else {}),
     }
 
 

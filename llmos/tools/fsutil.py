@@ -471,11 +471,12 @@ def protected_reason(path: str, home: str) -> str | None:
     """Why ``path`` must never be deleted, moved or trashed whole, or None."""
     path = normalise(path)
     home = normalise(home)
-    if path == "/":
+    real_path, real_home = os.path.realpath(path), os.path.realpath(home)   # home may be a link
+    if path == "/" or real_path == "/":
         return "refusing to remove the root folder /"
-    if path == home:
+    if path == home or real_path == real_home:
         return f"refusing to remove your home folder {home}"
-    if is_within(home, path):
+    if is_within(home, path) or is_within(real_home, real_path):
         return f"refusing to remove {path}: it contains your home folder {home}"
     if is_mount_point(path):
         return f"refusing to remove {path}: it is a mount point; unmount it first"

@@ -167,6 +167,18 @@ def test_delete_refuses_mount_points(ctx, no_removal):
         files.delete({"paths": ["/proc"]}, ctx)
 
 
+def test_delete_refuses_the_real_home_behind_a_linked_home(tmp_path, no_removal):
+    from llmos.tools import Context
+    real = tmp_path / "data" / "u"
+    real.mkdir(parents=True)
+    (tmp_path / "u").symlink_to(real)
+    ctx = Context(cwd=str(real), home=str(tmp_path / "u"), uid=os.getuid())
+    with pytest.raises(ToolError, match="home folder"):
+        files.delete({"paths": [str(real)]}, ctx)
+    with pytest.raises(ToolError, match="contains your home"):
+        files.delete({"paths": [str(tmp_path / "data")]}, ctx)
+
+
 def test_delete_checks_every_path_before_removing_any(src, work, ctx):
     with pytest.raises(ToolError, match="no such file"):
         files.delete({"paths": [str(src / "a.txt"), str(work / "missing")]}, ctx)
