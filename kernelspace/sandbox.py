@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import fcntl
 import os
 import pwd
 import resource
@@ -485,7 +486,7 @@ def _high_fd(fd: int) -> int:
     """Move fd to >= 3 so dup2 onto 0-2 in the child never clobbers another one."""
     if fd > 2:
         return fd
-    new = os.dup(fd) if fd >= 3 else __import__("fcntl").fcntl(fd, 1030, 3)  # F_DUPFD_CLOEXEC
+    new = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3)
     os.close(fd)
     return new
 

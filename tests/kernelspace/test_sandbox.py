@@ -418,6 +418,22 @@ def test_cwd_inside_grants(ws, user):
         run(Config(rw=(work,), cwd="/etc", user=user), ["pwd"])
 
 
+def test_run_from_a_thread_while_others_run(user):
+    """llmos is threaded: run() must work from any thread (it never uses preexec_fn)."""
+    stop = threading.Event()
+    busy = threading.Thread(target=lambda: [time.sleep(0.001) for _ in iter(stop.is_set, True)], daemon=True)
+    busy.start()
+    results = []
+    workers = [threading.Thread(target=lambda: results.append(run(Config(user=user), ["echo", "t"])))
+               for _ in range(4)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join(30)
+    stop.set()
+    assert [r.stdout for r in results] == [b"t\n"] * 4
+
+
 def test_missing_command():
     r = run(Config(), ["no-such-command-xyz"])
     assert r.returncode == 127 and b"not found" in r.stderr
