@@ -4,7 +4,7 @@ Pure core: :func:`decide` over frozen values (``types``).  I/O at the edges:
 ``canonical_effects`` (symlinks, modes, processes), ``load_rules`` (YAML rule
 files), ``GrantStore`` (remembered answers), consent channels, and
 :func:`authorize`, the one call the executor makes.  Format and defaults are
-described in ``docs/policy.md``.
+described in ``llmos/policy/README.md``.
 """
 
 from llmos.policy.consent import (AutoYes, Consent, ConsentAnswer, ConsentRequest, NoConsent,

@@ -102,7 +102,7 @@ class Principal:
 
 @dataclass(frozen=True)
 class Rule:
-    """One parsed policy rule (see ``docs/policy.md`` for the YAML form).
+    """One parsed policy rule (see ``llmos/policy/README.md`` for the YAML form).
 
     Matchers left empty match anything; ``kinds`` None means every kind.  A rule
     with only ``intents`` (no kind, target or condition) is a *call rule*: it

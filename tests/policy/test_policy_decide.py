@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -226,6 +227,10 @@ def test_signal_facts_from_real_processes(home):
     import subprocess
     p = current_principal(via="test")
     child = subprocess.Popen(["sleep", "30"])
+    deadline = time.monotonic() + 10
+    while open(f"/proc/{child.pid}/comm").read().strip() != "sleep":   # exec may lag Popen
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
     try:
         effects = canonical_effects([Effect("signal", str(child.pid), "pid"),
                                      Effect("signal", "1", "pid"),
