@@ -69,6 +69,10 @@ def randomise(model: torch.nn.Module, seed: int) -> None:
                 p.copy_(torch.randn(p.shape, generator=g) * 0.1)
             else:
                 p.copy_(torch.randn(p.shape, generator=g) * 0.08)
+        # real unembeddings give some tokens far larger norms than others, so most positions have a
+        # clear winner; without that, random tiny models sit on near-ties that bf16 rounding flips
+        head = model.get_output_embeddings().weight
+        head.mul_(torch.exp(torch.randn(head.shape[0], 1, generator=g) * 0.7))
 
 
 def train_tokenizer(directory: Path) -> None:
