@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import unicodedata
 from typing import Any
 
-_SIZE_KEYS = {"size", "bytes", "total_bytes", "total", "used", "free", "available",
-              "memory_bytes", "rss", "vms"}
+_SIZE_KEYS = {"size", "bytes", "total_bytes", "bytes_written", "used", "free", "available",
+              "memory_bytes", "virtual_memory_bytes", "rss", "vms"}
 
 
 def human_size(n: float) -> str:
@@ -40,14 +41,18 @@ def _width(text: str) -> int:
 
 
 def _fit(text: str, width: int) -> str:
+    """Pad to ``width``; too long, cut with an ellipsis — at the front for paths,
+    whose end (the file name) is what people read."""
     if _width(text) <= width:
         return text + " " * (width - _width(text))
-    out = ""
-    for c in text:
-        if _width(out + c) > width - 1:
+    keep = ""
+    chars = reversed(text) if text.startswith("/") else iter(text)
+    for c in chars:
+        if _width(keep) + _width(c) > width - 1:
             break
-        out += c
-    return out + "…" + " " * (width - _width(out) - 1)
+        keep = c + keep if text.startswith("/") else keep + c
+    cut = "…" + keep if text.startswith("/") else keep + "…"
+    return cut + " " * (width - _width(cut))
 
 
 def table(rows: list[dict], columns: list[str] | None = None) -> str:
@@ -56,7 +61,8 @@ def table(rows: list[dict], columns: list[str] | None = None) -> str:
     columns = columns or list(dict.fromkeys(k for r in rows for k in r))
     cells = [[_cell(c, r.get(c)) for c in columns] for r in rows]
     widths = [max(_width(c), *(_width(row[i]) for row in cells)) for i, c in enumerate(columns)]
-    budget = shutil.get_terminal_size((120, 24)).columns - 2 * (len(columns) - 1)
+    # Fit a terminal; piped output stays whole, for grep and friends.
+    budget = (shutil.get_terminal_size().columns if sys.stdout.isatty() else 1 << 30) - 2 * (len(columns) - 1)
     while sum(widths) > budget and max(widths) > 12:  # shrink the widest column first
         widths[widths.index(max(widths))] -= 1
     numeric = [all(isinstance(r.get(c), (int, float)) for r in rows if r.get(c) is not None)
@@ -86,7 +92,7 @@ def render_result(result: dict | None) -> str:
             blocks.append(value)
         else:
             scalars.append((key, value))
-    if scalars:
+    if scalars:  # after the tables: what people look for comes first
         width = max(_width(k) for k, _ in scalars)
-        blocks.insert(0, "\n".join(f"{k}:{' ' * (width - _width(k) + 1)}{_cell(k, v)}" for k, v in scalars))
+        blocks.append("\n".join(f"{k}:{' ' * (width - _width(k) + 1)}{_cell(k, v)}" for k, v in scalars))
     return "\n\n".join(blocks)

@@ -187,7 +187,9 @@ class Executor:
         try:
             if self.gate is not None:
                 outcome.decision = self.gate(intent, step.args, self.ctx)
-                if outcome.decision.verdict != "allow":
+                verdict = outcome.decision.verdict
+                # A dry run shows an unanswered "ask" as it is; only a deny stops it.
+                if verdict == "deny" or (verdict != "allow" and not self.ctx.dry_run):
                     raise PolicyDenied(outcome.decision.reason, outcome.decision)
             if self.ctx.dry_run:
                 outcome.status = "dry-run"
