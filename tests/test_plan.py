@@ -118,7 +118,7 @@ def test_gate_decides_every_call(registry, ctx):
 
     results = Executor(registry, ctx, gate=gate).run(Plan([Step("demo.find", {"path": "/x"})]))
     assert seen == [("demo.find", "/x")]
-    assert results[0].status == "denied" and results[0].error == "not today"
+    assert results[0].status == "denied" and results[0].error == "not today (rule test)"
 
 
 def test_positive_twin_a_valid_plan_does_run(registry, ctx, tmp_path):

@@ -190,7 +190,8 @@ class Executor:
                 verdict = outcome.decision.verdict
                 # A dry run shows an unanswered "ask" as it is; only a deny stops it.
                 if verdict == "deny" or (verdict != "allow" and not self.ctx.dry_run):
-                    raise PolicyDenied(outcome.decision.reason, outcome.decision)
+                    raise PolicyDenied(f"{outcome.decision.reason} (rule {outcome.decision.rule})",
+                                       outcome.decision)
             if self.ctx.dry_run:
                 outcome.status = "dry-run"
             else:
