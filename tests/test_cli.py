@@ -84,3 +84,25 @@ def test_plan_run_from_stdin_with_ref_and_dry_run(env, home):
     assert out.returncode == 0, out.stderr
     assert [s["status"] for s in json.loads(out.stdout)["steps"]] == ["dry-run", "dry-run"]
     assert (home / "Downloads" / "old.iso").exists()
+
+
+def test_reading_a_secret_is_refused_even_with_yes_and_names_the_rule(env, home):
+    (home / ".ssh").mkdir()
+    (home / ".ssh" / "id_rsa").write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    out = llmosctl("run", "files.read", "path=~/.ssh/id_rsa", "--yes", env=env)
+    assert out.returncode == 3
+    assert "rule default:" in out.stderr and "BEGIN" not in out.stdout
+
+
+def test_a_link_cannot_smuggle_a_secret(env, home):
+    (home / ".ssh").mkdir()
+    (home / ".ssh" / "id_rsa").write_text("key")
+    (home / "notes.txt").symlink_to(home / ".ssh" / "id_rsa")
+    out = llmosctl("run", "files.read", "path=~/notes.txt", "--yes", env=env)
+    assert out.returncode == 3 and "key" not in out.stdout
+
+
+def test_positive_twin_an_ordinary_file_reads(env, home):
+    (home / "notes.txt").write_text("plain")
+    out = llmosctl("run", "files.read", "path=~/notes.txt", "--json", env=env)
+    assert out.returncode == 0 and json.loads(out.stdout)["steps"][0]["result"]["content"] == "plain"
