@@ -199,13 +199,20 @@ def build_parser() -> argparse.ArgumentParser:
     run_options(p)
     p.set_defaults(func=cmd_plan_run)
 
-    for module in ("llmos.engine.cli", "llmos.policy.cli"):
-        try:
-            register = __import__(module, fromlist=["register"]).register
-        except (ImportError, AttributeError):
-            continue
-        register(sub)
+    # The engine imports torch (over a second); it is loaded only when `model` runs.
+    p = sub.add_parser("model", help="inspect, run and benchmark a model: model info|run|bench PATH",
+                       add_help=False)
+    p.add_argument("engine_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_model)
+
+    from llmos.policy.cli import register as register_policy
+    register_policy(sub)
     return parser
+
+
+def cmd_model(ns: argparse.Namespace) -> int:
+    from llmos.engine.cli import main as engine_main
+    return engine_main(ns.engine_args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
