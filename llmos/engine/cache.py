@@ -45,7 +45,8 @@ class BatchKVCache:
     """One layer's keys and values for up to ``slots`` independent sequences.
 
     Row i holds a sequence at its own position ``lengths[i]``; rows 0..active-1 are in
-    use (the scheduler keeps them packed), so fetching is a view, never a gather.
+    use (the scheduler keeps them packed), so fetching is a view, never a gather. New
+    requests are prefilled into their own KVCache and copied into a free row.
     """
 
     def __init__(self, slots: int, heads: int, max_len: int, k_dim: int, v_dim: int,
@@ -60,12 +61,6 @@ class BatchKVCache:
     @property
     def offset(self) -> torch.Tensor:
         return self._offset[: self.active]
-
-    def row(self, i: int) -> KVCache:
-        """A single-sequence cache writing straight into slot i (used to prefill a new request)."""
-        view = KVCache(1, 0, 0, 0, 0, self.keys.dtype,
-                       keys=self.keys[i:i + 1], values=self.values[i:i + 1])
-        return view
 
     def set_length(self, i: int, n: int) -> None:
         self.lengths[i] = n
