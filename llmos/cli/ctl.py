@@ -212,10 +212,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_model(ns: argparse.Namespace) -> int:
     from llmos.engine.cli import main as engine_main
-    return engine_main(ns.engine_args)
+    return engine_main(["model", *ns.engine_args])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["model"]:  # the engine parses its own options, --help included
+        return cmd_model(argparse.Namespace(engine_args=argv[1:]))
     parser = build_parser()
     ns = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if ns.verbose else logging.ERROR,
