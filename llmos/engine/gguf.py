@@ -26,7 +26,7 @@ import torch
 
 from .errors import ModelError
 
-__all__ = ["GGUFError", "load_gguf", "read_gguf", "dequantize", "build_tokenizer",
+__all__ = ["GGUFError", "load_gguf", "read_gguf", "dequantize", "build_tokenizer", "gguf_tokenizer",
            "write_gguf", "GGML_TYPES"]
 
 
@@ -698,7 +698,7 @@ def build_tokenizer(spec: dict[str, Any]) -> Any:
     SentencePiece-style specs (``model == "llama"``) are not built here: raises GGUFError.
     Adding BOS/EOS is left to the caller (``spec["add_bos_token"]``).
     """
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_tokenizers
+    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_tokenizers, processors
 
     if spec.get("model") != "gpt2":
         raise GGUFError(f"GGUF tokenizer model {spec.get('model')!r} is not supported; "
@@ -723,7 +723,28 @@ def build_tokenizer(spec: dict[str, Any]) -> Any:
             for t, ty in zip(tokens, types) if ty == _USER_DEFINED]
     tk.add_special_tokens(special)
     tk.add_tokens(user)
+    bos = spec.get("bos_token_id")
+    if spec.get("add_bos_token") and isinstance(bos, int) and 0 <= bos < len(tokens):
+        tk.post_processor = processors.TemplateProcessing(
+            single=f"{tokens[bos]} $A", pair=f"{tokens[bos]} $A $B", special_tokens=[(tokens[bos], bos)])
     return tk
+
+
+def gguf_tokenizer(spec: dict[str, Any] | None) -> Any:
+    """The engine's ``Tokenizer`` for a GGUF tokenizer spec, or None when it cannot be built
+    (no tokenizer metadata, or a SentencePiece-style vocabulary)."""
+    from .tokenizer import Tokenizer
+
+    if not spec or spec.get("model") != "gpt2":
+        return None
+    tokens = spec["tokens"]
+
+    def text(key: str) -> str | None:
+        i = spec.get(key)
+        return tokens[i] if isinstance(i, int) and 0 <= i < len(tokens) else None
+    config = {"bos_token": text("bos_token_id"), "eos_token": text("eos_token_id"),
+              "add_bos_token": bool(spec.get("add_bos_token", False))}
+    return Tokenizer(build_tokenizer(spec), "hf", config, spec.get("chat_template"))
 
 
 # ---------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import torch
 
 import llmos.engine
 from llmos.engine.errors import ModelError
-from llmos.engine.gguf import GGUFError, build_tokenizer, load_gguf, read_gguf, write_gguf
+from llmos.engine.gguf import GGUFError, build_tokenizer, gguf_tokenizer, load_gguf, read_gguf, write_gguf
 from llmos.engine.loader import load_safetensors_dir
 
 from .conftest import ARCHS
@@ -115,6 +115,21 @@ def test_tokenizer_from_metadata_matches_tokenizer_json(tiny_checkpoint) -> None
                  "<|im_start|>user\nfree some space<|im_end|>", "  odd   spacing\n\n"]:
         assert ours.encode(text).ids == ref.encode(text).ids, text
         assert ours.decode(ours.encode(text).ids, skip_special_tokens=False) == text
+
+
+def test_engine_tokenizer_from_metadata(tiny_checkpoint) -> None:
+    from llmos.engine.tokenizer import load_tokenizer
+    d = tiny_checkpoint("qwen3_moe")
+    _, _, spec = load_gguf(write_twin(d))
+    spec = dict(spec, chat_template="{% for m in messages %}<|im_start|>{{ m['content'] }}<|im_end|>{% endfor %}")
+    ours, ref = gguf_tokenizer(spec), load_tokenizer(d)
+    assert ours.eos_token_id == ref.eos_token_id == 2
+    assert ours.encode("show the biggest files") == ref.encode("show the biggest files")
+    assert ours.apply_chat_template([{"role": "user", "content": "hi"}], add_generation_prompt=False) \
+        == "<|im_start|>hi<|im_end|>"
+    with_bos = gguf_tokenizer(dict(spec, add_bos_token=True))
+    assert with_bos.encode("hi")[0] == 1 and with_bos.encode("hi")[1:] == ours.encode("hi")
+    assert gguf_tokenizer(None) is None and gguf_tokenizer({"model": "llama", "tokens": []}) is None
 
 
 def test_sentencepiece_specs_are_refused_clearly() -> None:
