@@ -52,3 +52,16 @@ def test_register_adds_model_subcommands():
     cli.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["model", "bench", "/x", "--quant", "int8", "--no-build"])
     assert args.func is cli.cmd_bench and args.quant == "int8"
+
+
+def test_llmosctl_model_info_end_to_end(tiny_checkpoint):
+    import json
+    import subprocess
+    import sys
+    path = tiny_checkpoint("qwen3_moe")
+    out = subprocess.run([sys.executable, "-m", "llmos.cli.ctl", "model", "info", str(path), "--json"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    info = json.loads(out.stdout)
+    assert info["architecture"] == "qwen3_moe" and info["experts"] == 8
+    assert info["kernel_backend"].startswith(("torch", "cpp"))
