@@ -16,6 +16,7 @@ versions in ``gguf.quants`` are the test oracle, but 30-60x slower than these).
 
 from __future__ import annotations
 
+import math
 import mmap
 import os
 import re
@@ -528,8 +529,10 @@ def _deepseek_config(get: Any, names: set[str], cfg: dict[str, Any]) -> dict[str
         "topk_method": "noaux_tc" if sigmoid else "greedy" if n_group == 1 else "group_limited_greedy",
         "moe_layer_freq": 1,
     }
-    if get("rope.scaling.yarn_log_multiplier"):
-        out["rope_scaling_mscale_all_dim"] = get("rope.scaling.yarn_log_multiplier") / 0.1
+    if get("rope.scaling.yarn_log_multiplier") and "rope_scaling" in cfg:
+        # the converter stores 0.1 * mscale_all_dim; DeepSeek's configs use mscale == mscale_all_dim
+        m = get("rope.scaling.yarn_log_multiplier") / 0.1
+        cfg["rope_scaling"].update(mscale=m, mscale_all_dim=m)
     return out
 
 
@@ -577,7 +580,8 @@ def _hf_weights(f: GGUFFile, cfg: dict[str, Any], dtype: torch.dtype | None) -> 
             continue
         m = _BLK.match(name)
         if not m:
-            if name == "rope_freqs.weight":      # llama3 rope scaling factors: derived from config
+            if name == "rope_freqs.weight":      # Llama 3.x RoPE scaling, as per-frequency divisors
+                cfg["rope_scaling"] = _llama3_rope(f.tensor(name, torch.float32), cfg, path)
                 continue
             raise GGUFError(f"{path}: unexpected tensor {name!r} for architecture {arch}")
         layer, part, kind = int(m.group(1)), m.group(2), m.group(3)
@@ -628,6 +632,28 @@ def _hf_weights(f: GGUFFile, cfg: dict[str, Any], dtype: torch.dtype | None) -> 
             raise GGUFError(f"{path}: {key} needs both the gate and the up expert tensors")
         out[key] = torch.cat([h["gate"], h["up"]], dim=-2)
     return out
+
+
+def _llama3_rope(factors: torch.Tensor, cfg: dict[str, Any], path: str) -> dict[str, Any]:
+    """Recover HF's llama3 rope_scaling from llama.cpp's rope_freqs tensor.
+
+    The converter bakes (factor, low/high_freq_factor, original context) into one divisor
+    per frequency; every Llama 3.x release uses low 1, high 4 and 8192, so assume those,
+    take the factor from the largest divisor and check that they reproduce the tensor.
+    """
+    dim = factors.numel() * 2
+    base = float(cfg.get("rope_theta") or 10000.0)
+    spec = {"rope_type": "llama3", "factor": float(factors.max()), "low_freq_factor": 1.0,
+            "high_freq_factor": 4.0, "original_max_position_embeddings": 8192}
+    inv = 1.0 / (base ** (torch.arange(0, dim, 2, dtype=torch.float64) / dim))
+    wavelen = 2 * math.pi / inv
+    smooth = (8192 / wavelen - 1.0) / (4.0 - 1.0)
+    want = torch.where(wavelen < 8192 / 4.0, 1.0,
+                       torch.where(wavelen > 8192, spec["factor"], 1 / ((1 - smooth) / spec["factor"] + smooth)))
+    if not torch.allclose(factors.double(), want, rtol=1e-3):
+        raise GGUFError(f"{path}: rope_freqs does not match Llama 3 RoPE scaling with the usual "
+                        "parameters; this RoPE variant is not supported")
+    return spec
 
 
 def _moe(mt: str, name: str, path: str) -> tuple[str, str, dict[str, str] | None, str | None]:
@@ -875,6 +901,16 @@ def _gguf_tensors(cfg: dict[str, Any], weights: dict[str, torch.Tensor]):
             raise ValueError(f"no GGUF name for weight {key!r}")
     for (layer, w), per in sorted(experts.items()):
         yield f"blk.{layer}.ffn_{w}_exps.weight", torch.stack([per[e] for e in range(len(per))])
+    rope = cfg.get("rope_parameters") or cfg.get("rope_scaling") or {}
+    if (rope.get("rope_type") or rope.get("type")) == "llama3":     # as llama.cpp's converter does
+        dim = cfg.get("head_dim") or cfg["hidden_size"] // cfg["num_attention_heads"]
+        inv = 1.0 / (_rope_theta(cfg) ** (torch.arange(0, dim, 2, dtype=torch.float64) / dim))
+        factor, low, high = rope["factor"], rope.get("low_freq_factor", 1.0), rope.get("high_freq_factor", 4.0)
+        old = rope.get("original_max_position_embeddings", 8192)
+        wavelen = 2 * math.pi / inv
+        smooth = (old / wavelen - low) / (high - low)
+        yield "rope_freqs.weight", torch.where(wavelen < old / high, 1.0, torch.where(
+            wavelen > old / low, factor, 1 / ((1 - smooth) / factor + smooth))).float()
 
 
 def write_gguf(path: str | os.PathLike[str], config: dict[str, Any], weights: dict[str, torch.Tensor],

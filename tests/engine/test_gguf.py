@@ -71,13 +71,37 @@ def test_weights_round_trip_exactly(tiny_checkpoint, arch: str) -> None:
     assert spec["eos_token_id"] == 2
 
 
-@pytest.mark.parametrize("arch", ARCHS)
-def test_f32_gguf_gives_the_same_logits_as_safetensors(tiny_checkpoint, arch: str) -> None:
-    d = tiny_checkpoint(arch)
+LLAMA3_ROPE = {"rope_type": "llama3", "rope_theta": 500000.0, "factor": 8.0, "low_freq_factor": 1.0,
+               "high_freq_factor": 4.0, "original_max_position_embeddings": 8192}
+
+
+def llama3_checkpoint(directory: Path) -> Path:
+    # the tiny_checkpoint fixture cannot take dict overrides (its cache key hashes them)
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    from .conftest import COMMON, TINY, randomise, train_tokenizer
+    if not (directory / "config.json").exists():
+        config = AutoConfig.for_model("llama", **{**COMMON, **TINY["llama"], "rope_parameters": LLAMA3_ROPE})
+        model = AutoModelForCausalLM.from_config(config)
+        randomise(model, 0)
+        model.save_pretrained(directory)
+        train_tokenizer(directory)
+    return directory
+
+
+@pytest.mark.parametrize("arch", ARCHS + ["llama3-rope"])
+def test_f32_gguf_gives_the_same_logits_as_safetensors(tiny_checkpoint, tmp_path_factory, arch: str) -> None:
+    # llama3-rope: llama.cpp keeps Llama 3's RoPE scaling only as a rope_freqs tensor
+    d = (llama3_checkpoint(tmp_path_factory.mktemp("llama3") / "ckpt") if arch == "llama3-rope"
+         else tiny_checkpoint(arch))
     ids = prompt(320)
     want = llmos.engine.load(d, dtype="fp32").logits(ids)
     got = llmos.engine.load(write_twin(d), dtype="fp32").logits(ids)
     assert (got - want).abs().max() <= 1e-5 * want.abs().max()
+    if arch == "llama3-rope":
+        rope = load_gguf(write_twin(d))[0]["rope_scaling"]
+        assert {k: rope[k] for k in LLAMA3_ROPE if k != "rope_theta"} == {
+            k: v for k, v in LLAMA3_ROPE.items() if k != "rope_theta"}
 
 
 # Measured on these tiny random models (relative logit error / top-1 agreement over 256
