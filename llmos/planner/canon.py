@@ -1,0 +1,57 @@
+"""The few strings the planner may write that are not copied from the request.
+
+Everything else a string argument holds is a piece of the request itself (the
+copy constraint in :mod:`llmos.planner.grammar`).  These canonical forms cover
+what people name without spelling out: well-known folders ("my downloads" →
+``~/Downloads``, "下载文件夹" too), home and the current folder, secret folders
+(so that "delete my ssh keys" is planned faithfully and the policy can deny it),
+and values the manifests' own examples give that are not in their text
+("打开火狐浏览器" → ``firefox``).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from llmos.intents.manifest import Intent, _format_of
+
+# Folders people name by word; localised names are mapped by normalise_path.
+PATH_CANON = (
+    "~", ".", "/",
+    "~/Desktop", "~/Downloads", "~/Documents", "~/Music", "~/Pictures", "~/Videos",
+    "~/Templates", "~/Public",
+    "~/.ssh", "~/.gnupg", "~/.aws", "~/.kube", "~/.password-store", "~/.config", "~/.cache",
+    "~/.local/share/Trash", "~/.mozilla",
+)
+
+# The localised XDG folder names the manifests' Chinese examples use, → the canonical form.
+LOCALISED_DIRS = {"~/下载": "~/Downloads", "~/文档": "~/Documents", "~/桌面": "~/Desktop",
+                  "~/音乐": "~/Music", "~/图片": "~/Pictures", "~/视频": "~/Videos",
+                  "~/模板": "~/Templates", "~/公共": "~/Public"}
+
+
+def is_pathish(fmt: str | None) -> bool:
+    """Formats whose values are paths (or may be): these get the folder canons."""
+    return fmt in ("path", "path-or-url")
+
+
+def string_canon(intents: Iterable[Intent]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Per (intent, argument): the example values that do not occur in their example's text.
+
+    Only plain strings (no format, no enum) qualify: paths have PATH_CANON, and
+    sizes, durations, URLs and hosts must always be copied.
+    """
+    out: dict[tuple[str, str], set[str]] = {}
+    for intent in intents:
+        for ex in intent.examples:
+            for arg, value in ex.args.items():
+                prop = intent.properties.get(arg, {})
+                item = prop.get("items") if prop.get("type") == "array" else prop
+                if not isinstance(item, dict) or item.get("type") != "string":
+                    continue
+                if _format_of(item) is not None or "enum" in item:
+                    continue
+                for v in value if isinstance(value, list) else [value]:
+                    if isinstance(v, str) and v and "\n" not in v and v not in ex.text:
+                        out.setdefault((intent.name, arg), set()).add(v)
+    return {k: tuple(sorted(v)) for k, v in out.items()}

@@ -1,0 +1,597 @@
+"""Constrained decoding: the plan language as a character automaton, and token masks.
+
+The grammar is built from the live registry (intent names, argument names in
+schema order, enum values, JSON types, required arguments, ``$ref`` to earlier
+steps' declared outputs) and from the request: every quoted string must be a
+piece of the request, a canonical form (:mod:`llmos.planner.canon`), or, for
+paths, a canonical folder + ``/`` + a piece of the request.  That copy
+constraint is what lets a small model generalise to names it never saw.
+
+A state is a tuple of *nodes* (an NFA frontier); ``feed(state, ch)`` is pure.
+:class:`TokenMasker` walks a trie of the vocabulary's token texts alongside the
+automaton, so a mask costs only the branches that stay legal; byte-fallback
+tokens are assembled into characters.  :meth:`Grammar.for_registry` caches one
+grammar per registry contents, so a changed registry gets a new grammar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable, Iterable, Sequence
+
+from llmos.intents.manifest import Intent, _format_of
+from llmos.planner.canon import PATH_CANON, is_pathish, string_canon
+from llmos.planner.language import NONE, STEP_SEPARATOR
+
+MAX_STEPS = 4
+MAX_STRING = 300
+MAX_ITEMS = 8
+MAX_DIGITS = 9
+_DIGITS = frozenset("0123456789")
+
+Then = Callable[[], list]
+
+
+# --- nodes -------------------------------------------------------------------------------
+
+class Choice:
+    """One of several literal strings (a trie), each with its own continuation."""
+
+    __slots__ = ("trie",)
+
+    def __init__(self, trie: dict) -> None:
+        self.trie = trie
+
+    def feed(self, ch: str) -> list:
+        sub = self.trie.get(ch)
+        if sub is None:
+            return []
+        out = [Choice(sub)] if len(sub) > (1 if None in sub else 0) else []
+        for then in sub.get(None, ()):
+            out.extend(then())
+        return out
+
+    @property
+    def final(self) -> bool:
+        return False
+
+    def next_chars(self) -> set[str]:
+        return {k for k in self.trie if k is not None}
+
+
+def choice(options: Iterable[tuple[str, Then]]) -> Choice:
+    trie: dict = {}
+    for text, then in options:
+        node = trie
+        for ch in text:
+            node = node.setdefault(ch, {})
+        node.setdefault(None, []).append(then)
+    return Choice(trie)
+
+
+class End:
+    """After a complete plan: nothing more but the end of sequence."""
+
+    __slots__ = ()
+    final = True
+
+    def feed(self, ch: str) -> list:
+        return []
+
+    def next_chars(self) -> set[str]:
+        return set()
+
+
+class Int:
+    """A non-negative integer without leading zeros; ends where a non-digit begins."""
+
+    __slots__ = ("digits", "then")
+
+    def __init__(self, digits: str, then: Then) -> None:
+        self.digits, self.then = digits, then
+
+    def feed(self, ch: str) -> list:
+        if ch in _DIGITS:
+            if self.digits == "0" or len(self.digits) >= MAX_DIGITS:
+                return []
+            return [Int(self.digits + ch, self.then)]
+        if not self.digits:
+            return []
+        return [n for node in self.then() for n in node.feed(ch)]
+
+    @property
+    def final(self) -> bool:
+        return bool(self.digits) and any(n.final for n in self.then())
+
+    def next_chars(self) -> set[str]:
+        out = set() if self.digits == "0" else set(_DIGITS)
+        if self.digits:
+            for n in self.then():
+                out |= n.next_chars()
+        return out
+
+
+ALL = None  # a string segment that has not started: any character of the request may come
+
+
+@dataclass(frozen=True)
+class StrSpec:
+    """What a quoted string may hold, for one argument of one request."""
+
+    request: str
+    canons: tuple[str, ...] = ()
+    path: bool = False          # canonical folder + "/" + piece of the request
+    multiline: bool = False     # "\n" between (and after) copied pieces
+    check: Callable[[str], bool] | None = None   # the value must pass this to close
+
+
+class Str:
+    """The body of a quoted string, after ``" ``, up to and including the closing quote."""
+
+    __slots__ = ("spec", "subs", "canon", "after_nl", "escape", "text", "then")
+
+    def __init__(self, spec: StrSpec, then: Then, subs=ALL, canon: str | None = "",
+                 after_nl: bool = False, escape: bool = False, text: str = "") -> None:
+        self.spec, self.then, self.subs, self.canon = spec, then, subs, canon
+        self.after_nl, self.escape, self.text = after_nl, escape, text
+
+    @property
+    def length(self) -> int:
+        return len(self.text)
+
+    def _closable(self) -> bool:
+        if not self.text or self.text[-1] in " \t":
+            return False
+        ok = ((self.subs is not ALL and bool(self.subs)) or bool(self.canon and self.canon in self.spec.canons)
+              or (self.after_nl and self.subs is ALL))
+        return ok and (self.spec.check is None or self.spec.check(self.text))
+
+    def _extend(self, ch: str) -> "Str | None":
+        req = self.spec.request
+        if self.subs is ALL:
+            subs = frozenset(i + 1 for i, c in enumerate(req) if c == ch)
+        else:
+            subs = frozenset(p + 1 for p in self.subs if p < len(req) and req[p] == ch)
+        canon = None
+        if self.canon is not None and not self.after_nl:
+            grown = self.canon + ch
+            if any(k.startswith(grown) for k in self.spec.canons):
+                canon = grown
+            if (self.spec.path and ch == "/" and self.canon in self.spec.canons
+                    and self.canon not in (".", "/")):
+                subs = ALL  # canonical folder + "/": the rest is a piece of the request
+        if subs is not ALL and not subs and canon is None:
+            return None
+        if self.length + 1 > MAX_STRING:
+            return None
+        return Str(self.spec, self.then, subs, canon, False, False, self.text + ch)
+
+    def feed(self, ch: str) -> list:
+        if self.escape:
+            if ch == "n":
+                if not self.spec.multiline or self.subs is ALL or not self.subs:
+                    return []
+                return [Str(self.spec, self.then, ALL, None, True, False, self.text + "\n")]
+            if ch in '"\\':
+                nxt = self._extend(ch)
+                return [nxt] if nxt else []
+            return []
+        if ch == '"':
+            return self.then() if self._closable() else []
+        if ch == "\\":
+            return [Str(self.spec, self.then, self.subs, self.canon, self.after_nl, True, self.text)]
+        if ch == "\n" or (ch in " \t" and (not self.text or self.after_nl)):
+            return []  # values do not start with blanks
+        nxt = self._extend(ch)
+        return [nxt] if nxt else []
+
+    @property
+    def final(self) -> bool:
+        return False
+
+    def next_chars(self) -> set[str]:
+        if self.escape:
+            return {"n", '"', "\\"}
+        req = self.spec.request
+        out = set(req) if self.subs is ALL else {req[p] for p in self.subs if p < len(req)}
+        if self.canon is not None and not self.after_nl:
+            out |= {k[len(self.canon)] for k in self.spec.canons
+                    if k.startswith(self.canon) and len(k) > len(self.canon)}
+            if self.spec.path and self.canon in self.spec.canons:
+                out.add("/")
+        if '"' in out or "\\" in out:
+            out.add("\\")
+        out.discard('"')
+        out.discard("\n")
+        if not self.text or self.after_nl:
+            out.discard(" ")
+            out.discard("\t")
+        if self._closable():
+            out.add('"')
+        return out
+
+
+# --- the grammar ----------------------------------------------------------------------------
+
+@dataclass
+class ArgSpec:
+    name: str
+    prop: dict
+    kind: str            # enum | bool | int | string | array
+    item: dict = field(default_factory=dict)
+
+
+@dataclass
+class IntentSpec:
+    name: str
+    args: list[ArgSpec]
+    required: frozenset[str]
+    any_of: list[frozenset[str]]
+    outputs: dict[str, str]      # output field → "array" | "string" | "other"
+
+    def can_take(self, index: int, used: frozenset[str]) -> bool:
+        """Arguments come in schema order: taking ``index`` must not skip a required one."""
+        earlier = {a.name for a in self.args[:index]}
+        if any(r in earlier and r not in used for r in self.required):
+            return False
+        # anyOf: some alternative must still be completable after skipping the earlier ones
+        return not self.any_of or any(all(m in used or m not in earlier for m in group)
+                                      for group in self.any_of)
+
+    def complete(self, used: frozenset[str]) -> bool:
+        return self.required <= used and (not self.any_of or any(group <= used for group in self.any_of))
+
+
+def _kind(prop: dict) -> str:
+    if "enum" in prop:
+        return "enum"
+    t = prop.get("type")
+    if t == "boolean":
+        return "bool"
+    if t == "integer" and _format_of(prop) is None:
+        return "int"
+    if t == "array":
+        return "array"
+    return "string"
+
+
+def _intent_spec(intent: Intent) -> IntentSpec:
+    args = []
+    for name, prop in intent.properties.items():
+        item = prop.get("items", {}) if isinstance(prop.get("items"), dict) else {}
+        args.append(ArgSpec(name, prop, _kind(prop), item))
+    params = intent.parameters
+    any_of = [frozenset(s.get("required", [])) for s in params.get("anyOf", []) + params.get("oneOf", [])
+              if s.get("required")]
+    outputs = {}
+    for fname, fprop in ((intent.output or {}).get("properties") or {}).items():
+        t = fprop.get("type") if isinstance(fprop, dict) else None
+        outputs[fname] = t if t in ("array", "string") else "other"
+    return IntentSpec(intent.name, args, frozenset(intent.required), any_of, outputs)
+
+
+class Grammar:
+    """The plan language for one registry; :meth:`start` begins a plan for one request."""
+
+    _cache: dict[tuple, "Grammar"] = {}
+
+    def __init__(self, intents: Iterable[Intent]) -> None:
+        intents = list(intents)
+        self.specs = {i.name: _intent_spec(i) for i in intents}
+        self.string_canon = string_canon(intents)
+
+    @classmethod
+    def for_registry(cls, registry: Iterable[Intent]) -> "Grammar":
+        intents = list(registry)
+        key = tuple((i.name, i.source, repr(i.parameters), repr(i.output)) for i in intents)
+        if key not in cls._cache:
+            cls._cache.clear()  # only the current registry's grammar is worth keeping
+            cls._cache[key] = cls(intents)
+        return cls._cache[key]
+
+    def start(self, request: str) -> tuple:
+        return tuple(self._step_start(request, ()))
+
+    # each method returns a list of nodes
+    def _step_start(self, request: str, done: tuple[str, ...]) -> list:
+        options: list[tuple[str, Then]] = []
+        if not done:
+            options.append((" " + NONE, lambda: [End()]))
+        for name, spec in self.specs.items():
+            if self._feasible(request, spec):
+                options.append((" " + name, self._after_arg_then(request, done, name, -1, frozenset())))
+        return [choice(options)]
+
+    @staticmethod
+    def _feasible(request: str, spec: IntentSpec) -> bool:
+        """An intent whose required size or duration the request never states cannot be planned."""
+        missing = {a.name for a in spec.args
+                   if _format_of(a.prop) in ("size", "duration") and not quantity_spans(request, _format_of(a.prop))}
+        if spec.required & missing:
+            return False
+        return not spec.any_of or any(not (group & missing) for group in spec.any_of)
+
+    def _after_arg_then(self, request: str, done: tuple, intent: str, last: int, used: frozenset) -> Then:
+        return lambda: self._after_arg(request, done, intent, last, used)
+
+    def _after_arg(self, request: str, done: tuple, intent: str, last: int, used: frozenset) -> list:
+        spec = self.specs[intent]
+        options: list[tuple[str, Then]] = []
+        for j in range(last + 1, len(spec.args)):
+            fmt = _format_of(spec.args[j].prop)
+            if fmt in ("size", "duration") and not quantity_spans(request, fmt):
+                continue  # nothing in the request says a size (or a duration)
+            if spec.can_take(j, used):
+                arg = spec.args[j]
+                options.append((f" {arg.name}=", self._value_then(request, done, intent, j, used)))
+        nodes: list = []
+        if spec.complete(used):
+            steps = done + (intent,)
+            if len(steps) < MAX_STEPS:
+                options.append((STEP_SEPARATOR, lambda: self._step_start(request, steps)))
+            nodes.append(End())
+        if options:
+            nodes.append(choice(options))
+        return nodes
+
+    def _value_then(self, request: str, done: tuple, intent: str, j: int, used: frozenset) -> Then:
+        return lambda: self._value(request, done, intent, j, used)
+
+    def _value(self, request: str, done: tuple, intent: str, j: int, used: frozenset) -> list:
+        spec = self.specs[intent]
+        arg = spec.args[j]
+        then = self._after_arg_then(request, done, intent, j, used | {arg.name})
+        if arg.kind == "enum":
+            return [choice((str(v), then) for v in arg.prop["enum"])]
+        if arg.kind == "bool":
+            return [choice((("true", then), ("false", then)))]
+        if arg.kind == "int":
+            return [Int("", then)]
+        fmt = _format_of(arg.prop)
+        if fmt in ("size", "duration"):
+            # only pieces of the request that read as a size (duration): "2 GB", "三天"
+            return [choice(('" ' + span.replace("\\", "\\\\").replace('"', '\\"') + '"', then)
+                           for span in quantity_spans(request, fmt))]
+        refs = self._refs(done, "array" if arg.kind == "array" else "string", arg)
+        if arg.kind == "array":
+            item_then = self._items_then(request, intent, arg, then, 1)
+            opening = [("[", lambda: self._string_value(request, intent, arg.name, arg.item, item_then))]
+            return [choice(opening + [(r, then) for r in refs])]
+        return [choice([('" ', lambda: [Str(self._str_spec(request, intent, arg.name, arg.prop), then)])]
+                       + [(r, then) for r in refs])]
+
+    def _items_then(self, request: str, intent: str, arg: ArgSpec, then: Then, count: int) -> Then:
+        def after_item() -> list:
+            options: list[tuple[str, Then]] = [("]", then)]
+            if count < MAX_ITEMS:
+                nxt = self._items_then(request, intent, arg, then, count + 1)
+                options.append((",", lambda: self._string_value(request, intent, arg.name, arg.item, nxt)))
+            return [choice(options)]
+        return after_item
+
+    def _string_value(self, request: str, intent: str, name: str, prop: dict, then: Then) -> list:
+        kind = _kind(prop)
+        if kind == "enum":
+            return [choice((str(v), then) for v in prop["enum"])]
+        if kind == "int":
+            return [Int("", then)]
+        return [choice([('" ', lambda: [Str(self._str_spec(request, intent, name, prop), then)])])]
+
+    def _str_spec(self, request: str, intent: str, name: str, prop: dict) -> StrSpec:
+        fmt = _format_of(prop)
+        if is_pathish(fmt):
+            return StrSpec(request, PATH_CANON, path=True)
+        if fmt in _CHECKS:
+            return StrSpec(request, check=_CHECKS[fmt])  # URLs and hosts: copied, and must read as one
+        if fmt is not None:
+            return StrSpec(request)
+        return StrSpec(request, self.string_canon.get((intent, name), ()), multiline=True)
+
+    def _refs(self, done: tuple, want: str, arg: ArgSpec) -> list[str]:
+        """``@N.field`` for earlier steps whose declared output has the right shape."""
+        fmt = _format_of(arg.prop)
+        if not is_pathish(fmt):
+            return []  # only paths flow between steps
+        out = []
+        for n, name in enumerate(done):
+            for fname, ftype in self.specs[name].outputs.items():
+                if ftype == want and fname in ("paths", "path", "archive", "destination"):
+                    out.append(f"@{n}.{fname}")
+        return out
+
+
+# --- quantities and checks -------------------------------------------------------------------
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
+
+
+def _joins(text: str, i: int) -> bool:
+    """Whether text[i] continues an ASCII word ("1.5GiB" and "1:30" are one word)."""
+    if i < 0 or i >= len(text):
+        return False
+    ch = text[i]
+    if ch.isascii() and ch.isalnum():
+        return True
+    return ch in ".:" and i + 1 < len(text) and text[i + 1].isdigit() and i > 0 and text[i - 1].isdigit()
+
+
+@lru_cache(maxsize=256)
+def quantity_spans(request: str, fmt: str) -> tuple[str, ...]:
+    """Pieces of the request that normalise as a size (or duration), at word boundaries."""
+    from llmos.errors import NormaliseError
+    from llmos.plan.normalise import parse_duration, parse_size
+
+    parse = parse_size if fmt == "size" else parse_duration
+    n = len(request)
+    starts = [i for i in range(n) if (_is_cjk(request[i]) or request[i].isalnum())
+              and (_is_cjk(request[i]) or not _joins(request, i - 1))]
+    spans: set[str] = set()
+    for i in starts:
+        for j in range(i + 1, min(n, i + 32) + 1):
+            last = request[j - 1]
+            if not (_is_cjk(last) or last.isalnum()):
+                continue
+            if not _is_cjk(last) and _joins(request, j):
+                continue  # do not cut a word in two
+            piece = request[i:j]
+            if "\n" in piece:
+                break
+            try:
+                parse(piece)
+            except (NormaliseError, ValueError, OverflowError):
+                continue
+            spans.add(piece)
+    from llmos.plan.normalise import _number
+    if fmt == "size":  # a bare count ("5 files") or a word ("a") is not a size people mean
+        spans = {s for s in spans if any(c.isdigit() for c in s) or _number(s) is None}
+        spans = {s for s in spans if not s.isdigit()}
+    else:  # a duration names its unit ("3 days", "三天", "hour"), not just a number
+        spans = {s for s in spans if _number(s) is None}
+    return tuple(sorted(spans))
+
+
+def _parses(parse: Callable[[str], object]) -> Callable[[str], bool]:
+    def check(text: str) -> bool:
+        from llmos.errors import NormaliseError
+        try:
+            parse(text)
+        except (NormaliseError, ValueError):
+            return False
+        return True
+    return check
+
+
+def _url_check(text: str) -> bool:
+    from llmos.plan.normalise import normalise_url
+    return ("." in text or ":" in text) and _parses(normalise_url)(text)
+
+
+def _host_check(text: str) -> bool:
+    from llmos.plan.normalise import normalise_host
+    return _parses(normalise_host)(text)
+
+
+_CHECKS: dict[str, Callable[[str], bool]] = {"url": _url_check, "host": _host_check}
+
+
+# --- feeding and masks ----------------------------------------------------------------------
+
+def feed(state: Sequence, ch: str) -> tuple:
+    out = []
+    for node in state:
+        out.extend(node.feed(ch))
+    return tuple(out)
+
+
+def feed_text(state: Sequence, text: str) -> tuple:
+    for ch in text:
+        state = feed(state, ch)
+        if not state:
+            break
+    return tuple(state)
+
+
+def is_final(state: Sequence) -> bool:
+    return any(node.final for node in state)
+
+
+def next_chars(state: Sequence) -> set[str]:
+    out: set[str] = set()
+    for node in state:
+        out |= node.next_chars()
+    return out
+
+
+def accepts(grammar: Grammar, request: str, text: str) -> bool:
+    """Whether ``text`` (with its leading space) is a complete plan for ``request``."""
+    state = feed_text(grammar.start(request), text)
+    return bool(state) and is_final(state)
+
+
+@dataclass
+class DecodeState:
+    """Grammar state plus the bytes of a character that byte tokens have only begun."""
+
+    nodes: tuple
+    pending: bytes = b""
+
+
+class TokenMasker:
+    """Legal next tokens for a grammar state, over one tokenizer's vocabulary."""
+
+    def __init__(self, texts: Sequence, eos: int) -> None:
+        self.eos = eos
+        self.trie: dict = {}
+        self.byte_tokens: dict[int, int] = {}   # byte value → token id
+        for i, t in enumerate(texts):
+            if isinstance(t, bytes) and t[0] >= 0x80:
+                self.byte_tokens[t[0]] = i
+                continue
+            if isinstance(t, bytes):  # an ASCII byte piece is just that character
+                t = t.decode("ascii")
+            if t:
+                node = self.trie
+                for ch in t:
+                    node = node.setdefault(ch, {})
+                node.setdefault(None, []).append(i)
+
+    def allowed(self, state: DecodeState) -> list[int]:
+        if state.pending:
+            return self._byte_continuations(state)
+        out: list[int] = []
+        if is_final(state.nodes):
+            out.append(self.eos)
+        stack = [(self.trie, state.nodes)]
+        while stack:
+            trie, nodes = stack.pop()
+            legal = next_chars(nodes)
+            for ch in legal:
+                child = trie.get(ch)
+                if child is None:
+                    continue
+                after = feed(nodes, ch)
+                if not after:
+                    continue
+                if None in child and self._goes_on(after):
+                    out.extend(child[None])
+                if len(child) > (1 if None in child else 0):
+                    stack.append((child, after))
+        out.extend(self._byte_starts(state.nodes))
+        return out
+
+    def _goes_on(self, nodes: tuple) -> bool:
+        """Some token (or the end) can follow: never hand the model a dead end."""
+        if is_final(nodes):
+            return True
+        legal = next_chars(nodes)
+        return any(ch in self.trie for ch in legal) or any(
+            len(ch.encode()) > 1 and ch.encode()[0] in self.byte_tokens for ch in legal)
+
+    def _byte_starts(self, nodes: tuple) -> list[int]:
+        leads = {ch.encode()[0] for ch in next_chars(nodes) if len(ch.encode()) > 1}
+        return [self.byte_tokens[b] for b in leads if b in self.byte_tokens]
+
+    def _byte_continuations(self, state: DecodeState) -> list[int]:
+        out = set()
+        for ch in next_chars(state.nodes):
+            raw = ch.encode()
+            if raw.startswith(state.pending) and len(raw) > len(state.pending):
+                b = raw[len(state.pending)]
+                if b in self.byte_tokens:
+                    out.add(self.byte_tokens[b])
+        return sorted(out)
+
+    def advance(self, state: DecodeState, token_text) -> DecodeState:
+        """The state after one token (its text, or its byte for a byte token)."""
+        if isinstance(token_text, bytes) and token_text[0] < 0x80 and not state.pending:
+            token_text = token_text.decode("ascii")
+        if isinstance(token_text, bytes):
+            raw = state.pending + token_text
+            try:
+                ch = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return DecodeState(state.nodes, raw)  # a character still incomplete
+            return DecodeState(feed(state.nodes, ch), b"")
+        return DecodeState(feed_text(state.nodes, token_text), b"")

@@ -1,0 +1,84 @@
+"""The plan language and its grammar: every training target is accepted, malformed plans are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmos.planner.data import Generator
+from llmos.planner.grammar import DecodeState, Grammar, TokenMasker, accepts, quantity_spans
+from llmos.planner.language import parse_plan, render_plan
+
+
+@pytest.fixture(scope="module")
+def grammar(registry):
+    return Grammar.for_registry(registry)
+
+
+@pytest.fixture(scope="module")
+def samples(intents):
+    gen = Generator(intents, seed=1)
+    return gen.generate("train", 1) + gen.generate("dev", 1)
+
+
+def test_grammar_accepts_every_training_target(samples, grammar, intents):
+    assert len(samples) > 500
+    rejected = [(s.request, render_plan(list(s.steps), intents)) for s in samples
+                if not accepts(grammar, s.request, render_plan(list(s.steps), intents))]
+    assert rejected == []
+
+
+def test_render_and_parse_round_trip(samples, intents):
+    for s in samples:
+        steps = parse_plan(render_plan(list(s.steps), intents), intents)
+        assert [(st.intent, st.args) for st in steps] == [(i, a) for i, a in s.steps]
+
+
+@pytest.mark.parametrize("request_, text", [
+    ("kill firefox", ' process.kill name=" chrome"'),                 # not copied from the request
+    ("kill firefox", " process.kill"),                                 # pid or name is required
+    ("kill firefox", " process.kil name=\" firefox\""),                # no such intent
+    ("kill 12", " process.kill pid=12 pid=13"),                        # an argument twice
+    ("kill 12", " process.kill signal=KILL pid=12"),                   # out of schema order
+    ("kill 12", " process.kill pid=12 signal=BOOM"),                   # not in the enum
+    ("kill 12", " process.kill pid=\" 12\""),                          # an integer is bare
+    ("find pdfs in ~/x", ' files.find path=" ~/x" limit=5 ; files.trash paths=@1.paths'),  # ref forward
+    ("find pdfs in ~/x", ' files.trash paths=@0.paths'),               # ref with no earlier step
+    ("files over 2 GB in ~/x", ' files.find path=" ~/x" larger_than=" 2"'),   # not a size said
+    ("hello", " none ; files.find path=\" ~\""),                      # none is the whole plan
+    ("show ~/a", ' files.read path=" ~/a'),                            # unterminated
+    ("show ~/a", ' files.read path=" ~/a" extra=1'),                   # unknown argument
+])
+def test_grammar_rejects_malformed_plans(grammar, request_, text):
+    assert not accepts(grammar, request_, text)
+
+
+@pytest.mark.parametrize("request_, text", [
+    ("show the 5 biggest files in my downloads", ' files.find path=" ~/Downloads" sort=size order=desc limit=5'),
+    ("copy report.pdf from Downloads to /mnt/x", ' files.copy sources=[" ~/Downloads/report.pdf"] destination=" /mnt/x"'),
+    ("find logs in /var/log and trash them", ' files.find path=" /var/log" ; files.trash paths=@0.paths'),
+    ("查找桌面上最近三天修改过的文件", ' files.find path=" ~/Desktop" modified_within=" 三天"'),
+    ("tell me a joke", " none"),
+])
+def test_grammar_accepts_good_plans(grammar, request_, text):
+    assert accepts(grammar, request_, text)
+
+
+def test_quantities_are_pieces_that_parse():
+    assert quantity_spans("files bigger than 1.5GiB, older than 3 days", "size") == ("1.5GiB",)
+    assert "3 days" in quantity_spans("files bigger than 1.5GiB, older than 3 days", "duration")
+    assert quantity_spans("top 5 files", "size") == ()
+
+
+def test_masks_follow_the_grammar_and_bytes_assemble(grammar):
+    texts = [None, None, None, ' files.find', ' path=', '"', ' ~', '/', 'x', ' ', b'\xe4', b'\xb8', b'\x8b', 'f']
+    masker = TokenMasker(texts, eos=2)
+    state = DecodeState(grammar.start("find ~/x下"))
+    assert set(masker.allowed(state)) == {3, 9}  # the intent, or a space to spell it out
+    for token in (3, 4, 5, 6, 7, 8):
+        state = masker.advance(state, texts[token])
+    # after ' ~/x' the request goes on with 下 (three bytes) or the string closes
+    allowed = set(masker.allowed(state))
+    assert {5, 10} <= allowed and 2 not in allowed
+    for b in (10, 11, 12):
+        state = masker.advance(state, texts[b])
+    assert state.pending == b"" and 5 in masker.allowed(state)
