@@ -54,6 +54,8 @@ _FS_BY_ABI = {1: (1 << 13) - 1, 2: (1 << 14) - 1, 3: (1 << 15) - 1, 4: (1 << 15)
 FS_FILE_RIGHTS = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV
 
 READ = FS_READ_FILE | FS_READ_DIR
+# Rights Config.rules may never carry: device nodes and device ioctls.
+NEVER_GRANTED = FS_MAKE_CHAR | FS_MAKE_BLOCK | FS_IOCTL_DEV
 EXECUTE = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR   # ld.so must read what it maps
 # Write beneath a directory: create, remove, rename within the grant.  Device
 # nodes are never created (MAKE_CHAR/MAKE_BLOCK stay denied) and IOCTL_DEV is
@@ -134,13 +136,15 @@ def _check(r: int, what: str) -> int:
 
 
 def create_ruleset(rules: list[Rule], abi: int, *, tcp_connect: tuple[int, ...] = (),
-                   tcp_bind: tuple[int, ...] = (), scope: bool = True) -> int:
+                   tcp_bind: tuple[int, ...] = (), scope: bool | int = True) -> int:
     """Build a ruleset fd (O_CLOEXEC) holding ``rules``; the caller restricts with it.
 
     Building it does not restrict anything, so a parent can prepare it and a
     forked child only calls ``restrict(fd)``.  Missing paths raise FileNotFoundError.
+    ``scope`` is True (every scope the ABI has), False, or a mask of SCOPE_* bits.
     """
-    attr = _RulesetAttr(handled_fs(abi), handled_net(abi), handled_scope(abi) if scope else 0)
+    scoped = handled_scope(abi) if scope is True else (int(scope) & handled_scope(abi) if scope else 0)
+    attr = _RulesetAttr(handled_fs(abi), handled_net(abi), scoped)
     if (tcp_connect or tcp_bind) and not attr.handled_access_net:
         raise LandlockError(errno.EOPNOTSUPP, f"TCP port rules need Landlock ABI 4, kernel has {abi}")
     # Older kernels reject a larger struct with unknown non-zero fields (E2BIG); pass only what they know.

@@ -103,11 +103,21 @@ class Config:
     log_denials: bool = True            # ABI 7: audit the exec'd program's denials
     cgroup_parents: tuple[str, ...] = ()  # explicit parent cgroup dirs; default: discovered
     inherit_stdio: bool = False         # child uses the caller's 0, 1, 2 (no capture, no output limit)
+    # Finer grants, for callers that know exactly which rights a job needs (llmos.sandbox):
+    rules: tuple[tuple[str, int], ...] = ()  # (path, Landlock FS_* mask); never MAKE_CHAR/MAKE_BLOCK/IOCTL_DEV
+    host_netns: bool = False            # keep the host's network namespace although no port is granted
+                                        # (to read its state, or ping); seccomp still refuses TCP and UDP
+    icmp: bool = False                  # seccomp permits ICMP datagram ("ping") sockets, never UDP
+    netlink_route: bool = False         # seccomp permits NETLINK_ROUTE sockets (read interfaces/addresses)
+    scope_signals: bool = True          # Landlock ABI 6 signal scope; off only with pidfd_signals_only
+    pidfd_signals_only: bool = False    # seccomp refuses kill/tkill/tgkill/sigqueue/pidfd_open/F_SETOWN:
+                                        # only pidfds handed in (keep_fds) can be signalled
 
     def __post_init__(self) -> None:
         for name in ("ro", "rw", "exec", "tcp_connect", "tcp_bind", "cgroup_parents"):
             v = getattr(self, name)
             object.__setattr__(self, name, (v,) if isinstance(v, (str, int)) else tuple(v))
+        object.__setattr__(self, "rules", tuple((str(p), int(a)) for p, a in self.rules))
 
     @property
     def network(self) -> bool:
@@ -155,9 +165,11 @@ def _cap_last() -> int:
         return int(f.read())
 
 
-@lru_cache(maxsize=4)
-def _bpf(allow_tcp: bool, allow_unix: bool) -> bytes:
-    return seccomp.build(allow_tcp=allow_tcp, allow_unix=allow_unix)
+@lru_cache(maxsize=16)
+def _bpf(allow_tcp: bool, allow_unix: bool, allow_icmp: bool = False, allow_netlink_route: bool = False,
+         pidfd_signals_only: bool = False) -> bytes:
+    return seccomp.build(allow_tcp=allow_tcp, allow_unix=allow_unix, allow_icmp=allow_icmp,
+                         allow_netlink_route=allow_netlink_route, pidfd_signals_only=pidfd_signals_only)
 
 
 def _check_path(p: str, what: str) -> str:
@@ -223,9 +235,15 @@ def prepare(config: Config, argv: list[str] | None) -> _Plan:
     for what in ("ro", "rw", "exec"):
         for p in getattr(config, what):
             _check_path(p, f"--{what}")
-    for p in config.rw:
+    for p, access in config.rules:
+        _check_path(p, "rule")
+        if access & landlock.NEVER_GRANTED:
+            raise ConfigError(f"rule {p}: device creation and device ioctls are never granted")
+    for p in config.rw + tuple(p for p, a in config.rules if a & ~(landlock.READ | landlock.FS_EXECUTE)):
         if os.path.realpath(p) == "/":
             raise ConfigError("refusing to grant write on / (grant the directories the command needs)")
+    if not config.scope_signals and not config.pidfd_signals_only:
+        raise ConfigError("signal scoping can be turned off only together with pidfd_signals_only")
     for port in config.tcp_connect + config.tcp_bind:
         if not isinstance(port, int) or not 0 < port < 65536:
             raise ConfigError(f"bad TCP port {port!r}")
@@ -259,6 +277,7 @@ def prepare(config: Config, argv: list[str] | None) -> _Plan:
     rules = [landlock.Rule(p, landlock.WRITE) for p in config.rw]
     rules += [landlock.Rule(p, landlock.READ) for p in config.ro]
     rules += [landlock.Rule(p, landlock.EXECUTE) for p in config.exec]
+    rules += [landlock.Rule(p, access) for p, access in config.rules]
     if config.system_paths:
         rules += [landlock.Rule(p, landlock.EXECUTE) for p in SYSTEM_EXEC if os.path.exists(p)]
         rules += [landlock.Rule(p, landlock.READ) for p in SYSTEM_RO if os.path.exists(p)]
@@ -266,9 +285,10 @@ def prepare(config: Config, argv: list[str] | None) -> _Plan:
     for r in rules:
         if not os.path.exists(r.path):
             raise ConfigError(f"granted path {r.path} does not exist (create it, or grant its parent)")
+    scope = landlock.SCOPE_ABSTRACT_UNIX_SOCKET | (landlock.SCOPE_SIGNAL if config.scope_signals else 0)
     try:
         fd = landlock.create_ruleset(rules, abi, tcp_connect=config.tcp_connect,
-                                     tcp_bind=config.tcp_bind)
+                                     tcp_bind=config.tcp_bind, scope=scope)
     except OSError as e:
         raise SandboxRefused("landlock", str(e), e.errno or 0) from e
     # Python ignores SIGPIPE/SIGXFSZ; the exec'd program must get the defaults back.
@@ -277,11 +297,13 @@ def prepare(config: Config, argv: list[str] | None) -> _Plan:
             (resource.RLIMIT_NPROC, config.nproc)]
     plan = _Plan(
         ruleset_fd=fd, restrict_flags=landlock.restrict_flags(abi, config.log_denials),
-        bpf=seccomp.Filter(_bpf(config.network, config.unix_sockets)),
+        bpf=seccomp.Filter(_bpf(config.network, config.unix_sockets, config.icmp, config.netlink_route,
+                                config.pidfd_signals_only)),
         uid=pw.pw_uid, gid=pw.pw_gid, groups=os.getgrouplist(pw.pw_name, pw.pw_gid),
         drop=os.geteuid() == 0, env=env, cwd=cwd,
         rlimits=[(r, v) for r, v in lims if v is not None],
-        netns=not config.network, pidns=config.pid_namespace, degraded_ok=admin_degraded())
+        netns=not (config.network or config.host_netns), pidns=config.pid_namespace,
+        degraded_ok=admin_degraded())
     if argv is not None:
         plan.argv = list(argv)
         plan.exe = _which(argv[0], env["PATH"], cwd)

@@ -46,6 +46,9 @@ SYSCALLS = {
     "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431, "fsmount": 432,
     "fspick": 433, "clone3": 435, "pidfd_getfd": 438, "process_madvise": 440,
     "mount_setattr": 442, "open_tree_attr": 467,
+    # signalling (denied with pidfd_signals_only)
+    "kill": 62, "fcntl": 72, "rt_sigqueueinfo": 129, "tkill": 200, "tgkill": 234,
+    "rt_tgsigqueueinfo": 297, "pidfd_open": 434,
 }
 
 # Refused with EPERM whatever their arguments.
@@ -68,16 +71,30 @@ DENY = (
 CLONE_NS_FLAGS = (0x00020000 | 0x02000000 | 0x04000000 | 0x08000000   # NEWNS CGROUP UTS IPC
                   | 0x10000000 | 0x20000000 | 0x40000000)             # NEWUSER NEWPID NEWNET
 TIOCSTI, TIOCLINUX = 0x5412, 0x541C
-AF_UNIX, AF_INET, AF_INET6 = 1, 2, 10
-SOCK_STREAM, SOCK_TYPE_MASK = 1, 0xF
-IPPROTO_IP, IPPROTO_TCP = 0, 6
+AF_UNIX, AF_INET, AF_INET6, AF_NETLINK = 1, 2, 10, 16
+SOCK_STREAM, SOCK_DGRAM, SOCK_TYPE_MASK = 1, 2, 0xF
+IPPROTO_IP, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_ICMPV6 = 0, 1, 6, 58
+NETLINK_ROUTE = 0
+# With pidfd_signals_only: every way to signal another process by number, and
+# the ways to make the kernel signal one (SIGIO/SIGURG owners), are refused.
+SIGNAL_SYSCALLS = ("kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_open")
+F_SETOWN, F_SETSIG, F_SETOWN_EX = 8, 10, 15
+FIOSETOWN, SIOCSPGRP = 0x8901, 0x8902
 
 
-def build(*, allow_tcp: bool = False, allow_unix: bool = False) -> bytes:
+def build(*, allow_tcp: bool = False, allow_unix: bool = False, allow_icmp: bool = False,
+          allow_netlink_route: bool = False, pidfd_signals_only: bool = False) -> bytes:
     """The filter program.  ``allow_tcp`` permits AF_INET/AF_INET6 stream sockets
     with protocol 0 or TCP only (never UDP, raw, SCTP or MPTCP: Landlock ≤ ABI 7
     controls TCP ports only).  ``allow_unix`` permits socket(AF_UNIX); without it
     only socketpair(AF_UNIX) works, so no path or abstract socket can be reached.
+    ``allow_icmp`` permits ICMP datagram ("ping") sockets only: AF_INET/SOCK_DGRAM/
+    IPPROTO_ICMP and AF_INET6/SOCK_DGRAM/IPPROTO_ICMPV6, never UDP.
+    ``allow_netlink_route`` permits AF_NETLINK sockets of protocol NETLINK_ROUTE
+    (interface and address dumps; changing anything needs CAP_NET_ADMIN).
+    ``pidfd_signals_only`` refuses kill, tkill, tgkill, rt_(tg)sigqueueinfo and
+    pidfd_open, and F_SETOWN/F_SETOWN_EX/F_SETSIG and FIOSETOWN/SIOCSPGRP: the process
+    can signal only through pidfds it was given.
     """
     eperm = RET_ERRNO | errno.EPERM
     prog: list[tuple] = []   # (code, jt_label, jf_label, k) or (label,)
@@ -92,13 +109,15 @@ def build(*, allow_tcp: bool = False, allow_unix: bool = False) -> bytes:
     ins(JEQ_K, AUDIT_ARCH_X86_64, None, "kill")
     ins(LD_W_ABS, OFF_NR)
     ins(JGE_K, X32_SYSCALL_BIT, "kill", None)
-    for name in DENY:
+    for name in DENY + (SIGNAL_SYSCALLS if pidfd_signals_only else ()):
         ins(JEQ_K, SYSCALLS[name], "eperm", None)
     ins(JEQ_K, SYSCALLS["clone3"], "enosys", None)  # flags live in memory; glibc falls back to clone
     ins(JEQ_K, SYSCALLS["clone"], "clone", None)
     ins(JEQ_K, SYSCALLS["ioctl"], "ioctl", None)
     ins(JEQ_K, SYSCALLS["socket"], "socket", None)
     ins(JEQ_K, SYSCALLS["socketpair"], "socketpair", None)
+    if pidfd_signals_only:
+        ins(JEQ_K, SYSCALLS["fcntl"], "fcntl", None)
     ins(RET_K, RET_ALLOW)
     label("clone")
     ins(LD_W_ABS, _arg_lo(0))
@@ -108,22 +127,47 @@ def build(*, allow_tcp: bool = False, allow_unix: bool = False) -> bytes:
     label("ioctl")
     ins(LD_W_ABS, _arg_lo(1))
     ins(JEQ_K, TIOCSTI, "eperm", None)
+    if pidfd_signals_only:
+        ins(JEQ_K, FIOSETOWN, "eperm", None)
+        ins(JEQ_K, SIOCSPGRP, "eperm", None)
     ins(JEQ_K, TIOCLINUX, "eperm", "allow")
+    if pidfd_signals_only:
+        label("fcntl")   # cmd is an unsigned int as well
+        ins(LD_W_ABS, _arg_lo(1))
+        ins(JEQ_K, F_SETOWN, "eperm", None)
+        ins(JEQ_K, F_SETOWN_EX, "eperm", None)
+        ins(JEQ_K, F_SETSIG, "eperm", "allow")
     label("socket")   # family and type are ints: the low word is what the kernel uses
     ins(LD_W_ABS, _arg_lo(0))
     ins(JEQ_K, AF_UNIX, "allow" if allow_unix else "eperm", None)
-    if allow_tcp:
+    if allow_netlink_route:
+        ins(JEQ_K, AF_NETLINK, "netlink", None)
+    if allow_tcp or allow_icmp:
         ins(JEQ_K, AF_INET, "inet", None)
-        ins(JEQ_K, AF_INET6, "inet", "eperm")
-        label("inet")
-        ins(LD_W_ABS, _arg_lo(1))
-        ins(AND_K, SOCK_TYPE_MASK)   # strip SOCK_NONBLOCK / SOCK_CLOEXEC
-        ins(JEQ_K, SOCK_STREAM, None, "eperm")
-        ins(LD_W_ABS, _arg_lo(2))
-        ins(JEQ_K, IPPROTO_IP, "allow", None)
-        ins(JEQ_K, IPPROTO_TCP, "allow", "eperm")
+        ins(JEQ_K, AF_INET6, "inet6", "eperm")
+        for fam, icmp_proto in (("inet", IPPROTO_ICMP), ("inet6", IPPROTO_ICMPV6)):
+            label(fam)
+            ins(LD_W_ABS, _arg_lo(1))
+            ins(AND_K, SOCK_TYPE_MASK)   # strip SOCK_NONBLOCK / SOCK_CLOEXEC
+            if allow_tcp:
+                ins(JEQ_K, SOCK_STREAM, "tcp", None)
+            if allow_icmp:
+                ins(JEQ_K, SOCK_DGRAM, None, "eperm")
+                ins(LD_W_ABS, _arg_lo(2))
+                ins(JEQ_K, icmp_proto, "allow", "eperm")
+            else:
+                ins(RET_K, eperm)
+        if allow_tcp:
+            label("tcp")
+            ins(LD_W_ABS, _arg_lo(2))
+            ins(JEQ_K, IPPROTO_IP, "allow", None)
+            ins(JEQ_K, IPPROTO_TCP, "allow", "eperm")
     else:
         ins(RET_K, eperm)
+    if allow_netlink_route:
+        label("netlink")
+        ins(LD_W_ABS, _arg_lo(2))
+        ins(JEQ_K, NETLINK_ROUTE, "allow", "eperm")
     label("socketpair")
     ins(LD_W_ABS, _arg_lo(0))
     ins(JEQ_K, AF_UNIX, "allow", "eperm")
