@@ -8,6 +8,7 @@ fsynced and moved into place without ever replacing an existing file.
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import ipaddress
 import os
@@ -33,6 +34,12 @@ FETCH_READ_TIMEOUT_SECONDS = 30.0  # connect / any single read
 FETCH_MAX_REDIRECTS = 5
 FETCH_CHUNK = 64 * 1024
 PING_MAX_COUNT = 100
+
+#: How net.fetch opens TCP connections.  ``None``: directly.  The sandboxed worker
+#: (llmos.sandbox) sets a function ``(host, port, timeout) -> socket.socket`` that asks
+#: the trusted side for a connection to the approved host: the worker itself can
+#: create no inet socket, and a redirect to another host is refused there.
+CONNECT = None
 
 _FAMILIES = {socket.AF_INET: "ipv4", socket.AF_INET6: "ipv6"}
 _AF_LINK = getattr(psutil, "AF_LINK", None)
@@ -98,9 +105,44 @@ def _cidr(address: str, netmask: str | None) -> str:
     return f"{address}/{prefix}"
 
 
+_IfStats = collections.namedtuple("_IfStats", "isup speed mtu")
+
+
+def _sysfs_if_stats(base: str = "/sys/class/net") -> dict:
+    """psutil.net_if_stats() from /sys: it needs an inet socket for its ioctls, which
+    the sandbox refuses.  isup follows psutil (IFF_RUNNING: up, with a carrier)."""
+    out = {}
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return out
+    for name in names:
+        def value(attr, conv=int):
+            try:
+                with open(os.path.join(base, name, attr), encoding="ascii") as f:
+                    return conv(f.read().strip())
+            except (OSError, ValueError):
+                return None
+        flags = value("flags", lambda v: int(v, 16))
+        if flags is None:
+            continue
+        speed = value("speed")
+        # IFF_RUNNING is not in /sys's flags: up (IFF_UP) with a carrier is what it means
+        running = bool(flags & 0x1) and value("carrier") == 1
+        out[name] = _IfStats(running, speed if speed and speed > 0 else 0, value("mtu") or 0)
+    return out
+
+
+def _if_stats() -> dict:
+    try:
+        return psutil.net_if_stats()
+    except PermissionError:   # no inet socket allowed (sandboxed worker): read /sys instead
+        return _sysfs_if_stats()
+
+
 def status(args: dict, ctx: Context) -> dict:
     """net.status: interfaces (up/down, addresses), default route, DNS servers."""
-    addrs, stats = psutil.net_if_addrs(), psutil.net_if_stats()
+    addrs, stats = psutil.net_if_addrs(), _if_stats()
     interfaces = []
     for name in sorted(set(addrs) | set(stats)):
         st = stats.get(name)
@@ -252,6 +294,34 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
+def _connection_handlers() -> tuple:
+    """urllib handlers whose connections come from CONNECT (see there); none when unset."""
+    connect = CONNECT
+    if connect is None:
+        return ()
+    import http.client
+
+    def through(cls):
+        def make(host, **kwargs):
+            conn = cls(host, **kwargs)
+            # http.client opens its socket through this attribute; TLS (for https) is then
+            # set up over the handed-in socket with server_hostname = the URL's host.
+            conn._create_connection = lambda address, timeout=None, source_address=None: \
+                connect(address[0], address[1], timeout)
+            return conn
+        return make
+
+    class _HTTP(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(through(http.client.HTTPConnection), req)
+
+    class _HTTPS(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(through(http.client.HTTPSConnection), req, context=self._context)
+
+    return (_HTTP(), _HTTPS())
+
+
 def _basename_of(url: str) -> str:
     name = os.path.basename(urllib.parse.unquote(urllib.parse.urlsplit(url).path))
     if name in ("", ".", ".."):
@@ -319,7 +389,7 @@ def fetch(args: dict, ctx: Context) -> dict:
 
     handler = _Redirects()
     handler.max_redirections = FETCH_MAX_REDIRECTS
-    opener = urllib.request.build_opener(handler)
+    opener = urllib.request.build_opener(handler, *_connection_handlers())
     req = urllib.request.Request(url, headers={"User-Agent": "llmos-fetch/1", "Accept-Encoding": "identity"})
     started = time.monotonic()
     fd, tmp = tempfile.mkstemp(prefix=".llmos-fetch-", suffix=".part", dir=folder)

@@ -28,6 +28,12 @@ SIGNALS = {name: getattr(_signal, "SIG" + name) for name in ("TERM", "KILL", "HU
 #: How long process.list/find/info sample CPU time to compute cpu_percent.
 CPU_SAMPLE_SECONDS = 0.2
 
+#: Set by the sandboxed worker (llmos.sandbox): ``{pid: pidfd}`` opened by the trusted
+#: side for exactly the processes the policy approved.  When set, process.kill signals
+#: only through these pidfds (the worker can signal nothing else) and a name matches
+#: only among these processes.
+PIDFDS: dict[int, int] | None = None
+
 _SORT_KEYS = {
     "cpu": (lambda d: (-(d["cpu_percent"] or 0.0), d["pid"])),
     "memory": (lambda d: (-(d["memory_bytes"] or 0), d["pid"])),
@@ -245,9 +251,27 @@ def _safe_user(p: psutil.Process) -> str:
         return "another user"
 
 
+def _approved_processes():
+    for pid in sorted(PIDFDS or ()):
+        try:
+            yield psutil.Process(pid)
+        except psutil.Error:
+            continue
+
+
 def _send(p: psutil.Process, sig: int) -> None:
     """Signal ``p`` race-free: through a pidfd opened before the identity check."""
     pidfd = None
+    if PIDFDS is not None:
+        if p.pid not in PIDFDS:
+            raise psutil.AccessDenied(p.pid)
+        if not p.is_running():
+            raise psutil.NoSuchProcess(p.pid)
+        try:
+            _signal.pidfd_send_signal(PIDFDS[p.pid], sig)
+        except ProcessLookupError:
+            raise psutil.NoSuchProcess(p.pid) from None
+        return
     if hasattr(os, "pidfd_open") and hasattr(_signal, "pidfd_send_signal"):
         try:
             pidfd = os.pidfd_open(p.pid)
@@ -299,7 +323,8 @@ def kill(args: dict, ctx: Context) -> dict:
         targets = [p]
     else:
         targets = []
-        for p in psutil.process_iter():
+        candidates = _approved_processes() if PIDFDS is not None else psutil.process_iter()
+        for p in candidates:
             try:
                 if p.name() == name:
                     targets.append(p)
