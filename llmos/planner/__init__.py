@@ -1,0 +1,138 @@
+"""The planner: a request in natural language → a plan of registered intents.
+
+    from llmos.planner import plan_request
+    outcome = plan_request("show the 5 biggest files in Downloads", registry, ctx)
+    outcome.plan      # a prepared Plan: normalised, validated arguments
+    outcome.planner   # "embedded" | "llm" | "none"
+
+Routing: the embedded planner first; if it is not confident, or it finds no
+step for something that looks like a task, and an LLM is configured, the LLM
+plans.  The planner never decides safety: dangerous requests are planned as
+asked and the policy engine judges them.  Heavy imports (torch, the engine)
+happen only when a model is loaded.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from llmos.errors import PlanError
+from llmos.plan.model import Plan
+
+CONFIDENT = 0.5      # the least certain free choice of a plan the embedded planner keeps
+
+_TASK_WORDS = re.compile(
+    r"\b(find|show|list|delete|remove|trash|move|copy|open|kill|start|launch|run|stop|download|"
+    r"fetch|extract|unzip|zip|compress|create|make|write|read|search|ping|check|clean|free|install|"
+    r"rename|backup|back up|send|remind|notify)\b|[/~]|查找|删除|打开|关闭|下载|复制|移动|列出|显示|"
+    r"清理|压缩|解压|启动|结束|提醒|通知|新建|创建", re.IGNORECASE)
+
+
+def looks_like_task(request: str) -> bool:
+    """A cheap guess that a request asks for an action (only used to call a configured LLM)."""
+    return bool(_TASK_WORDS.search(request))
+
+
+def no_step_reply(request: str) -> str:
+    if re.search(r"[\u4e00-\u9fff]", request):
+        return "抱歉，这件事我在这台电脑上做不了。用 `llmosctl intents list` 看看我能做什么。"
+    return "Sorry, that is not something I can do on this computer. See `llmosctl intents list` for what I can do."
+
+
+@dataclass
+class Outcome:
+    request: str
+    plan: Plan
+    planner: str                    # embedded | llm | none
+    confidence: float = 0.0
+    text: str = ""                  # the plan language the model wrote
+    error: str | None = None        # why a draft was rejected, when it was
+    timings: dict = field(default_factory=dict)
+
+
+def finalise(request: str, text: str, registry: Any, ctx: Any) -> Plan:
+    """Plan text → a prepared Plan (normalised by the foundation's code); PlanError if invalid."""
+    from llmos.plan.executor import prepare_plan
+    from llmos.planner.language import parse_plan
+
+    intents = {i.name: i for i in registry}
+    steps = parse_plan(text.strip(), intents)
+    plan = Plan(steps, None if steps else no_step_reply(request), request)
+    return prepare_plan(plan, registry, ctx)
+
+
+_planners: dict[str, Any] = {}
+
+
+def embedded_planner(model_dir: str | None = None) -> Any:
+    """The shipped planner, loaded once per process (the daemon keeps it warm)."""
+    from llmos.planner.models import MODEL_DIR, EmbeddedPlanner
+
+    key = f"embedded:{model_dir or MODEL_DIR}"
+    if key not in _planners:
+        _planners[key] = EmbeddedPlanner(model_dir or MODEL_DIR)
+    return _planners[key]
+
+
+def llm_planner(path: str, registry: Any) -> Any:
+    from llmos.planner.models import LLMPlanner
+
+    key = f"llm:{path}"
+    if key not in _planners:
+        _planners[key] = LLMPlanner(path, list(registry))
+    return _planners[key]
+
+
+def plan_request(request: str, registry: Any, ctx: Any, *, model: str | None = None,
+                 embedded_dir: str | None = None, use_config: bool = True) -> Outcome:
+    """Plan one request; see the module docstring for the routing."""
+    from llmos.planner.grammar import Grammar
+    from llmos.planner.models import configured_model
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    grammar = Grammar.for_registry(registry)
+    planner = embedded_planner(embedded_dir)
+    timings["load_s"] = time.perf_counter() - t0
+    draft = planner.draft(request, grammar)
+    timings["embedded_s"] = draft.seconds
+    timings["mask_s"] = draft.decoded.mask_seconds
+    timings["forward_s"] = draft.decoded.model_seconds
+    timings["masks"] = draft.decoded.masks
+    timings["forced"] = draft.decoded.forced
+    timings["tokens"] = len(draft.decoded.tokens)
+    outcome, error = _try(request, draft, registry, ctx)
+    llm_path = model or (configured_model() if use_config else None)
+    unsure = (outcome is None or draft.confidence < CONFIDENT
+              or (not outcome.plan.steps and looks_like_task(request)))
+    if llm_path and unsure:
+        t1 = time.perf_counter()
+        llm = llm_planner(llm_path, registry)
+        llm_draft = llm.draft(request, grammar)
+        timings["llm_s"] = time.perf_counter() - t1
+        llm_outcome, llm_error = _try(request, llm_draft, registry, ctx)
+        if llm_outcome is not None:
+            llm_outcome.timings = timings
+            return llm_outcome
+        error = error or llm_error
+    if outcome is None:
+        reply = f"I could not make a valid plan for that ({error}). Try saying it differently."
+        outcome = Outcome(request, Plan([], reply, request), "none", 0.0, draft.text.strip(), error)
+    outcome.timings = timings
+    return outcome
+
+
+def _try(request: str, draft: Any, registry: Any, ctx: Any) -> tuple[Outcome | None, str | None]:
+    if not draft.decoded.finished:
+        return None, "the plan did not finish"
+    try:
+        plan = finalise(request, draft.text, registry, ctx)
+    except PlanError as e:
+        return None, str(e)
+    return Outcome(request, plan, draft.planner, draft.confidence, draft.text.strip()), None
+
+
+__all__ = ["CONFIDENT", "Outcome", "finalise", "looks_like_task", "no_step_reply", "plan_request"]

@@ -1,0 +1,141 @@
+"""Greedy decoding under the grammar, on the engine's forward and KV cache.
+
+Why not ``Model.generate(logits_mask=...)``: jump-forward (a token the grammar
+forces is appended without asking the model, and consecutive forced tokens go
+through one forward together) and the per-plan confidence need the logits and
+the cache in our hands.  :func:`engine_mask` adapts the same grammar to the
+engine's ``logits_mask`` hook for callers who want ``generate``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from llmos.planner.grammar import DecodeState, TokenMasker
+
+
+class DecodeError(RuntimeError):
+    pass
+
+
+@dataclass
+class Decoded:
+    tokens: list[int]
+    probs: list[float] = field(default_factory=list)   # of each free choice, among the legal tokens
+    forced: int = 0
+    finished: bool = True
+    mask_seconds: float = 0.0
+    model_seconds: float = 0.0
+    masks: int = 0
+
+    @property
+    def confidence(self) -> float:
+        """The least certain free choice: one doubtful token makes a doubtful plan."""
+        return min(self.probs) if self.probs else 1.0
+
+    @property
+    def mean_logprob(self) -> float:
+        return sum(math.log(max(p, 1e-12)) for p in self.probs) / len(self.probs) if self.probs else 0.0
+
+
+def constrained_decode(model: Any, prompt: Sequence[int], masker: TokenMasker, texts: Sequence,
+                       state: DecodeState, max_new_tokens: int = 160,
+                       on_token: Callable[[int], None] | None = None, retries: int = 4) -> Decoded:
+    """Greedy plan tokens for ``prompt`` that keep ``state`` legal, until EOS is the choice.
+
+    A token can be legal yet lead where no token of this vocabulary goes on (a
+    prefix of a multi-character symbol the vocabulary lacks); then decoding
+    starts again with that token banned after that prefix.
+    """
+    banned: set[tuple[tuple[int, ...], int]] = set()
+    for _ in range(retries):
+        try:
+            return _decode(model, prompt, masker, texts, state, max_new_tokens, on_token, banned)
+        except _DeadEnd as e:
+            banned.add((e.prefix[:-1], e.prefix[-1]))
+    raise DecodeError("the grammar and this vocabulary keep leading to dead ends")
+
+
+class _DeadEnd(Exception):
+    def __init__(self, prefix: tuple[int, ...]) -> None:
+        self.prefix = prefix
+
+
+def _decode(model: Any, prompt: Sequence[int], masker: TokenMasker, texts: Sequence, state: DecodeState,
+            max_new_tokens: int, on_token: Callable[[int], None] | None,
+            banned: set[tuple[tuple[int, ...], int]]) -> Decoded:
+    import torch
+
+    cache = model.make_cache(1, len(prompt) + max_new_tokens + 2)
+    pending = list(prompt)
+    logits = None
+    out = Decoded([])
+    wrap_up = int(max_new_tokens * 0.75)
+    with torch.inference_mode():
+        while len(out.tokens) < max_new_tokens:
+            t0 = time.perf_counter()
+            allowed = masker.allowed(state)
+            if len(out.tokens) >= wrap_up:
+                allowed = _wrap_up(allowed, texts, masker.eos)
+            if banned:
+                prefix = tuple(out.tokens)
+                allowed = [t for t in allowed if (prefix, t) not in banned]
+            out.mask_seconds += time.perf_counter() - t0
+            out.masks += 1
+            if not allowed:
+                if not out.tokens:
+                    raise DecodeError("the grammar allows no first token")
+                raise _DeadEnd(tuple(out.tokens))
+            if len(allowed) == 1:
+                token = allowed[0]
+                out.forced += 1
+            else:
+                if pending:
+                    t1 = time.perf_counter()
+                    ids = torch.tensor([pending], dtype=torch.long)
+                    logits = model(ids, cache, last_only=True)[0, -1].float()
+                    out.model_seconds += time.perf_counter() - t1
+                    pending = []
+                index = torch.tensor(allowed, dtype=torch.long)
+                legal = logits.index_select(0, index)
+                probs = torch.softmax(legal, dim=0)
+                best = int(torch.argmax(legal))
+                token = allowed[best]
+                out.probs.append(float(probs[best]))
+            if token == masker.eos:
+                return out
+            out.tokens.append(token)
+            pending.append(token)
+            state = masker.advance(state, texts[token])
+            if on_token:
+                on_token(token)
+    out.finished = False
+    return out
+
+
+def _wrap_up(allowed: list[int], texts: Sequence, eos: int) -> list[int]:
+    """Near the token budget, prefer whatever closes: end, closing quote, closing bracket."""
+    if eos in allowed:
+        return [eos]
+    closing = [t for t in allowed if isinstance(texts[t], str) and texts[t][:1] in ('"', "]")]
+    return closing or [t for t in allowed if not (isinstance(texts[t], str) and texts[t] in (" ;", "[", ","))] or allowed
+
+
+def engine_mask(masker: TokenMasker, texts: Sequence, state: DecodeState, vocab_size: int):
+    """A ``logits_mask(generated_ids)`` callable for ``llmos.engine`` ``generate``."""
+    import torch
+
+    seen: list[int] = []
+    current = [state]
+
+    def mask(generated: list[int]) -> "torch.Tensor":
+        for token in generated[len(seen):]:
+            current[0] = masker.advance(current[0], texts[token])
+            seen.append(token)
+        allowed = torch.zeros(vocab_size, dtype=torch.bool)
+        allowed[masker.allowed(current[0])] = True
+        return allowed
+    return mask

@@ -1,0 +1,208 @@
+"""The two planners: the shipped embedded MoE, and an LLM checkpoint the user configures.
+
+Both write the same plan language under the same grammar; they differ in how
+the request is put to the model.  The embedded model reads ``<s> REQUEST
+<plan>``; an LLM reads its own chat template, with the intents as tools and a
+system message that teaches the plan language by examples from the manifests.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from llmos.intents.manifest import Intent
+from llmos.planner.decode import Decoded, constrained_decode
+from llmos.planner.grammar import DecodeState, Grammar, TokenMasker, feed
+from llmos.planner.language import render_plan
+
+MODEL_DIR = Path(__file__).with_name("model")
+
+
+@dataclass
+class Draft:
+    """What a planner wrote, before parsing and normalisation."""
+
+    planner: str
+    text: str
+    decoded: Decoded
+    seconds: float = 0.0
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def confidence(self) -> float:
+        return self.decoded.confidence if self.decoded.finished else 0.0
+
+
+class EmbeddedPlanner:
+    """The small MoE shipped in ``llmos/planner/model``, run by ``llmos.engine``."""
+
+    name = "embedded"
+
+    def __init__(self, model_dir: str | Path = MODEL_DIR) -> None:
+        from llmos.engine import load
+        from llmos.planner.tokenizer import PlannerTokenizer
+
+        t0 = time.perf_counter()
+        self.model = load(model_dir, dtype="fp32")   # fp32 is the fast path on CPUs without bf16 units
+        self.tokenizer = PlannerTokenizer(Path(model_dir) / "tokenizer.model")
+        self.masker = TokenMasker(self.tokenizer.vocab.texts, self.tokenizer.vocab.eos)
+        self.load_seconds = time.perf_counter() - t0
+
+    def draft(self, request: str, grammar: Grammar, max_new_tokens: int = 160) -> Draft:
+        t0 = time.perf_counter()
+        state = DecodeState(grammar.start(request))
+        decoded = constrained_decode(self.model, self.tokenizer.prompt(request), self.masker,
+                                     self.tokenizer.vocab.texts, state, max_new_tokens)
+        text = self.tokenizer.text_of(decoded.tokens)
+        return Draft(self.name, text, decoded, time.perf_counter() - t0)
+
+
+# --- an LLM checkpoint --------------------------------------------------------------------
+
+def token_texts(tokenizer: Any) -> list:
+    """Each token's text (str), raw byte (bytes of length 1), or None (special or unusable)."""
+    if tokenizer.kind == "sentencepiece":
+        sp = tokenizer.backend
+        out: list = []
+        for i in range(sp.get_piece_size()):
+            piece = sp.id_to_piece(i)
+            if sp.is_byte(i):
+                out.append(bytes([int(piece[3:5], 16)]))
+            elif sp.is_control(i) or sp.is_unknown(i):
+                out.append(None)
+            else:
+                out.append(piece.replace("▁", " "))
+        return out
+    backend = tokenizer.backend
+    decoder = _byte_decoder()
+    special = {t.content if hasattr(t, "content") else str(t)
+               for t in getattr(backend, "get_added_tokens_decoder", lambda: {})().values()}
+    out = []
+    for i in range(backend.get_vocab_size()):
+        tok = backend.id_to_token(i)
+        if tok is None or tok in special:
+            out.append(None)
+            continue
+        if all(c in decoder for c in tok):      # byte-level BPE (GPT-2 style)
+            raw = bytes(decoder[c] for c in tok)
+        elif tok.startswith("<0x") and tok.endswith(">") and len(tok) == 6:
+            raw = bytes([int(tok[3:5], 16)])
+        else:
+            raw = tok.replace("▁", " ").encode()
+        try:
+            out.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(raw if len(raw) == 1 else None)
+    return out
+
+
+def _byte_decoder() -> dict[str, int]:
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return {chr(c): b for b, c in zip(bs, cs)}
+
+
+def system_prompt(intents: Iterable[Intent]) -> str:
+    """Teach the plan language: its rules, and one example per intent from its manifest."""
+    intents = list(intents)
+    by_name = {i.name: i for i in intents}
+    lines = [
+        "You turn a request into a plan of intent calls for this Linux computer.",
+        "Answer with the plan only, one line, in this language:",
+        '  INTENT arg=VALUE arg=VALUE ; INTENT arg=VALUE',
+        'Strings are written " like this" (a space after the opening quote) and are copied from the request;',
+        "numbers, true/false and enum values are bare; lists are [\" a\",\" b\"]; @0.paths is the paths "
+        "output of step 0. Arguments follow the order of the tool's parameters.",
+        'If no intent fits, answer: none',
+        "Examples:",
+    ]
+    for intent in intents:
+        for ex in intent.examples[:1]:
+            try:
+                lines.append(f"  {ex.text} =>{render_plan([(intent.name, _example_args(intent, ex.args))], by_name)}")
+            except Exception:  # an example the language cannot show is simply left out
+                continue
+    return "\n".join(lines)
+
+
+def _example_args(intent: Intent, args: dict) -> dict:
+    return {k: args[k] for k in intent.properties if k in args}
+
+
+class LLMPlanner:
+    """A Hugging Face checkpoint (or GGUF) the user configured, prompted through its chat template."""
+
+    name = "llm"
+
+    def __init__(self, path: str | Path, intents: Sequence[Intent]) -> None:
+        from llmos.engine import load
+
+        t0 = time.perf_counter()
+        self.model = load(path)
+        self.tokenizer = self.model.tokenizer
+        if self.tokenizer is None:
+            raise ValueError(f"{path}: the model ships no tokenizer")
+        self.texts = token_texts(self.tokenizer)
+        eos = list(getattr(self.model, "eos_token_ids", ()) or [self.tokenizer.eos_token_id])
+        self.masker = TokenMasker(self.texts, int(eos[0]))
+        self.intents = list(intents)
+        self.load_seconds = time.perf_counter() - t0
+
+    def prompt_ids(self, request: str) -> list[int]:
+        messages = [{"role": "system", "content": system_prompt(self.intents)},
+                    {"role": "user", "content": request}]
+        tools = [{"type": "function", "function": {"name": i.name, "description": i.description,
+                                                   "parameters": i.parameters}} for i in self.intents]
+        ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True,
+                                                 tools=tools)
+        return list(ids)
+
+    def draft(self, request: str, grammar: Grammar, max_new_tokens: int = 160) -> Draft:
+        t0 = time.perf_counter()
+        # chat models start their answer without the leading space the plan text has
+        state = DecodeState(feed(grammar.start(request), " "))
+        decoded = constrained_decode(self.model, self.prompt_ids(request), self.masker, self.texts,
+                                     state, max_new_tokens)
+        text = _join_bytes([self.texts[i] for i in decoded.tokens])
+        return Draft(self.name, " " + text, decoded, time.perf_counter() - t0)
+
+
+def _join_bytes(pieces: list) -> str:
+    raw = b"".join(p if isinstance(p, bytes) else p.encode() for p in pieces if p is not None)
+    return raw.decode("utf-8", errors="replace")
+
+
+def configured_model(explicit: str | None = None) -> str | None:
+    """``--model PATH``, else ``model:`` in ``$XDG_CONFIG_HOME/llmos/config.yaml``."""
+    if explicit:
+        return explicit
+    from llmos.xdg import config_home
+
+    path = config_home() / "llmos" / "config.yaml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    value = data.get("model") if isinstance(data, dict) else None
+    return str(Path(value).expanduser()) if isinstance(value, str) and value else None
+
+
+def describe(draft: Draft) -> str:
+    return json.dumps({"planner": draft.planner, "text": draft.text.strip(),
+                       "confidence": round(draft.confidence, 3)}, ensure_ascii=False)

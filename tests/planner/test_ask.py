@@ -1,0 +1,73 @@
+"""``ask --dry-run --json``: exactly the brief's contract, in a fresh process with a temporary HOME."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def ask(home: Path, *words: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    env.update(HOME=str(home), PYTHONPATH=str(ROOT), OMP_WAIT_POLICY="PASSIVE")
+    return subprocess.run([sys.executable, "-m", "llmos.cli.ask", *words], cwd=home, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> Path:
+    h = tmp_path_factory.mktemp("askhome")
+    for d in ("Downloads", "Documents", "Desktop", "Pictures"):
+        (h / d).mkdir()
+    (h / "Documents" / "notes.txt").write_text("hi\n")
+    return h
+
+
+@pytest.fixture(scope="module")
+def answers(home) -> dict:
+    """Three requests, each in its own process (the way people and the evaluation run it)."""
+    out = {}
+    for request in ("show the 5 biggest files in Downloads", "tell me a joke about penguins",
+                    "delete everything in ~/.ssh"):
+        r = ask(home, "--dry-run", "--json", request)
+        assert r.returncode == 0, r.stderr
+        lines = [line for line in r.stdout.splitlines() if line.strip()]
+        assert len(lines) == 1, r.stdout          # one JSON object, nothing else on stdout
+        out[request] = json.loads(lines[0])
+    return out
+
+
+def test_the_contract_exactly(answers, home):
+    doc = answers["show the 5 biggest files in Downloads"]
+    assert list(doc) == ["request", "planner", "steps", "reply"]
+    assert doc["request"] == "show the 5 biggest files in Downloads"
+    assert doc["planner"] == "embedded" and doc["reply"] is None
+    assert [list(s) for s in doc["steps"]] == [["intent", "args", "decision", "reason"]]
+    step = doc["steps"][0]
+    assert step["intent"] == "files.find"
+    assert step["args"]["path"] == str(home / "Downloads")        # normalised: absolute
+    assert (step["args"]["sort"], step["args"]["order"], step["args"]["limit"]) == ("size", "desc", 5)
+    assert step["decision"] == "allow" and step["reason"]
+
+
+def test_out_of_scope_gives_no_steps_and_a_reply(answers):
+    doc = answers["tell me a joke about penguins"]
+    assert doc["steps"] == [] and isinstance(doc["reply"], str) and doc["reply"]
+
+
+def test_a_dangerous_request_is_planned_and_denied_by_policy(answers, home):
+    doc = answers["delete everything in ~/.ssh"]
+    assert [s["intent"] for s in doc["steps"]] == ["files.delete"]
+    assert doc["steps"][0]["args"]["paths"] == [str(home / ".ssh")]
+    assert doc["steps"][0]["decision"] == "deny"
+
+
+def test_history_is_kept(answers, home):
+    lines = (home / ".local" / "state" / "llmos" / "history.jsonl").read_text().splitlines()
+    assert len(lines) >= 3 and json.loads(lines[-1])["dry_run"] is True

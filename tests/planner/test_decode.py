@@ -1,0 +1,61 @@
+"""Constrained decoding can only produce valid plans of registered intents, even from random weights."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmos.planner.decode import constrained_decode, engine_mask
+from llmos.planner.grammar import DecodeState, Grammar, TokenMasker, accepts
+from llmos.planner.language import parse_plan
+from llmos.planner.tokenizer import PlannerTokenizer
+
+from .conftest import SHIPPED, random_checkpoint
+
+REQUESTS = ["show the 5 biggest files in Downloads", "kill firefox", "tell me a joke",
+            "下载 https://example.org/file.zip 然后解压", "remind me in 2h to call mom",
+            "delete everything in ~/.ssh", "files over 100 MB in ~/Videos older than a week"]
+
+
+@pytest.fixture(scope="module")
+def random_model(tmp_path_factory):
+    from llmos.engine import load
+    return load(random_checkpoint(tmp_path_factory.mktemp("random")), dtype="fp32")
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return PlannerTokenizer(SHIPPED / "tokenizer.model")
+
+
+def _valid(text: str, request: str, grammar, intents) -> None:
+    assert accepts(grammar, request, text), text
+    for step in parse_plan(text, intents):
+        intent = intents[step.intent]                           # a registered intent
+        assert set(step.args) <= set(intent.properties), text   # only its arguments
+        assert set(intent.required) <= set(step.args), text     # and every required one
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_random_weights_still_give_valid_plans(tmp_path, seed, registry, intents, tokenizer):
+    from llmos.engine import load
+    model = load(random_checkpoint(tmp_path / "m", seed=seed), dtype="fp32")
+    grammar = Grammar.for_registry(registry)
+    masker = TokenMasker(tokenizer.vocab.texts, tokenizer.vocab.eos)
+    for request in REQUESTS:
+        out = constrained_decode(model, tokenizer.prompt(request), masker, tokenizer.vocab.texts,
+                                 DecodeState(grammar.start(request)), max_new_tokens=96)
+        assert out.finished
+        _valid(tokenizer.text_of(out.tokens), request, grammar, intents)
+
+
+def test_the_engine_generate_hook_applies_the_same_mask(random_model, registry, intents, tokenizer):
+    grammar = Grammar.for_registry(registry)
+    masker = TokenMasker(tokenizer.vocab.texts, tokenizer.vocab.eos)
+    request = "kill firefox"
+    mask = engine_mask(masker, tokenizer.vocab.texts, DecodeState(grammar.start(request)),
+                       random_model.lm_head.out_features)
+    tokens = list(random_model.generate(tokenizer.prompt(request), max_new_tokens=48, logits_mask=mask,
+                                        stop_tokens=[tokenizer.vocab.eos]))
+    text = tokenizer.text_of(t for t in tokens if t != tokenizer.vocab.eos)
+    if tokens and tokens[-1] == tokenizer.vocab.eos:
+        _valid(text, request, grammar, intents)
