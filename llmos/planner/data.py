@@ -584,6 +584,75 @@ TEMPLATES: list[T] = [
      ["搜索日志里的 {grep}", "日志里有没有 {grep}"]),
 ]
 
+# More phrasings, appended (template ids are positional: appending keeps the dev split stable).
+TEMPLATES += [
+    ("files.find", {"path": "{dir}", "sort": "size", "order": "desc", "limit": 1},
+     ["what's the biggest file in {dir}?", "find the largest file under {dir}", "which file in {dir} is the biggest"],
+     ["{dir}里最大的文件是哪个", "找出{dir}中最大的那个文件"]),
+    ("files.find", {"path": "{dir}", "ext": "{ext}", "sort": "size", "order": "desc", "limit": "{number}"},
+     ["the {number} biggest {ext} files in {dir}", "largest {number} .{ext} files under {dir}"],
+     ["{dir}里最大的{number}个 {ext} 文件"]),
+    ("files.find", {"path": "{dir}", "ext": "{ext}", "modified_within": "{duration}"},
+     ["{ext} files in {dir} changed in the last {duration}", "new .{ext} files in {dir} from the past {duration}"],
+     ["{dir}里最近{duration}的 {ext} 文件"]),
+    ("files.usage", {"path": "{dir}"},
+     ["how much disk space is {dir} using", "check the size of {dir}", "what takes up room in {dir}?"],
+     ["{dir}用了多少磁盘空间", "查一下{dir}的占用"]),
+    ("files.read", {"path": "{file}"},
+     ["let me see {file}", "could you show the text of {file}", "what does {file} say"],
+     ["{file}里写的是什么", "给我看一下{file}"]),
+    ("files.trash", {"paths": "{files}"},
+     ["I don't need {files} anymore, trash it", "clean up {files}", "chuck {files} in the bin"],
+     ["{files}不要了，删了吧", "清理掉{files}"]),
+    ("files.copy", {"sources": "{files}", "destination": "{dir}"},
+     ["copy {files} over to {dir}", "I want {files} copied into {dir}"], ["把{files}拷到{dir}里"]),
+    ("files.move", {"sources": "{files}", "destination": "{dir}"},
+     ["move {files} over to {dir}", "can you put {files} in {dir}"], ["把{files}转移到{dir}"]),
+    ("files.mkdir", {"path": "{newdir}"},
+     ["set up a new folder {newdir}", "I need a directory {newdir}"], ["建个目录 {newdir}"]),
+    ("net.status", {},
+     ["do I have internet?", "what's my local ip", "show my network connections", "is the network up"],
+     ["有网吗", "查看IP地址", "网络通吗"]),
+    ("net.ping", {"host": "{host}"},
+     ["is {host} down?", "check my connection to {host}", "how fast is {host} responding"],
+     ["看看 {host} 能不能 ping 通", "检查到 {host} 的连接"]),
+    ("process.list", {"sort": "cpu"},
+     ["what's using all my cpu", "which processes are hogging the processor", "show cpu hogs"],
+     ["什么在占用CPU", "哪个进程最耗CPU"]),
+    ("process.list", {"sort": "memory"},
+     ["what is using all my memory", "processes sorted by memory use", "show memory hogs"],
+     ["什么程序在占内存", "按内存排序显示进程"]),
+    ("process.kill", {"name": "{proc}"},
+     ["{proc} is stuck, close it", "make {proc} quit", "please kill the {proc} process"],
+     ["把 {proc} 关掉", "{proc} 卡住了，结束它"]),
+    ("process.launch", {"command": "{proc}"},
+     ["please start {proc} for me", "I want to run {proc}", "open up {proc}"], ["帮我启动 {proc}", "开一下 {proc}"]),
+    ("system.info", {"aspect": "memory"},
+     ["how much ram is free", "what's my memory usage", "ram usage"], ["还剩多少内存", "内存够不够用"]),
+    ("system.info", {"aspect": "os"},
+     ["what version of linux is this", "which os am I running"], ["这是什么Linux版本"]),
+    ("system.info", {"aspect": "uptime"},
+     ["when did this computer last boot", "how long since the last reboot"], ["上次开机是什么时候"]),
+    ("system.disks", {},
+     ["how full are my drives", "show disk usage per partition", "list the mounted drives"],
+     ["各个硬盘用了多少", "列出挂载的磁盘"]),
+    ("system.logs", {"priority": "err"},
+     ["show recent errors in the system log", "any errors in the journal?"], ["系统日志里有什么错误", "看看最近的错误日志"]),
+    ("system.logs", {"since": "{duration}"},
+     ["show the system log of the last {duration}", "what happened in the last {duration}? show the logs"],
+     ["显示最近{duration}的系统日志"]),
+    ("timer.remind", {"message": "{message}", "in": "{duration}"},
+     ["{duration} from now remind me to {message}", "don't let me forget to {message}, remind me in {duration}"],
+     ["{duration}之后提醒我{message}", "记得{duration}后叫我{message}"]),
+    ("net.fetch", {"url": "{url}", "destination": "{dir}"},
+     ["save {url} to {dir}", "download {url} and put it in {dir}"], ["下载 {url} 放到{dir}"]),
+    ("files.extract", {"archive": "{archive}"},
+     ["open up the archive {archive}", "extract the files from {archive}"], ["把{archive}解压一下"]),
+    ("files.compress", {"sources": "{files}", "archive": "{archive}"},
+     ["back up {files} as {archive}", "archive {files} into {archive}"], ["把{files}备份成{archive}"]),
+]
+WORDS_IN_NAMES = ["invoice", "backup", "final", "draft", "2023", "report", "IMG", "copy", "old", "scan"]
+
 # Multi-step: a selection of files, then something done with all of them.
 SELECT_EN = [("the {number} biggest files in {dir}", {"sort": "size", "order": "desc", "limit": "{number}"}),
              ("all .{ext} files in {dir}", {"ext": "{ext}"}),
@@ -639,6 +708,33 @@ OOS_ZH = ["明天天气怎么样", "给我讲个笑话", "写一首关于秋天�
           "人生的意义是什么", "唱首歌吧", "17乘以23等于多少", "比特币现在多少钱", "帮我点个外卖",
           "打开客厅的灯", "教我说英语", "晚饭吃什么好", "会下雨吗"]
 
+# Out-of-scope shapes with fillers: "none" should be learnt as a kind of request, not a list.
+OOS_SHAPES_EN = ["what's the weather in {city}", "will it rain in {city} tomorrow", "tell me about {topic}",
+                 "explain {topic} to me", "write a {form} about {topic}", "who invented {thing}",
+                 "translate '{phrase}' into {language}", "how do you say '{phrase}' in {language}",
+                 "book a table for two in {city}", "order {thing} online", "what's the population of {city}",
+                 "recommend a {form} about {topic}", "summarize the history of {topic}",
+                 "give me a recipe for {food}", "how many calories are in {food}", "call {person}",
+                 "text {person} that I'm late", "what is {topic}?", "is {food} healthy?",
+                 "who is {person}", "what time is it in {city}", "plan a trip to {city}"]
+OOS_SHAPES_ZH = ["{city_zh}明天天气怎么样", "给我讲讲{topic_zh}", "写一首关于{topic_zh}的诗", "{food_zh}怎么做",
+                 "帮我订一张去{city_zh}的机票", "{person_zh}是谁", "把“{phrase_zh}”翻译成英语", "介绍一下{topic_zh}",
+                 "{city_zh}现在几点了", "给{person_zh}打个电话"]
+OOS_FILL = {"city": ["Paris", "Tokyo", "Berlin", "New York", "Lagos", "Lima", "Oslo", "Sydney", "Cairo"],
+            "topic": ["black holes", "the French revolution", "photosynthesis", "jazz", "the stock market",
+                      "machine learning", "the moon landing", "climate change", "chess openings", "dinosaurs"],
+            "form": ["poem", "short story", "haiku", "song", "limerick", "essay", "book", "movie"],
+            "thing": ["the telephone", "pizza", "a new phone", "the printing press", "concert tickets", "flowers"],
+            "phrase": ["good morning", "thank you very much", "where is the station", "I love you"],
+            "language": ["French", "German", "Japanese", "Spanish", "Italian"],
+            "food": ["lasagna", "pancakes", "dumplings", "an avocado", "sushi", "chocolate cake"],
+            "person": ["my sister", "Alan Turing", "the dentist", "Marie Curie", "mom", "Bob"],
+            "city_zh": ["北京", "上海", "东京", "巴黎", "成都", "纽约"],
+            "topic_zh": ["黑洞", "唐朝历史", "光合作用", "人工智能", "股票市场", "恐龙"],
+            "food_zh": ["红烧肉", "饺子", "番茄炒蛋", "蛋糕", "麻婆豆腐"],
+            "person_zh": ["李白", "我妈", "老板", "爱因斯坦", "张老师"],
+            "phrase_zh": ["早上好", "谢谢你", "我爱你", "火车站在哪里"]}
+
 # Dangerous: ordinary intents aimed at secrets, system files or pid 1.  The planner
 # writes exactly what was asked; the policy decides (and denies).
 DANGER: list[T] = [
@@ -687,6 +783,9 @@ def _fill(template_text: str, args: Any, slots: Slots, rng: random.Random,
         if kind == "ext":
             e = rng.choice(EXTS[:14])
             bound[name] = (e, e)
+        elif kind == "word":
+            w = rng.choice(WORDS_IN_NAMES)
+            bound[name] = (w, w)
         elif kind == "glob":
             g = rng.choice(GLOBS)
             bound[name] = (g, g)
@@ -809,6 +908,8 @@ def decorate(text: str, rng: random.Random, lang: str) -> str:
             return text + "，谢谢"
         return text
     r = rng.random()
+    if re.match(r"(?i)(what|how|which|who|where|when|why|is|are|am|do|does|can|any|will)\b", text):
+        return text + " please" if r < 0.08 else text  # a question takes no "could you" in front
     if r < 0.08:
         return "could you " + text + "?"
     if r < 0.14:
@@ -871,6 +972,9 @@ class Generator:
         for lang, items in (("en", OOS_EN), ("zh", OOS_ZH)):
             for j, text in enumerate(items):
                 out.append((f"oos:{lang}:{j}", lang, "oos", self._template_source([], text, lang, "oos")))
+        for lang, shapes in (("en", OOS_SHAPES_EN), ("zh", OOS_SHAPES_ZH)):
+            for j, shape in enumerate(shapes):
+                out.append((f"oos-shape:{lang}:{j}", lang, "oos", self._oos_shape(shape, lang)))
         for k, (name, args, en, zh) in enumerate(DANGER):
             for lang, texts in (("en", en), ("zh", zh)):
                 for j, text in enumerate(texts):
@@ -939,6 +1043,13 @@ class Generator:
             return Sample(filled, plan, cat, "", lang)
         return make
 
+    def _oos_shape(self, shape: str, lang: str) -> Callable[[random.Random, bool], Sample | None]:
+        def make(rng: random.Random, noisy: bool) -> Sample | None:
+            text = re.sub(r"\{(\w+)\}", lambda m: rng.choice(OOS_FILL[m.group(1)]), shape)
+            text = decorate(noisy_template(text, rng, lang) if noisy else text, rng, lang)
+            return Sample(text, (), "oos", "", lang)
+        return make
+
     def generate(self, split: str, per_template: int, noisy_share: float = 0.3) -> list[Sample]:
         """``per_template`` samples of each template in the split (a fixed share of them noisy)."""
         rng = random.Random(f"{self.seed}:{split}")
@@ -947,7 +1058,7 @@ class Generator:
             if is_dev_template(template) != (split == "dev"):
                 continue
             for k in range(per_template):
-                noisy = rng.random() < noisy_share and not template.startswith("oos")
+                noisy = rng.random() < noisy_share and not template.startswith("oos:")
                 s = make(rng, noisy)
                 if s is None or not self.valid(s):
                     continue

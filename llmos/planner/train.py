@@ -12,6 +12,7 @@ See docs/planner.md for retraining after adding intents.
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import json
 import logging
@@ -129,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--minutes", type=float, default=50,
                    help="stop after this long, the learning rate decayed to fit (0: no limit)")
     p.add_argument("--log", help="also append the log to this file")
+    p.add_argument("--save-every", type=int, default=0, help="also save the model every N steps (to evaluate a run early)")
     ns = p.parse_args(argv)
 
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
@@ -228,6 +230,13 @@ def main(argv: list[str] | None = None) -> int:
             eta = elapsed / (step + 1) * (ns.steps - step - 1)
             log.info("step %d/%d loss %.4f (avg %.4f) lr %.2e elapsed %.0fs eta %.0fs",
                      step + 1, ns.steps, value, loss_avg, lr_at(step, elapsed), elapsed, eta)
+        if ns.save_every and (step + 1) % ns.save_every == 0:
+            snapshot = copy.deepcopy(model)
+            save(snapshot, copy.deepcopy(config), tok, work, out, intents, dict(
+                seed=ns.seed, steps=step + 1, size=ns.size, per_template=ns.per_template, samples=len(samples),
+                loss=loss_avg, minutes=round(elapsed / 60, 1), partial=True))
+            del snapshot
+            log.info("snapshot saved at step %d", step + 1)
         if budget and elapsed > budget:
             log.info("time budget reached after %d steps", step + 1)
             break
