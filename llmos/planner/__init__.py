@@ -97,7 +97,7 @@ def plan_request(request: str, registry: Any, ctx: Any, *, model: str | None = N
     grammar = Grammar.for_registry(registry)
     planner = embedded_planner(embedded_dir)
     timings["load_s"] = time.perf_counter() - t0
-    draft = planner.draft(request, grammar)
+    draft = _draft(planner, request, grammar)
     timings["embedded_s"] = draft.seconds
     timings["mask_s"] = draft.decoded.mask_seconds
     timings["forward_s"] = draft.decoded.model_seconds
@@ -111,7 +111,7 @@ def plan_request(request: str, registry: Any, ctx: Any, *, model: str | None = N
     if llm_path and unsure:
         t1 = time.perf_counter()
         llm = llm_planner(llm_path, registry)
-        llm_draft = llm.draft(request, grammar)
+        llm_draft = _draft(llm, request, grammar)
         timings["llm_s"] = time.perf_counter() - t1
         llm_outcome, llm_error = _try(request, llm_draft, registry, ctx)
         if llm_outcome is not None:
@@ -123,6 +123,17 @@ def plan_request(request: str, registry: Any, ctx: Any, *, model: str | None = N
         outcome = Outcome(request, Plan([], reply, request), "none", 0.0, draft.text.strip(), error)
     outcome.timings = timings
     return outcome
+
+
+def _draft(planner: Any, request: str, grammar: Any) -> Any:
+    """A planner's draft; a decoding failure is an unfinished draft, never a crash."""
+    from llmos.planner.decode import Decoded, DecodeError
+    from llmos.planner.models import Draft
+
+    try:
+        return planner.draft(request, grammar)
+    except DecodeError as e:
+        return Draft(planner.name, "", Decoded([], finished=False), timings={"error": str(e)})
 
 
 def _try(request: str, draft: Any, registry: Any, ctx: Any) -> tuple[Outcome | None, str | None]:

@@ -16,6 +16,7 @@ grammar per registry contents, so a changed registry gets a new grammar.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Sequence
@@ -124,6 +125,7 @@ class StrSpec:
     path: bool = False          # canonical folder + "/" + piece of the request
     multiline: bool = False     # "\n" between (and after) copied pieces
     check: Callable[[str], bool] | None = None   # the value must pass this to close
+    blanks: bool = True                          # False: a single word (URLs, hosts)
 
 
 class Str:
@@ -181,8 +183,8 @@ class Str:
             return self.then() if self._closable() else []
         if ch == "\\":
             return [Str(self.spec, self.then, self.subs, self.canon, self.after_nl, True, self.text)]
-        if ch == "\n" or (ch in " \t" and (not self.text or self.after_nl)):
-            return []  # values do not start with blanks
+        if ch == "\n" or (ch in " \t" and (not self.text or self.after_nl or not self.spec.blanks)):
+            return []  # values do not start with blanks; URLs and hosts hold none
         nxt = self._extend(ch)
         return [nxt] if nxt else []
 
@@ -204,7 +206,7 @@ class Str:
             out.add("\\")
         out.discard('"')
         out.discard("\n")
-        if not self.text or self.after_nl:
+        if not self.text or self.after_nl or not self.spec.blanks:
             out.discard(" ")
             out.discard("\t")
         if self._closable():
@@ -307,7 +309,8 @@ class Grammar:
     def _feasible(request: str, spec: IntentSpec) -> bool:
         """An intent whose required size or duration the request never states cannot be planned."""
         missing = {a.name for a in spec.args
-                   if _format_of(a.prop) in ("size", "duration") and not quantity_spans(request, _format_of(a.prop))}
+                   if (_format_of(a.prop) in ("size", "duration") and not quantity_spans(request, _format_of(a.prop)))
+                   or (a.kind == "int" and not int_values(request, a.prop))}
         if spec.required & missing:
             return False
         return not spec.any_of or any(not (group & missing) for group in spec.any_of)
@@ -322,6 +325,8 @@ class Grammar:
             fmt = _format_of(spec.args[j].prop)
             if fmt in ("size", "duration") and not quantity_spans(request, fmt):
                 continue  # nothing in the request says a size (or a duration)
+            if spec.args[j].kind == "int" and not int_values(request, spec.args[j].prop):
+                continue
             if spec.can_take(j, used):
                 arg = spec.args[j]
                 options.append((f" {arg.name}=", self._value_then(request, done, intent, j, used)))
@@ -347,7 +352,7 @@ class Grammar:
         if arg.kind == "bool":
             return [choice((("true", then), ("false", then)))]
         if arg.kind == "int":
-            return [Int("", then)]
+            return [choice((v, then) for v in int_values(request, arg.prop))]
         fmt = _format_of(arg.prop)
         if fmt in ("size", "duration"):
             # only pieces of the request that read as a size (duration): "2 GB", "三天"
@@ -383,7 +388,7 @@ class Grammar:
         if is_pathish(fmt):
             return StrSpec(request, PATH_CANON, path=True)
         if fmt in _CHECKS:
-            return StrSpec(request, check=_CHECKS[fmt])  # URLs and hosts: copied, and must read as one
+            return StrSpec(request, check=_CHECKS[fmt], blanks=False)  # copied, one word, must read as one
         if fmt is not None:
             return StrSpec(request)
         return StrSpec(request, self.string_canon.get((intent, name), ()), multiline=True)
@@ -452,6 +457,33 @@ def quantity_spans(request: str, fmt: str) -> tuple[str, ...]:
     return tuple(sorted(spans))
 
 
+_ROUND = (*range(0, 32), 40, 50, 60, 64, 90, 100, 128, 200, 256, 500, 1000)
+
+
+def _int_candidates(request: str) -> frozenset[int]:
+    from llmos.plan.normalise import _number
+    found = {int(run) for run in re.findall(r"\d+", request) if len(run) <= 9}
+    for word in re.findall(r"[a-z]+|[零〇一二两俩三四五六七八九十百千万]+", request.lower()):
+        n = _number(word)
+        if n is not None and n == int(n):
+            found.add(int(n))
+    return frozenset(found | set(_ROUND))
+
+
+@lru_cache(maxsize=1024)
+def _int_values(request: str, lo: int | None, hi: int | None) -> tuple[str, ...]:
+    return tuple(str(n) for n in sorted(_int_candidates(request))
+                 if (lo is None or n >= lo) and (hi is None or n <= hi))
+
+
+def int_values(request: str, prop: dict) -> tuple[str, ...]:
+    """Integers the plan may hold: numbers the request states (digits or words), or small round ones.
+
+    A pid, a port or a count is copied whole: "5555" can become 5555, never 555.
+    """
+    return _int_values(request, prop.get("minimum"), prop.get("maximum"))
+
+
 def _parses(parse: Callable[[str], object]) -> Callable[[str], bool]:
     def check(text: str) -> bool:
         from llmos.errors import NormaliseError
@@ -470,7 +502,7 @@ def _url_check(text: str) -> bool:
 
 def _host_check(text: str) -> bool:
     from llmos.plan.normalise import normalise_host
-    return _parses(normalise_host)(text)
+    return ("." in text or ":" in text or text == "localhost") and _parses(normalise_host)(text)
 
 
 _CHECKS: dict[str, Callable[[str], bool]] = {"url": _url_check, "host": _host_check}

@@ -71,3 +71,34 @@ def test_a_dangerous_request_is_planned_and_denied_by_policy(answers, home):
 def test_history_is_kept(answers, home):
     lines = (home / ".local" / "state" / "llmos" / "history.jsonl").read_text().splitlines()
     assert len(lines) >= 3 and json.loads(lines[-1])["dry_run"] is True
+
+
+def test_consent_is_asked_once_with_describe_and_edit(tmp_path, monkeypatch):
+    """yes / no / edit / describe, on a plan built by hand (no model needed)."""
+    import io
+
+    from llmos.cli.ask import ask_consent, decide_steps
+    from llmos.intents import Registry
+    from llmos.plan.executor import prepare_plan
+    from llmos.plan.model import Plan, Step
+    from llmos.planner import Outcome
+    from llmos.tools import Context
+
+    home = tmp_path / "h"
+    (home / "Music").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".state"))
+    registry = Registry()
+    ctx = Context(cwd=str(home), home=str(home), dry_run=True)
+    plan = prepare_plan(Plan([Step("files.find", {"path": "~", "limit": 5})]), registry, ctx)
+    outcome = Outcome("find things", plan, "embedded", 0.9)
+    decisions = decide_steps(plan.steps, registry, ctx)
+    out = io.StringIO()
+    answer, outcome, decisions = ask_consent(outcome, decisions, registry, ctx,
+                                             inp=io.StringIO("d\ne\n1 path=~/Music limit=2\ny\n"), out=out)
+    assert answer == "yes"
+    assert outcome.plan.steps[0].args["path"] == str(home / "Music")
+    assert outcome.plan.steps[0].args["limit"] == 2
+    assert "files.find:" in out.getvalue()           # described
+    answer, _, _ = ask_consent(outcome, decisions, registry, ctx, inp=io.StringIO("n\n"), out=out)
+    assert answer == "no"
