@@ -24,14 +24,26 @@ def test_llm_planner_writes_a_valid_plan(tmp_path, registry, intents):
         assert accepts(grammar, request, draft.text), draft.text
 
 
-def test_routing_calls_the_llm_when_the_embedded_planner_is_unsure(tmp_path, registry, home):
+def test_routing_calls_the_llm_when_the_embedded_planner_is_unsure(tmp_path, registry, home, monkeypatch):
+    import llmos.planner as planner
+    from llmos.planner import models
+
     path = random_checkpoint(tmp_path / "llm", chat_template=TEMPLATE, seed=4)
     ctx = Context(cwd=str(home), home=str(home), dry_run=True)
-    # a request the embedded planner cannot be sure of; whichever planner wins, the plan is valid
-    outcome = plan_request("qwxz zzkq", registry, ctx, model=str(path))
-    assert outcome.planner in ("embedded", "llm", "none")
-    if outcome.planner == "llm":
-        assert all(step.intent in registry for step in outcome.plan.steps)
+    calls = []
+    real = models.LLMPlanner.draft
+    monkeypatch.setattr(models.LLMPlanner, "draft", lambda self, *a, **k: calls.append(a) or real(self, *a, **k))
+    monkeypatch.setattr(planner, "CONFIDENT", 2.0)   # nothing is confident enough: the LLM is asked
+    outcome = plan_request("find the pdfs in ~/Documents", registry, ctx, model=str(path))
+    assert calls, "the configured LLM was not consulted"
+    assert outcome.planner in ("embedded", "llm")    # the LLM's plan if valid, else the embedded one
+    assert all(step.intent in registry for step in outcome.plan.steps)
+
+    calls.clear()
+    monkeypatch.setattr(planner, "CONFIDENT", 0.0)
+    again = plan_request("find the pdfs in ~/Documents", registry, ctx, model=str(path))
+    if again.planner == "embedded" and again.plan.steps:
+        assert not calls   # a confident embedded plan with steps needs no LLM
 
 
 def test_the_model_comes_from_the_config_file(home):
