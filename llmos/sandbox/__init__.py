@@ -10,9 +10,8 @@ worker per call that confines itself with ``kernelspace.confine``; the runner
 approved hosts, cgroups) and supervises.  See ``llmos/sandbox/README.md``.
 """
 
-from llmos.sandbox.grants import Grant, sandbox_config
-from llmos.sandbox.runner import (LAUNCHED, SandboxedRunner, sandbox_error, sandboxed_runner,
-                                  shutdown)
+from llmos.sandbox.grants import Grant, sandbox_config, sandbox_error
+from llmos.sandbox.runner import LAUNCHED, SandboxedRunner, sandboxed_runner, shutdown
 
 __all__ = ["Grant", "LAUNCHED", "SandboxedRunner", "sandbox_config", "sandbox_error",
            "sandboxed_runner", "shutdown"]

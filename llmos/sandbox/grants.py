@@ -99,6 +99,13 @@ MKDIR = ll.FS_READ_DIR | ll.FS_MAKE_DIR
 
 HANDLER_PREFIX = "builtin:"
 
+
+def sandbox_error(mechanism: str, message: str) -> SandboxError:
+    """A SandboxError naming the mechanism (``e.mechanism``)."""
+    e = SandboxError(f"sandbox refused ({mechanism}): {message}; nothing ran outside the sandbox")
+    e.mechanism = mechanism
+    return e
+
 # --- per-handler knowledge: tightenings and the fixed places a handler uses --------------
 
 
@@ -173,8 +180,7 @@ class _Builder:
 
     def add(self, path: str, access: int, why: str) -> None:
         if access & ~(ll.READ | ll.FS_EXECUTE) and path == "/":
-            raise SandboxError("sandbox refused (grants): a write directly in / is never granted; "
-                               "name a folder below it")
+            raise sandbox_error("grants", "a write directly in / is never granted; name a folder below it")
         self.rules[path] = self.rules.get(path, 0) | access
         self.why.append(f"{_rights_name(access)} {path}: {why}")
 
@@ -201,7 +207,7 @@ def _is_dir(path: str) -> bool:
 def _real(path: str) -> str:
     """The canonical path, as the policy judged it: symlinks and .. resolved."""
     if not isinstance(path, str) or not path.startswith("/") or "\0" in path:
-        raise SandboxError(f"sandbox refused (grants): {path!r} is not an absolute path")
+        raise sandbox_error("grants", f"{path!r} is not an absolute path")
     return os.path.realpath(path)
 
 
@@ -321,8 +327,11 @@ def launch_profile(b: _Builder, ctx, uid: int) -> dict:
             b.add(p, EXECUTE, "programs and libraries")
     try:
         for name in sorted(os.listdir("/etc")):
-            if name not in _SECRET_ETC and not os.path.islink(f"/etc/{name}"):
-                b.add(f"/etc/{name}", READ, "system configuration")
+            if name in _SECRET_ETC:
+                continue
+            real = os.path.realpath(f"/etc/{name}")     # a link is granted as its target
+            if os.path.exists(real) and real != "/" and not real.startswith(("/home/", "/root")):
+                b.add(real, READ, "system configuration")
     except OSError:
         pass
     for p in tls_paths():
@@ -330,21 +339,18 @@ def launch_profile(b: _Builder, ctx, uid: int) -> dict:
     for p in ("/proc", "/sys", "/var/lib/dbus", "/var/cache/fontconfig", "/run/dbus", "/usr/share"):
         if os.path.exists(p):
             b.add(p, READ, "system state")
-    for p in ("/tmp", "/var/tmp", "/dev/shm", f"/run/user/{uid}"):
-        if os.path.isdir(p):
-            b.add(os.path.realpath(p), TREE_WRITE, "scratch and runtime folders")
     home = _real(ctx.home)
-    if home != "/" and os.path.isdir(home):
-        excluded = {os.path.join(home, s) for s in _SECRET_HOME}
-        code = {p for p in list(python_paths()) + [os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)]
-                if p.startswith(home.rstrip("/") + "/")}
-        # a code folder's top entry in HOME (e.g. ~/.pyenv) becomes read-only as a whole
-        readonly = set()
-        for p in code:
-            top = os.path.join(home, os.path.relpath(p, home).split("/")[0])
-            readonly.add(top)
-        _grant_tree(b, home, excluded, TREE_WRITE, "the user's files (not secrets or start-up files)",
-                    readonly)
+    excluded = {os.path.join(home, s) for s in _SECRET_HOME} if home != "/" else set()
+    code = {p for p in list(python_paths()) + [os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)]
+            if home != "/" and p.startswith(home.rstrip("/") + "/")}
+    # a code folder's top entry in HOME (e.g. ~/.pyenv) becomes read-only as a whole
+    readonly = {os.path.join(home, os.path.relpath(p, home).split("/")[0]) for p in code}
+    # HOME may lie below a scratch folder (tests do that): each is walked with the same exclusions
+    for p in ("/tmp", "/var/tmp", "/dev/shm", f"/run/user/{uid}", home):
+        if p != "/" and os.path.isdir(p):
+            _grant_tree(b, os.path.realpath(p), excluded, TREE_WRITE,
+                        "the user's files (not secrets or start-up files)" if p == home
+                        else "scratch and runtime folders", readonly)
     env = {}
     for k in ("DISPLAY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "XDG_SESSION_TYPE", "XDG_CURRENT_DESKTOP",
               "XAUTHORITY", "LANG", "LC_ALL", "LC_MESSAGES", "DBUS_SESSION_BUS_ADDRESS", "USER", "LOGNAME"):
@@ -399,8 +405,8 @@ def sandbox_config(intent, args: dict, effects: Iterable[Effect], ctx, *,
 
     for e in effects:
         if e.target == UNRESOLVED_TARGET:
-            raise SandboxError(f"sandbox refused (grants): {intent.name}: argument '{e.arg}' is not "
-                               "resolved yet; a call runs only with concrete arguments")
+            raise sandbox_error("grants", f"{intent.name}: argument '{e.arg}' is not resolved yet; "
+                                "a call runs only with concrete arguments")
 
     for e in effects:
         kind = e.kind
@@ -447,7 +453,7 @@ def sandbox_config(intent, args: dict, effects: Iterable[Effect], ctx, *,
         elif kind == "network":
             host = host_of(e.target)
             if host is None:
-                raise SandboxError(f"sandbox refused (network): {e.target!r} is not a host name")
+                raise sandbox_error("network", f"{e.target!r} is not a host name")
             if prof.network == "icmp":
                 ping = host
                 host_netns = icmp = True

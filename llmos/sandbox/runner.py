@@ -43,20 +43,13 @@ from llmos.intents.effects import effects_of
 from llmos.policy.engine import host_of
 from llmos.policy.facts import canonical_effects
 from llmos.sandbox import netguard
-from llmos.sandbox.grants import Grant, sandbox_config
+from llmos.sandbox.grants import Grant, sandbox_config, sandbox_error
 from llmos.sandbox.worker import boot_argv, pack_status
 
 DEFAULT_OUTPUT_LIMIT = 16 << 20     # bytes of JSON a handler may return
 SERVER_START_TIMEOUT = 60.0
 EXIT_WAIT = 10.0                    # after the result: the worker's exit status
 LAUNCH_PIDS_MAX = 4096
-
-
-def sandbox_error(mechanism: str, message: str) -> SandboxError:
-    """A SandboxError naming the mechanism (``e.mechanism``)."""
-    e = SandboxError(f"sandbox refused ({mechanism}): {message}; nothing ran outside the sandbox")
-    e.mechanism = mechanism
-    return e
 
 
 # --------------------------------------------------------------------------- the server
@@ -81,6 +74,7 @@ class ForkServer:
         self.pid: int | None = None
         self.exits: dict[int, int] = {}
         self.spares: dict[str, list[_SpareHandle]] = {"pidns": [], "plain": []}
+        self.root: list[str] = []            # the server's cgroup tree (every job is below it)
         self.imported: set[str] = set()
 
     def ensure(self) -> "ForkServer":
@@ -106,6 +100,7 @@ class ForkServer:
             self.close()
             raise sandbox_error("server", f"the sandbox server did not start ({e})") from None
         self.pid = int(hello["ready"])
+        self.root = list(hello.get("root") or [])
         return self
 
     def _next(self, want: Callable[[dict], bool], timeout: float) -> dict:
@@ -246,6 +241,10 @@ class ForkServer:
                 self.proc.kill()
                 self.proc.wait()
             self.proc = None
+        if self.root:          # normally gone already; after a killed server, its jobs go now
+            from llmos.sandbox.worker import remove_tree
+            remove_tree(self.root)
+            self.root = []
         self.pid = None
         self.exits.clear()
         self.imported.clear()

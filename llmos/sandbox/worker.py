@@ -65,6 +65,10 @@ PREIMPORT = (
     "email.parser", "email.message", "email.feedparser", "traceback", "linecache", "uuid",
     "configparser", "shlex", "platform", "glob", "fnmatch", "datetime", "codecs", "stringprep",
     "unicodedata", "encodings.idna", "encodings.utf_8", "encodings.latin_1", "encodings.ascii",
+    "encodings.cp437", "encodings.utf_8_sig", "encodings.utf_16", "encodings.utf_32",
+    "encodings.punycode", "_strptime", "locale", "calendar", "email.utils", "email.header",
+    "email._header_value_parser", "email.headerregistry", "email.charset", "email.errors",
+    "urllib.response", "http", "base64", "binascii", "quopri", "random", "secrets", "string",
     "ipaddress", "heapq", "contextlib", "dataclasses", "pwd", "grp", "resource", "mimetypes",
     "psutil", "dbus_fast", "dbus_fast.aio", "dbus_fast.message", "dbus_fast.constants",
     "dbus_fast.auth", "dbus_fast.service", "dbus_fast.introspection",
@@ -135,6 +139,15 @@ class Server:
         # seccomp refuses inet sockets and Landlock scopes abstract unix sockets per worker.
         self.host_net = os.open("/proc/self/ns/net", os.O_RDONLY)
         self.isolated = _libc.unshare(ctypes.c_int(CLONE_NEWNET)) == 0
+        # Every job cgroup lives below one of this server's: if the server is killed, the
+        # client ends and removes that whole tree (kernelspace.cgroups has no recursion).
+        from kernelspace import cgroups
+        try:
+            self.root = cgroups.create(pids_max=None, memory_max=None)
+            self.root.close_fds()
+            self.root_error = None
+        except OSError as e:
+            self.root, self.root_error = None, str(e)
         self.workers: dict[int, dict] = {}     # pid -> {"job", "kind", "state": idle|busy|released, "reaped"}
 
     def own_fds(self) -> tuple:
@@ -148,7 +161,10 @@ class Server:
         from kernelspace import admin_degraded, cgroups
         job, error = None, None
         try:
-            job = cgroups.create(pids_max=DEFAULT_PIDS_MAX, memory_max=DEFAULT_MEMORY_MAX)
+            if self.root is None:
+                raise OSError(self.root_error or "no cgroup")
+            job = cgroups.create(pids_max=DEFAULT_PIDS_MAX, memory_max=DEFAULT_MEMORY_MAX,
+                                 parents=tuple(self.root.dirs))
         except OSError as e:
             if "cgroup" not in admin_degraded():
                 error = f"cgroup: {e}"
@@ -261,7 +277,7 @@ class Server:
         signal.set_wakeup_fd(self.wake_w)
         self.sel.register(self.sock, selectors.EVENT_READ)
         self.sel.register(self.wake_r, selectors.EVENT_READ)
-        _send_json(self.sock, {"ready": os.getpid()})
+        _send_json(self.sock, {"ready": os.getpid(), "root": self.root.dirs if self.root else []})
         self.refill()
         while True:
             for key, _ in self.sel.select():
@@ -295,6 +311,40 @@ class Server:
                     os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
+        if self.root is not None:
+            remove_tree(self.root.dirs)
+
+
+def remove_tree(dirs: list[str], timeout: float = 3.0) -> None:
+    """Kill every process below these cgroup directories and remove them, deepest first."""
+    import time
+    for d in dirs:
+        kill = os.path.join(d, "cgroup.kill")
+        if os.path.exists(kill):
+            try:
+                with open(kill, "w") as f:
+                    f.write("1")
+            except OSError:
+                pass
+    deadline = time.monotonic() + timeout
+    for d in dirs:
+        while os.path.isdir(d):
+            subdirs = sorted((os.path.join(top, n) for top, names, _ in os.walk(d) for n in names),
+                             key=lambda p: -p.count("/"))
+            for sub in subdirs + [d]:
+                try:
+                    for line in open(os.path.join(sub, "cgroup.procs")).read().split():
+                        try:
+                            os.kill(int(line), signal.SIGKILL)
+                        except OSError:
+                            pass
+                    os.rmdir(sub)
+                except OSError:
+                    pass
+            if time.monotonic() > deadline:
+                break
+            if os.path.isdir(d):
+                time.sleep(0.005)
 
 
 def serve(fd: int) -> None:
@@ -457,9 +507,9 @@ def _child(fds: list[int], host_net: int, isolated: bool, error: str | None,
         if spec.get("broker") is not None:
             import llmos.tools.net as net
             net.CONNECT = _broker_connect(fds[spec["broker"]])
-        if spec.get("pidfds"):
+        if config.pidfd_signals_only:       # only the approved processes, even if none is left
             import llmos.tools.process as process
-            process.PIDFDS = {int(pid): fds[i] for pid, i in spec["pidfds"].items()}
+            process.PIDFDS = {int(pid): fds[i] for pid, i in spec.get("pidfds", {}).items()}
         args = dict(req["args"])
         args.update(req.get("args_override") or {})
         ctx = Context.from_json(req["ctx"])
