@@ -8,11 +8,12 @@ the children), moves itself into an empty network namespace (so no worker has
 to create one), and from then on only forks spares.  It never runs a handler,
 never reads a request and holds no secret.
 
-A spare is forked *before* its call: it joins a fresh job cgroup (made with
-``kernelspace.cgroups.create``), starts a new session, for kind ``pidns``
-unshares a pid namespace and forks once more (the grandchild is pid 1 there,
-its parent stays outside and relays its status), warms its copy-on-write pages
-by preparing a template sandbox, and then waits on its control socket.
+A spare is forked *before* its call — for kind ``pidns`` as pid 1 of a new pid
+namespace (the server unshares one for that fork only, then returns to its
+own) —; it joins a fresh job cgroup (made with ``kernelspace.cgroups.create``
+below the server's own cgroup tree), starts a new session, warms its
+copy-on-write pages by preparing a template sandbox, and waits on its control
+socket.
 
 Protocol (``AF_UNIX``/``SOCK_SEQPACKET``, one JSON message per datagram):
 
@@ -138,6 +139,7 @@ class Server:
         # more than the rest of the call): nothing can pass through it — its loopback is down,
         # seccomp refuses inet sockets and Landlock scopes abstract unix sockets per worker.
         self.host_net = os.open("/proc/self/ns/net", os.O_RDONLY)
+        self.own_pidns = os.open("/proc/self/ns/pid", os.O_RDONLY)
         self.isolated = _libc.unshare(ctypes.c_int(CLONE_NEWNET)) == 0
         # Every job cgroup lives below one of this server's: if the server is killed, the
         # client ends and removes that whole tree (kernelspace.cgroups has no recursion).
@@ -151,7 +153,7 @@ class Server:
         self.workers: dict[int, dict] = {}     # pid -> {"job", "kind", "state": idle|busy|released, "reaped"}
 
     def own_fds(self) -> tuple:
-        return (self.sock.fileno(), self.wake_r, self.wake_w, self.sel.fileno())
+        return (self.sock.fileno(), self.wake_r, self.wake_w, self.sel.fileno(), self.own_pidns)
 
     POOL = 2
 
@@ -169,12 +171,29 @@ class Server:
             if "cgroup" not in admin_degraded():
                 error = f"cgroup: {e}"
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET | socket.SOCK_CLOEXEC)
-        pid = os.fork()
+        pidns_error = None
+        if kind == "pidns":     # the next child is pid 1 of a new pid namespace
+            if _libc.unshare(ctypes.c_int(CLONE_NEWPID)) != 0:
+                pidns_error = os.strerror(ctypes.get_errno())
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = -1
+        if pid != 0 and kind == "pidns" and pidns_error is None:    # later children: back in ours
+            if _libc.setns(ctypes.c_int(self.own_pidns), ctypes.c_int(CLONE_NEWPID)) != 0:
+                raise OSError(ctypes.get_errno(), "setns(own pid namespace)")
+        if pid < 0:
+            mine.close()
+            theirs.close()
+            if job is not None:
+                job.remove()
+            raise OSError("cannot fork a worker")
         if pid == 0:
             code = 127
             try:
                 mine.close()
-                code = _spare_main(kind, theirs, job, error, self.own_fds(), self.host_net, self.isolated)
+                code = _spare_main(kind, theirs, job, error, pidns_error, self.own_fds(), self.host_net,
+                                   self.isolated)
             finally:
                 os._exit(code)
         theirs.close()
@@ -402,8 +421,8 @@ def _warm() -> None:
         pass
 
 
-def _spare_main(kind: str, ctl: socket.socket, job, error: str | None, server_fds: tuple,
-                host_net: int, isolated: bool) -> int:
+def _spare_main(kind: str, ctl: socket.socket, job, error: str | None, pidns_error: str | None,
+                server_fds: tuple, host_net: int, isolated: bool) -> int:
     """The spare: get ready, wait for one request, then become its worker."""
     signal.set_wakeup_fd(-1)
     for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
@@ -414,22 +433,12 @@ def _spare_main(kind: str, ctl: socket.socket, job, error: str | None, server_fd
             os.close(fd)
         except OSError:
             pass
-    pidns_error = None
     if error is None:
         try:
             if job is not None:
                 job.join()
                 job.close_fds()
             os.setsid()
-            if kind == "pidns":
-                if _libc.unshare(ctypes.c_int(CLONE_NEWPID)) != 0:
-                    pidns_error = os.strerror(ctypes.get_errno())
-                else:
-                    pid = os.fork()
-                    if pid != 0:     # stays outside holding nothing, relays the status
-                        _close_from(3)
-                        _, status = os.waitpid(pid, 0)
-                        return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
         except OSError as e:
             error = f"setup: {e}"
     _warm()
