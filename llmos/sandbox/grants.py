@@ -525,6 +525,9 @@ def sandbox_config(intent, args: dict, effects: Iterable[Effect], ctx, *,
                 b.add(p, READ, "Python and llmos code")
     for p in python_paths():
         b.add(p, READ, "Python code (imports inside the handler)")
+    code = handler_code(intent.handler)
+    if code:
+        b.add(code, READ, "the handler's own code (imported inside the sandbox)")
 
     pid_namespace = not (signals or launch or "processes" in system)
     t = float(timeout if timeout is not None else prof.timeout)
@@ -554,6 +557,21 @@ def sandbox_config(intent, args: dict, effects: Iterable[Effect], ctx, *,
                  ports=tuple(sorted(ports)), ping=ping, signal_pids=tuple(dict.fromkeys(signal_pids)),
                  precreate=tuple(precreate), precreate_roots=tuple(dict.fromkeys(precreate_roots)),
                  launch=launch, why=tuple(b.why))
+
+
+def handler_code(handler: str) -> str | None:
+    """Where a handler outside llmos lives (its top-level package or module), found
+    without importing anything: it is imported only inside the worker's sandbox."""
+    parts = handler.split(":")
+    if len(parts) != 3 or parts[1].startswith("llmos."):
+        return None
+    top = parts[1].split(".")[0]
+    for entry in sys.path:
+        base = os.path.abspath(entry or ".")
+        for cand in (os.path.join(base, top), os.path.join(base, top + ".py")):
+            if os.path.isdir(cand) or os.path.isfile(cand):
+                return os.path.realpath(cand)
+    return None
 
 
 def _package_root() -> str:

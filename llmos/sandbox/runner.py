@@ -44,7 +44,7 @@ from llmos.policy.engine import host_of
 from llmos.policy.facts import canonical_effects
 from llmos.sandbox import netguard
 from llmos.sandbox.grants import Grant, sandbox_config, sandbox_error
-from llmos.sandbox.worker import boot_argv, pack_status
+from llmos.sandbox.worker import boot_argv, pack_status, trusted_handler
 
 DEFAULT_OUTPUT_LIMIT = 16 << 20     # bytes of JSON a handler may return
 SERVER_START_TIMEOUT = 60.0
@@ -183,7 +183,7 @@ class ForkServer:
     def spawn(self, handler: str, body: dict, fds: list[int], config) -> tuple[int, dict | None]:
         """Hand ``body`` to a spare; returns (its pid, its cgroup job description)."""
         module = handler.split(":")[1] if handler.count(":") == 2 else None
-        if module and module not in self.imported:
+        if module and module not in self.imported and trusted_handler(handler):
             self._send({"op": "import", "module": module})
             self.imported.add(module)
         data = json.dumps(body).encode()
@@ -567,6 +567,8 @@ class SandboxedRunner:
             raise sandbox_error(r.get("mechanism", "setup"), r.get("message", "refused"))
         if "error" in doc:
             e = doc["error"]
+            if e.get("type") == "LoadError":
+                raise LlmosError(f"{intent.name}: handler {intent.handler} cannot be loaded: {e.get('message')}")
             cls = MissingDependency if e.get("type") == "MissingDependency" else ToolError
             raise cls(e.get("message", "the handler failed"))
         crash = doc.get("crash", "unknown failure")

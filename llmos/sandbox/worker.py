@@ -237,11 +237,13 @@ class Server:
                     self._report(pid, w)
         elif op == "release":       # the call is over (or the client gave up this spare)
             self.release(pid)
-        elif op == "import":        # a handler module later spares should already have
-            try:
-                importlib.import_module(str(header.get("module")))
-            except Exception:  # noqa: BLE001 - the spare imports it again and reports
-                pass
+        elif op == "import":        # an llmos handler module later spares should already have
+            module = str(header.get("module"))
+            if module.startswith(TRUSTED_MODULES):
+                try:
+                    importlib.import_module(module)
+                except Exception:  # noqa: BLE001 - the worker imports it again and reports
+                    pass
 
     def release(self, pid: int) -> None:
         w = self.workers.get(pid)
@@ -383,6 +385,15 @@ def serve(fd: int) -> None:
         server.close()
 
 
+TRUSTED_MODULES = ("llmos.",)
+
+
+def trusted_handler(handler: str) -> bool:
+    """A handler whose module may be imported before the sandbox exists (llmos's own)."""
+    parts = handler.split(":")
+    return len(parts) == 3 and parts[1].startswith(TRUSTED_MODULES)
+
+
 def _load(handler: str):
     kind, module, func = handler.split(":")
     if kind != "builtin":
@@ -474,7 +485,9 @@ def _child(fds: list[int], host_net: int, isolated: bool, error: str | None,
         result_w = fds[spec["result"]]
         for fd in fds[1:]:
             os.set_inheritable(fd, False)
-        func = _load(req["handler"])
+        # llmos's own handlers are imported (pre-imported, in fact) before the sandbox is
+        # built; any other module only inside it, so its code never runs unconfined.
+        func = _load(req["handler"]) if trusted_handler(req["handler"]) else None
         if error:
             mech, _, text = error.partition(": ")
             raise SandboxRefused(mech, text)
@@ -512,6 +525,12 @@ def _child(fds: list[int], host_net: int, isolated: bool, error: str | None,
     # ---- confined from here on
     from llmos.errors import MissingDependency, ToolError
     from llmos.tools import Context
+    if func is None:
+        try:
+            func = _load(req["handler"])
+        except Exception as e:  # noqa: BLE001
+            report({"error": {"type": "LoadError", "message": f"{type(e).__name__}: {e}"}})
+            return 1
     try:
         if spec.get("broker") is not None:
             import llmos.tools.net as net

@@ -92,6 +92,7 @@ def registry(tmp_path_factory) -> Registry:
         (d / f"{name}.yaml").write_text(_manifest(name, effects))
     (d / "test.marker.yaml").write_text(_manifest("test.marker", "{writes: [path]}",
                                                   "builtin:tests.sandbox.handlers:marker"))
+    (d / "test.import.yaml").write_text(_manifest("test.import", "{}", "builtin:tests.sandbox.import_time:run"))
     return Registry([package_intents_dir(), d])
 
 

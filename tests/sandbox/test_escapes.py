@@ -163,6 +163,22 @@ def test_network_grant_is_per_host(space, call, http_like, tcp_listener):
     assert r[4] in DENIED and r[5] in DENIED
 
 
+def test_fetch_writes_its_destination_and_nothing_else_in_home(space, call, http_like):
+    downloads = space.dir("Downloads")
+    space.file("notes.txt", "mine")
+    approved = sandboxed_runner(allow_private_hosts={"127.0.0.1"})
+    r = probe(call, space, "test.probe.fetch",
+              ("write", str(downloads / "f.bin"), "downloaded"),           # twin
+              ("write", str(space.home / "notes.txt")),
+              ("write", str(space.home / ".bashrc")),
+              ("mkdir", str(space.home / ".ssh")),
+              ("read", str(space.home / "notes.txt")),
+              using=approved, url=f"http://127.0.0.1:{http_like}/f.bin", destination=str(downloads / "f.bin"))
+    assert r[0] == "ok" and (downloads / "f.bin").read_text() == "downloaded"
+    assert all(x in DENIED for x in r[1:]), r
+    assert (space.home / "notes.txt").read_text() == "mine" and not (space.home / ".bashrc").exists()
+
+
 def test_fetch_refuses_a_redirect_to_another_host_naming_it(space, call):
     import functools
     import http.server

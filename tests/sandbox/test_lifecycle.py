@@ -78,8 +78,19 @@ def test_the_fork_server_is_restarted_after_it_dies_and_its_jobs_go_with_it(root
 def test_an_unloadable_handler_is_reported(root_space, call, registry, runner, tmp_path):
     from dataclasses import replace
     intent = replace(registry.get("test.probe.none"), handler="builtin:tests.sandbox.nope:probe")
-    with pytest.raises((LlmosError, SandboxError)):
+    with pytest.raises(LlmosError, match="cannot be loaded") as e:
         runner(intent, {}, root_space.ctx)
+    assert not isinstance(e.value, SandboxError)
+
+
+def test_a_handler_outside_llmos_is_imported_only_inside_the_sandbox(root_space, call):
+    PROBE = "/etc/llmos-sbx-import-probe"      # (importing tests.sandbox.import_time here would write it)
+    try:
+        r = call(root_space, "test.import")
+        assert r["at_import"].startswith("refused:") and not os.path.exists(PROBE)
+    finally:
+        if os.path.exists(PROBE):
+            os.unlink(PROBE)
 
 
 def test_grant_for_explains_itself(space, registry, runner):
