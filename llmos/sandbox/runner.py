@@ -141,6 +141,8 @@ class ForkServer:
             self._process(msg, fds)
 
     def _process(self, msg: bytes, fds: list[int]) -> dict:
+        for fd in fds:      # SCM_RIGHTS gives inheritable descriptors: no program llmos runs may keep one
+            os.set_inheritable(fd, False)
         if not msg:
             for fd in fds:
                 os.close(fd)

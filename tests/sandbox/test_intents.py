@@ -299,3 +299,30 @@ def test_timer_remind_fallback_fires_from_its_confined_process(space, call, noti
         assert r["pid"] in LAUNCHED.pids()
     got = notification_server.wait_for(1, timeout=20)
     assert got and got[0]["body"] == "stretch"
+
+
+@pytest.fixture
+def shm(space):
+    """A folder of the space's user on another filesystem (/dev/shm), or skip."""
+    import shutil
+    import tempfile
+    if not os.path.isdir("/dev/shm") or os.stat("/dev/shm").st_dev == os.stat(space.home).st_dev:
+        pytest.skip("no second filesystem here")
+    trash = f"/dev/shm/.Trash-{space.uid}"
+    if os.path.lexists(trash):
+        pytest.skip(f"{trash} exists already (someone else's trash; not touched)")
+    d = tempfile.mkdtemp(prefix="sbx-", dir="/dev/shm")
+    os.chown(d, space.uid, space.gid)
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def test_move_and_trash_across_filesystems(space, call, shm):
+    f = space.file("across.txt", "far")
+    call(space, "files.move", sources=[str(f)], destination=shm)
+    moved = os.path.join(shm, "across.txt")
+    assert open(moved).read() == "far" and not f.exists()
+    r = call(space, "files.trash", paths=[moved])
+    assert r["entries"][0]["trash"] == f"/dev/shm/.Trash-{space.uid}"
+    assert os.path.exists(f"/dev/shm/.Trash-{space.uid}/files/across.txt")

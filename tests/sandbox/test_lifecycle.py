@@ -97,3 +97,16 @@ def test_grant_for_explains_itself(space, registry, runner):
     intent = registry.get("files.write")
     grant = runner.grant_for(intent, {"path": str(space.home / "a.txt"), "content": "x"}, space.ctx)
     assert any(str(space.home) in line and "creates or replaces" in line for line in grant.describe())
+
+
+def test_no_descriptor_of_the_sandbox_leaks_into_programs_llmos_runs(root_space, call):
+    import stat
+    probe(call, root_space, "test.probe.none", ("host_pid",))
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        try:
+            if not stat.S_ISSOCK(os.fstat(fd).st_mode):
+                continue
+        except OSError:
+            continue
+        assert not os.get_inheritable(fd), f"socket fd {fd} would be inherited by a program llmos runs"
