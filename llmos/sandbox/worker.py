@@ -633,8 +633,16 @@ BOOT = ("import json, sys; sys.path[:0] = [p for p in json.loads(sys.argv[2]) if
 
 
 def boot_argv(fd: int) -> list[str]:
-    paths = [os.path.abspath(p) for p in sys.path if p and not p.startswith("__")]
-    return [sys.executable, "-c", BOOT, str(fd), json.dumps(paths)]
+    """The server's command line.  Its import path is this process's, minus the current
+    folder ('' — a stray json.py there must not be imported by a root process), plus
+    where llmos and kernelspace were really found, so both resolve the same modules."""
+    import kernelspace
+
+    import llmos
+    roots = [os.path.dirname(os.path.dirname(os.path.abspath(m.__file__))) for m in (llmos, kernelspace)
+             if getattr(m, "__file__", None)]
+    paths = roots + [os.path.abspath(p) for p in sys.path if p and not p.startswith("__")]
+    return [sys.executable, "-c", BOOT, str(fd), json.dumps(list(dict.fromkeys(paths)))]
 
 
 def pack_status(status: int) -> str:
