@@ -76,8 +76,8 @@ from functools import lru_cache
 from typing import Iterable
 from urllib.parse import urlsplit
 
-import kernelspace
 from kernelspace import landlock as ll
+from kernelspace.sandbox import Config
 
 from llmos.errors import SandboxError
 from llmos.policy.engine import host_of
@@ -158,7 +158,7 @@ def profile_of(handler: str) -> Profile:
 class Grant:
     """Everything one sandboxed call may do, and what the trusted side prepares for it."""
 
-    config: kernelspace.Config
+    config: Config
     pid_namespace: bool = True
     hosts: tuple[str, ...] = ()            # TCP: canonical hosts the trusted side may connect to
     ports: tuple[int, ...] = ()            # TCP: ports it may connect to
@@ -531,7 +531,7 @@ def sandbox_config(intent, args: dict, effects: Iterable[Effect], ctx, *,
 
     pid_namespace = not (signals or launch or "processes" in system)
     t = float(timeout if timeout is not None else prof.timeout)
-    config = kernelspace.Config(
+    config = Config(
         rules=tuple(sorted(b.rules.items())),
         user=int(ctx.uid),
         env=env,
@@ -640,7 +640,7 @@ def _mount_top(path: str) -> str:
     return "/"
 
 
-def with_self_proc(config: kernelspace.Config, pid: int) -> kernelspace.Config:
+def with_self_proc(config: Config, pid: int) -> Config:
     """The worker's own /proc entries (its status for the umask, its stat for psutil)."""
     own = f"/proc/{pid}"
     return replace(config, rules=config.rules + ((own, READ),))

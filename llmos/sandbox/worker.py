@@ -73,7 +73,7 @@ PREIMPORT = (
     "ipaddress", "heapq", "contextlib", "dataclasses", "pwd", "grp", "resource", "mimetypes",
     "psutil", "dbus_fast", "dbus_fast.aio", "dbus_fast.message", "dbus_fast.constants",
     "dbus_fast.auth", "dbus_fast.service", "dbus_fast.introspection",
-    "kernelspace", "kernelspace.cgroups",
+    "kernelspace", "kernelspace.sandbox", "kernelspace.cgroups",
     "llmos.errors", "llmos.tools", "llmos.tools.fsutil", "llmos.tools.files", "llmos.tools.trash",
     "llmos.tools.archive", "llmos.tools.net", "llmos.tools.process", "llmos.tools.system",
     "llmos.tools.desktop", "llmos.tools.timer", "llmos.sandbox.grants",
@@ -160,7 +160,8 @@ class Server:
     # ---- spares
     def make_spare(self, kind: str) -> None:
         """Fork a spare of ``kind`` and hand its control socket to the client."""
-        from kernelspace import admin_degraded, cgroups
+        from kernelspace import cgroups
+        from kernelspace.sandbox import admin_degraded
         job, error = None, None
         try:
             if self.root is None:
@@ -420,8 +421,7 @@ def _close_from(lo: int) -> None:
 def _warm() -> None:
     """Run the confinement's preparation once on a template, so its code and data pages
     are copied (copy-on-write) now rather than while a call waits."""
-    from kernelspace import Config
-    from kernelspace.sandbox import prepare
+    from kernelspace.sandbox import Config, prepare
 
     from llmos.sandbox.grants import python_paths
     try:
@@ -468,7 +468,7 @@ def _child(fds: list[int], host_net: int, isolated: bool, error: str | None,
     """The worker for one request; returns its exit code (the result goes through the pipe)."""
     from dataclasses import replace
 
-    from kernelspace import Config, ConfigError, SandboxRefused, admin_degraded, confine
+    from kernelspace.sandbox import Config, ConfigError, SandboxRefused, admin_degraded, confine
     result_w = -1
 
     def report(obj: dict) -> None:
@@ -569,8 +569,8 @@ def _precreate(config, req: dict) -> None:
     grant what exists), in a sandbox that may create folders and nothing else."""
     from dataclasses import replace
 
-    from kernelspace import confine
     from kernelspace import landlock as ll
+    from kernelspace.sandbox import confine
     mkdir_only = replace(config, rules=tuple((r, ll.FS_READ_DIR | ll.FS_MAKE_DIR) for r in req["precreate_roots"]),
                          host_netns=True, icmp=False, netlink_route=False, unix_sockets=False,
                          scope_signals=True, pidfd_signals_only=False)
@@ -636,11 +636,11 @@ def boot_argv(fd: int) -> list[str]:
     """The server's command line.  Its import path is this process's, minus the current
     folder ('' — a stray json.py there must not be imported by a root process), plus
     where llmos and kernelspace were really found, so both resolve the same modules."""
-    import kernelspace
+    import kernelspace.sandbox
 
     import llmos
-    roots = [os.path.dirname(os.path.dirname(os.path.abspath(m.__file__))) for m in (llmos, kernelspace)
-             if getattr(m, "__file__", None)]
+    roots = [os.path.dirname(os.path.dirname(os.path.abspath(kernelspace.sandbox.__file__))),
+             os.path.dirname(os.path.dirname(os.path.abspath(llmos.__file__)))]
     paths = roots + [os.path.abspath(p) for p in sys.path if p and not p.startswith("__")]
     return [sys.executable, "-c", BOOT, str(fd), json.dumps(list(dict.fromkeys(paths)))]
 
