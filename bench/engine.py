@@ -100,14 +100,26 @@ def worker(engine: str, model_dir: Path, prompt: int, decode: int, repeat: int, 
         run = _llama_cpp(engine, model_dir, prompt + decode + 8, threads)
     load_s = time.perf_counter() - t
     run(ids[:, :16], 4)                                 # warm-up
-    ttft, dec = [], []
+    ttft, steps = [], []
     for _ in range(repeat):
-        first, rest = run(ids, decode)
+        first, step_times = run(ids, decode)
         ttft.append(first)
-        dec.append((decode - 1) / rest)
-    # best of the runs: the machine is shared, and interference only ever slows a run down
+        steps += step_times
+    # The machine is shared and interference only ever slows things down: prefill is the
+    # best of the runs, decode the median step time over all runs (robust to bursts).
     return {"engine": engine, "load_s": load_s, "ttft_s": min(ttft), "prefill_tok_s": prompt / min(ttft),
-            "decode_tok_s": max(dec), "decode_tok_s_median": statistics.median(dec), "peak_rss_gb": _vm_hwm_gb()}
+            "decode_tok_s": 1 / statistics.median(steps), "decode_tok_s_mean": len(steps) / sum(steps),
+            "peak_rss_gb": _vm_hwm_gb()}
+
+
+def _steps(tokens) -> list[float]:
+    """Seconds between successive items of an iterator (one per decode step)."""
+    times, t = [], time.perf_counter()
+    for _ in tokens:
+        now = time.perf_counter()
+        times.append(now - t)
+        t = now
+    return times
 
 
 def _ours(engine: str, model_dir: Path):
@@ -116,14 +128,11 @@ def _ours(engine: str, model_dir: Path):
     model = (llmos.engine.load(model_dir, quant=precision) if precision in ("int8", "int4")
              else llmos.engine.load(model_dir, dtype=precision))
 
-    def run(ids: torch.Tensor, n: int) -> tuple[float, float]:
+    def run(ids: torch.Tensor, n: int) -> tuple[float, list[float]]:
         t0 = time.perf_counter()
         it = model.generate(ids, max_new_tokens=n, ignore_eos=True)
         next(it)
-        t1 = time.perf_counter()
-        for _ in it:
-            pass
-        return t1 - t0, time.perf_counter() - t1
+        return time.perf_counter() - t0, _steps(it)
     return run
 
 
@@ -134,16 +143,18 @@ def _hf(engine: str, model_dir: Path):
     model.eval()
 
     @torch.inference_mode()
-    def run(ids: torch.Tensor, n: int) -> tuple[float, float]:
+    def run(ids: torch.Tensor, n: int) -> tuple[float, list[float]]:
         t0 = time.perf_counter()
         out = model(ids, use_cache=True)
-        token = out.logits[:, -1].argmax(-1, keepdim=True)
+        state = [out.past_key_values, out.logits[:, -1].argmax(-1, keepdim=True)]
         t1 = time.perf_counter()
-        past = out.past_key_values
-        for _ in range(n - 1):
-            out = model(token, past_key_values=past, use_cache=True)
-            past, token = out.past_key_values, out.logits[:, -1].argmax(-1, keepdim=True)
-        return t1 - t0, time.perf_counter() - t1
+
+        def tokens():
+            for _ in range(n - 1):
+                o = model(state[1], past_key_values=state[0], use_cache=True)
+                state[0], state[1] = o.past_key_values, o.logits[:, -1].argmax(-1, keepdim=True)
+                yield
+        return t1 - t0, _steps(tokens())
     return run
 
 
@@ -155,14 +166,16 @@ def _llama_cpp(engine: str, model_dir: Path, n_ctx: int, threads: int):
         _write_gguf(model_dir, gguf_path, qtype)
     llm = llama_cpp.Llama(str(gguf_path), n_ctx=n_ctx, n_threads=threads, n_batch=512, verbose=False)
 
-    def run(ids: torch.Tensor, n: int) -> tuple[float, float]:
+    def run(ids: torch.Tensor, n: int) -> tuple[float, list[float]]:
         llm.reset()
         t0 = time.perf_counter()
         llm.eval(ids[0].tolist())
         t1 = time.perf_counter()
-        for _ in range(n - 1):
-            llm.eval([int(llm.scores[llm.n_tokens - 1].argmax())])
-        return t1 - t0, time.perf_counter() - t1
+
+        def tokens():
+            for _ in range(n - 1):
+                yield llm.eval([int(llm.scores[llm.n_tokens - 1].argmax())])
+        return t1 - t0, _steps(tokens())
     return run
 
 
@@ -228,7 +241,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--prompt", type=int, default=128)
     ap.add_argument("--decode", type=int, default=64)
-    ap.add_argument("--repeat", type=int, default=3, help="timed runs per engine (the best is reported)")
+    ap.add_argument("--repeat", type=int, default=3, help="timed runs per engine (best prefill, median decode step)")
     ap.add_argument("--engines", default=",".join(ENGINES), help="comma-separated, from: " + ", ".join(ENGINES))
     ap.add_argument("--llama-cpp", default="Q8_0,BF16", help="GGUF types for the llama.cpp column when it imports")
     ap.add_argument("--dir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "llmos-bench")
