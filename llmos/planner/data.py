@@ -291,13 +291,28 @@ class Slots:
         return name, name
 
     def files(self) -> tuple[str, list[str]]:
+        """One file, or several: each written out, or all named in one known folder."""
         n = self.rng.choice([1, 1, 2, 2, 3])
-        items = [self.file() for _ in range(n)]
         if n == 1:
-            return items[0][0], [items[0][1]]
+            said, value = self.file()
+            return said, [value]
         sep = " 和 " if self.lang == "zh" else self.pick([" and ", ", "])
-        said = ", ".join(s for s, _ in items[:-1]) + sep + items[-1][0] if n > 2 else sep.join(s for s, _ in items)
-        return said, [v for _, v in items]
+        if self.rng.random() < 0.4:
+            names = [self.filename() for _ in range(n)]
+            said_dir, d = self.known_dir()
+            listed = ", ".join(names[:-1]) + sep + names[-1] if n > 2 else sep.join(names)
+            said = f"{said_dir}里的 {listed}" if self.lang == "zh" else f"{listed} {self.pick(['in', 'from'])} {said_dir}"
+            return said, [(f"{d}/{x}" if d != "." else x) for x in names]
+        items = []
+        for _ in range(n):
+            if self.rng.random() < 0.6:
+                d = self.literal_dir() if self.rng.random() < 0.7 else self.pick(["~", "/tmp"])
+                path = f"{d}/{self.filename()}"
+            else:
+                path = self.filename()
+            items.append(path)
+        said = ", ".join(items[:-1]) + sep + items[-1] if n > 2 else sep.join(items)
+        return said, items
 
     def archive(self) -> tuple[str, str]:
         name = f"{self.stem()}.{self.pick(ARCHIVE_EXTS)}"
@@ -896,6 +911,70 @@ def noisy_template(text: str, rng: random.Random, lang: str, rate: float = 0.25)
     return text
 
 
+# Paraphrase by substitution: the model should learn from the words that matter, not the
+# exact template.  Each group's words are interchangeable in a request to this planner.
+SYNONYMS_EN = [
+    ["show", "list", "display", "give me", "print", "tell me"],
+    ["biggest", "largest", "fattest", "heaviest", "hugest"],
+    ["find", "search for", "look for", "locate", "get"],
+    ["folder", "directory", "dir"], ["folders", "directories", "dirs"],
+    ["files", "documents", "stuff"], ["what's", "what is", "whats"],
+    ["delete", "remove", "erase"], ["running", "up", "alive"],
+    ["terminate", "kill", "end"], ["start", "launch", "open", "run"],
+    ["in", "inside", "under"], ["my", "the"], ["please", "pls", "plz"],
+    ["newest", "latest", "most recent"], ["oldest", "least recent"],
+    ["how much", "how much"], ["copy", "duplicate"], ["move", "shift", "transfer"],
+    ["bigger than", "larger than", "over", "above", "more than"],
+    ["smaller than", "under", "below", "less than"], ["last", "past"],
+]
+SYNONYMS_ZH = [["显示", "列出", "看看", "给我看", "列一下"], ["文件夹", "目录"], ["删除", "删掉", "删了"],
+               ["查找", "找出", "搜索", "找一下"], ["最大", "最占空间"], ["帮我", "请", "麻烦"],
+               ["多少", "多大"], ["移到", "挪到", "移动到"], ["复制到", "拷贝到", "拷到"], ["关闭", "结束", "关掉"],
+               ["启动", "打开", "运行"], ["超过", "大于", "多于"], ["最近", "过去"]]
+_SYN_INDEX = {lang: {w: g for g in groups for w in g}
+              for lang, groups in (("en", SYNONYMS_EN), ("zh", SYNONYMS_ZH))}
+_FILLERS_EN = ["quickly", "for me", "real quick", "now", "right now", "again", "actually", "just"]
+
+
+def paraphrase(text: str, rng: random.Random, lang: str) -> str:
+    """Swap words for synonyms, drop a few, add a filler; ``{slots}`` stay intact."""
+    parts = re.split(r"(\{\w+\})", text)
+    out = []
+    index = _SYN_INDEX[lang]
+    for part in parts:
+        if part.startswith("{"):
+            out.append(part)
+            continue
+        if lang == "en":
+            words = part.split(" ")
+            new = []
+            i = 0
+            while i < len(words):
+                pair = " ".join(words[i:i + 2]).lower()
+                if pair in index and rng.random() < 0.5:
+                    new.append(rng.choice(index[pair]))
+                    i += 2
+                    continue
+                w = words[i]
+                if w.lower() in index and rng.random() < 0.4:
+                    w = rng.choice(index[w.lower()])
+                elif w.lower() in ("the", "a", "all", "any", "some") and rng.random() < 0.3:
+                    w = ""
+                new.append(w)
+                i += 1
+            part = re.sub(r" {2,}", " ", " ".join(new))
+        else:
+            for word in sorted(index, key=len, reverse=True):
+                if word in part and rng.random() < 0.4:
+                    part = part.replace(word, rng.choice(index[word]), 1)
+                    break
+        out.append(part)
+    text = "".join(out)
+    if lang == "en" and rng.random() < 0.15:
+        text = text.rstrip("?.! ") + " " + rng.choice(_FILLERS_EN)
+    return text
+
+
 def decorate(text: str, rng: random.Random, lang: str) -> str:
     """Polite or informal wrapping: "could you …", "… pls", "帮我…"."""
     if lang == "zh":
@@ -990,6 +1069,8 @@ class Generator:
             if args is None:
                 return None
             text, new_args = self._refill(intent, ex.text, args, rng, lang)
+            if rng.random() < 0.5:
+                text = _outside(text, new_args, lambda t: paraphrase(t, rng, lang))
             if noisy:
                 text = _noisy_outside(text, new_args, rng, lang)
             category = "typo" if noisy else lang
@@ -1034,7 +1115,8 @@ class Generator:
 
         def make(rng: random.Random, noisy: bool) -> Sample | None:
             slots = Slots(rng, lang)
-            t = noisy_template(text, rng, lang) if noisy else text
+            t = paraphrase(text, rng, lang) if rng.random() < 0.6 else text
+            t = noisy_template(t, rng, lang) if noisy else t
             t = decorate(t, rng, lang)
             filled, args_list, _ = _fill(t, [a for _, a in steps], slots, rng)
             filled = re.sub(r"\s+", " ", filled).strip()
@@ -1143,6 +1225,11 @@ def _fresh_path(slots: Slots, old: str) -> tuple[str, str]:
 
 def _noisy_outside(text: str, args: dict, rng: random.Random, lang: str) -> str:
     """Typos in the words of a text that carry no argument value."""
+    return _outside(text, args, lambda t: noisy_template(t, rng, lang))
+
+
+def _outside(text: str, args: dict, change: Callable[[str], str]) -> str:
+    """Apply ``change`` to a text with its argument values held out as ``{keepN}`` slots."""
     protected = [str(v) for v in args.values() if isinstance(v, (str, int))] + \
                 [str(x) for v in args.values() if isinstance(v, list) for x in v]
     template = text
@@ -1152,7 +1239,7 @@ def _noisy_outside(text: str, args: dict, rng: random.Random, lang: str) -> str:
             key = f"{{keep{i}}}"
             keep[key] = p
             template = template.replace(p, key)
-    noisy = noisy_template(template, rng, lang)
+    noisy = change(template)
     for key, p in keep.items():
         noisy = noisy.replace(key, p)
     return noisy
