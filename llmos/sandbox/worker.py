@@ -320,7 +320,11 @@ class Server:
                     return
                 self.handle(msg, fds)
             self.reap()
-            self.refill(limit=1)   # one fork per wake-up: a release or a request is never kept waiting
+            # One fork per wake-up, so a release or a request is never kept waiting; and while
+            # a call runs only if a pool is empty: the call should have the CPU to itself.
+            busy = any(w["state"] == "busy" and not w["reaped"] for w in self.workers.values())
+            if not busy or not all(self.idle.values()):
+                self.refill(limit=1)
 
     def close(self) -> None:
         """llmos went away: end every job (in-flight workers and spares) and remove it."""
