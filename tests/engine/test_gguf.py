@@ -71,6 +71,32 @@ def test_weights_round_trip_exactly(tiny_checkpoint, arch: str) -> None:
     assert spec["eos_token_id"] == 2
 
 
+@pytest.mark.parametrize("arch", ARCHS)
+def test_tensor_names_match_llama_cpp(tiny_checkpoint, arch: str) -> None:
+    # an independent check of the name mapping: gguf-py's own HF -> GGUF table (the one
+    # convert_hf_to_gguf.py uses), with per-expert keys mapped in their stacked form
+    import re
+
+    import gguf
+
+    from llmos.engine.gguf import _GGUF_ARCH, _gguf_tensors
+    d = tiny_checkpoint(arch)
+    config, weights = json.loads((d / "config.json").read_text()), load_safetensors_dir(d)
+    arch_id = {v: k for k, v in gguf.MODEL_ARCH_NAMES.items()}[_GGUF_ARCH[arch]]
+    table = gguf.get_tensor_name_map(arch_id, config["num_hidden_layers"])
+    # the converter renames these in code rather than through the table
+    custom = {"block_sparse_moe.input_linear.weight": ["ffn_gate_exps.weight", "ffn_up_exps.weight"],
+              "mlp.gate.e_score_correction_bias": ["exp_probs_b.bias"]}
+    want = set()
+    for key in weights:
+        layer = re.match(r"model\.layers\.(\d+)\.", key)
+        extra = [f"blk.{layer.group(1)}.{n}" for k, v in custom.items() if key.endswith(k) for n in v] if layer else []
+        name = table.get_name(re.sub(r"experts\.\d+\.", "experts.", key), try_suffixes=(".weight", ".bias"))
+        assert name or extra, key
+        want.update(extra or [name])
+    assert {name for name, _ in _gguf_tensors(config, weights)} == want
+
+
 LLAMA3_ROPE = {"rope_type": "llama3", "rope_theta": 500000.0, "factor": 8.0, "low_freq_factor": 1.0,
                "high_freq_factor": 4.0, "original_max_position_embeddings": 8192}
 
