@@ -386,7 +386,7 @@ class Grammar:
     def _str_spec(self, request: str, intent: str, name: str, prop: dict) -> StrSpec:
         fmt = _format_of(prop)
         if is_pathish(fmt):
-            return StrSpec(request, PATH_CANON, path=True)
+            return StrSpec(request, PATH_CANON, path=True, check=_pattern_check(prop.get("pattern")))
         if fmt in _CHECKS:
             return StrSpec(request, check=_CHECKS[fmt], blanks=False)  # copied, one word, must read as one
         if fmt is not None:
@@ -493,6 +493,18 @@ def _parses(parse: Callable[[str], object]) -> Callable[[str], bool]:
             return False
         return True
     return check
+
+
+@lru_cache(maxsize=64)
+def _pattern_check(pattern: str | None) -> Callable[[str], bool] | None:
+    """The schema's ``pattern`` (e.g. an archive's suffix) must hold when the string closes."""
+    if not pattern:
+        return None
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return None
+    return lambda text: compiled.search(text) is not None
 
 
 def _url_check(text: str) -> bool:

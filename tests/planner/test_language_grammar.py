@@ -45,6 +45,7 @@ def test_render_and_parse_round_trip(samples, intents):
     ("find pdfs in ~/x", ' files.trash paths=@0.paths'),               # ref with no earlier step
     ("files over 2 GB in ~/x", ' files.find path=" ~/x" larger_than=" 2"'),   # not a size said
     ("hello", " none ; files.find path=\" ~\""),                      # none is the whole plan
+    ("zip ~/d into ~/d.zip", ' files.compress sources=[" ~/d"] archive=" ~/d"'),  # the schema pattern
     ("show ~/a", ' files.read path=" ~/a'),                            # unterminated
     ("show ~/a", ' files.read path=" ~/a" extra=1'),                   # unknown argument
 ])
