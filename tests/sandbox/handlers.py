@@ -35,6 +35,24 @@ def _do(op: str, *a):
         finally:
             os.close(fd)
         return "ok"
+    if op == "write_loop":       # write through a path someone keeps swapping; count what worked
+        done = 0
+        for _ in range(int(a[1])):
+            try:
+                fd = os.open(a[0], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                os.write(fd, b"raced")
+                os.close(fd)
+                done += 1
+            except OSError:
+                pass
+        return done
+    if op == "unix_abstract":
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.connect("\0" + a[0])
+        finally:
+            s.close()
+        return "ok"
     if op == "mkdir":
         os.mkdir(a[0])
         return "ok"

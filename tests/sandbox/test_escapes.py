@@ -77,6 +77,54 @@ def test_no_write_outside_the_grant_directly_via_symlink_rename_or_link(space, c
     assert (space.outside / "target").read_text() == "original"
 
 
+def test_a_link_swapped_in_during_writes_never_redirects_them(space, call):
+    import shutil
+    import threading
+    dest = space.dir("dest")
+    sub = dest / "sub"
+    stop = threading.Event()
+
+    def swap():
+        while not stop.is_set():
+            try:
+                if sub.is_symlink():
+                    sub.unlink()
+                    sub.mkdir()
+                    os.chown(sub, space.uid, space.gid)
+                else:
+                    shutil.rmtree(sub, ignore_errors=True)
+                    os.symlink(space.outside, sub)
+            except OSError:
+                pass
+            time.sleep(0.0003)        # each state lasts long enough for the worker to meet it
+    t = threading.Thread(target=swap, daemon=True)
+    sub.mkdir()
+    os.chown(sub, space.uid, space.gid)
+    t.start()
+    try:
+        r = probe(call, space, "test.probe.write", ("write_loop", str(sub / "target"), 3000),
+                  destination=str(dest))
+    finally:
+        stop.set()
+        t.join()
+    assert r[0] > 0                                                 # twin: the real folder was written
+    assert (space.outside / "target").read_text() == "original"
+    assert sorted(os.listdir(space.outside)) == ["target"]
+
+
+def test_no_abstract_unix_socket_outside_the_worker(space, call):
+    name = f"llmos-sbx-{os.getpid()}"
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind("\0" + name)
+    srv.listen()
+    try:
+        r = probe(call, space, "test.probe.desktop", ("unix_abstract", name), ("unix", "/nonexistent.sock"))
+        assert r[0] in DENIED + ("errno:ECONNREFUSED",)          # another netns, and Landlock scope
+        assert r[1] == "errno:ENOENT"                            # twin: it may make unix sockets at all
+    finally:
+        srv.close()
+
+
 def test_proc_and_environment_and_descriptors(space, call, monkeypatch):
     monkeypatch.setenv("LLMOS_TEST_SECRET_TOKEN", "hunter2")
     leaked = os.open("/etc/hostname", os.O_RDONLY)          # inheritable, open in the trusted process
