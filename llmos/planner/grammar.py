@@ -306,11 +306,18 @@ class Grammar:
         return [choice(options)]
 
     @staticmethod
+    def _possible(request: str, arg: ArgSpec) -> bool:
+        if arg.kind == "int":
+            return bool(int_values(request, arg.prop))
+        if arg.kind == "string":
+            values = Grammar.closed_values(request, arg.prop)
+            return values is None or bool(values)
+        return True
+
+    @staticmethod
     def _feasible(request: str, spec: IntentSpec) -> bool:
         """An intent whose required size or duration the request never states cannot be planned."""
-        missing = {a.name for a in spec.args
-                   if (_format_of(a.prop) in ("size", "duration") and not quantity_spans(request, _format_of(a.prop)))
-                   or (a.kind == "int" and not int_values(request, a.prop))}
+        missing = {a.name for a in spec.args if not Grammar._possible(request, a)}
         if spec.required & missing:
             return False
         return not spec.any_of or any(not (group & missing) for group in spec.any_of)
@@ -322,11 +329,8 @@ class Grammar:
         spec = self.specs[intent]
         options: list[tuple[str, Then]] = []
         for j in range(last + 1, len(spec.args)):
-            fmt = _format_of(spec.args[j].prop)
-            if fmt in ("size", "duration") and not quantity_spans(request, fmt):
-                continue  # nothing in the request says a size (or a duration)
-            if spec.args[j].kind == "int" and not int_values(request, spec.args[j].prop):
-                continue
+            if not self._possible(request, spec.args[j]):
+                continue  # nothing in the request can fill it (no size said, no URL, ...)
             if spec.can_take(j, used):
                 arg = spec.args[j]
                 options.append((f" {arg.name}=", self._value_then(request, done, intent, j, used)))
@@ -353,16 +357,14 @@ class Grammar:
             return [choice((("true", then), ("false", then)))]
         if arg.kind == "int":
             return [choice((v, then) for v in int_values(request, arg.prop))]
-        fmt = _format_of(arg.prop)
-        if fmt in ("size", "duration"):
-            # only pieces of the request that read as a size (duration): "2 GB", "三天"
-            return [choice(('" ' + span.replace("\\", "\\\\").replace('"', '\\"') + '"', then)
-                           for span in quantity_spans(request, fmt))]
         refs = self._refs(done, "array" if arg.kind == "array" else "string", arg)
         if arg.kind == "array":
             item_then = self._items_then(request, intent, arg, then, 1)
             opening = [("[", lambda: self._string_value(request, intent, arg.name, arg.item, item_then))]
             return [choice(opening + [(r, then) for r in refs])]
+        closed = self.closed_values(request, arg.prop)
+        if closed is not None:
+            return [choice([(_quoted(v), then) for v in closed] + [(r, then) for r in refs])]
         return [choice([('" ', lambda: [Str(self._str_spec(request, intent, arg.name, arg.prop), then)])]
                        + [(r, then) for r in refs])]
 
@@ -381,7 +383,27 @@ class Grammar:
             return [choice((str(v), then) for v in prop["enum"])]
         if kind == "int":
             return [Int("", then)]
+        closed = self.closed_values(request, prop)
+        if closed is not None:
+            return [choice((_quoted(v), then) for v in closed)]
         return [choice([('" ', lambda: [Str(self._str_spec(request, intent, name, prop), then)])])]
+
+    @staticmethod
+    def closed_values(request: str, prop: dict) -> tuple[str, ...] | None:
+        """The finite set a string may hold when it must also *read as* something, else None.
+
+        Sizes and durations, URLs and hosts, and paths with a schema pattern (an archive's
+        suffix) are enumerated from the request up front: no copy can then wander into a
+        piece that never closes.
+        """
+        fmt = _format_of(prop)
+        if fmt in ("size", "duration"):
+            return quantity_spans(request, fmt)
+        if fmt in _CHECKS:
+            return word_values(request, fmt)
+        if is_pathish(fmt) and prop.get("pattern"):
+            return patterned_paths(request, prop["pattern"])
+        return None
 
     def _str_spec(self, request: str, intent: str, name: str, prop: dict) -> StrSpec:
         fmt = _format_of(prop)
@@ -518,6 +540,52 @@ def _host_check(text: str) -> bool:
 
 
 _CHECKS: dict[str, Callable[[str], bool]] = {"url": _url_check, "host": _host_check}
+_EDGE = "'\"()<>[]{},.;!?，。？！“”‘’：:"
+
+
+def _quoted(value: str) -> str:
+    return '" ' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+@lru_cache(maxsize=256)
+def word_values(request: str, fmt: str) -> tuple[str, ...]:
+    """URLs (hosts) the request states: its non-CJK words, trimmed of punctuation, that read as one."""
+    check = _CHECKS[fmt]
+    out: set[str] = set()
+    runs = (set(request.split()) | set(re.findall(r"[^\s\u3000-\u303f\uff00-\uffef]+", request))
+            | set(re.findall(r"[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+", request)))
+    for run in runs:  # whole words (URLs may hold CJK), and the non-CJK runs of unspaced Chinese
+        word = run.strip(_EDGE)
+        candidates = {word}
+        if fmt == "host" and "://" in word:
+            from urllib.parse import urlsplit
+            host = urlsplit(word).hostname or ""
+            if host and host in request:
+                candidates.add(host)
+        for c in candidates:
+            if c and check(c):
+                out.add(c)
+    return tuple(sorted(out))
+
+
+@lru_cache(maxsize=256)
+def patterned_paths(request: str, pattern: str) -> tuple[str, ...]:
+    """Paths the grammar could copy (pieces, or folder + "/" + piece) that satisfy ``pattern``."""
+    check = _pattern_check(pattern)
+    if check is None:
+        return ()
+    n = len(request)
+    starts = [i for i in range(n) if request[i] not in " \t" and
+              (i == 0 or request[i - 1] in " \t'\"“‘(/" or _is_cjk(request[i]) or _is_cjk(request[i - 1]))]
+    ends = [j for j in range(1, n + 1) if j == n or request[j] in " \t'\"”’),，。？?!" or
+            _is_cjk(request[j]) != _is_cjk(request[j - 1])]
+    pieces = {request[i:j] for i in starts for j in ends if j > i and j - i <= 160
+              and check(request[i:j]) and "\n" not in request[i:j]}
+    out = set(pieces)
+    for piece in pieces:
+        if not piece.startswith(("~", "/", ".")):
+            out.update(f"{c}/{piece}" for c in PATH_CANON if c not in (".", "/"))
+    return tuple(sorted(v for v in out if not v.startswith(" ") and not v.endswith(" ")))
 
 
 # --- feeding and masks ----------------------------------------------------------------------
