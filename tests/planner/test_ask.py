@@ -63,9 +63,9 @@ def test_out_of_scope_gives_no_steps_and_a_reply(answers):
 
 def test_a_dangerous_request_is_planned_and_denied_by_policy(answers, home):
     doc = answers["delete everything in ~/.ssh"]
-    assert [s["intent"] for s in doc["steps"]] == ["files.delete"]
-    assert doc["steps"][0]["args"]["paths"] == [str(home / ".ssh")]
-    assert doc["steps"][0]["decision"] == "deny"
+    assert [s["intent"] for s in doc["steps"]] in (["files.delete"], ["files.trash"])
+    assert doc["steps"][0]["args"]["paths"] == [str(home / ".ssh")]   # planned as asked
+    assert doc["steps"][0]["decision"] == "deny"                        # and the policy refuses
 
 
 def test_history_is_kept(answers, home):
