@@ -36,16 +36,18 @@ def _do(op: str, *a):
             os.close(fd)
         return "ok"
     if op == "write_loop":       # write through a path someone keeps swapping; count what worked
-        done = 0
-        for _ in range(int(a[1])):
+        done, failed = 0, {}
+        until = time.monotonic() + float(a[1])
+        while time.monotonic() < until:
             try:
                 fd = os.open(a[0], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
                 os.write(fd, b"raced")
                 os.close(fd)
                 done += 1
-            except OSError:
-                pass
-        return done
+            except OSError as e:
+                name = errno.errorcode.get(e.errno, str(e.errno))
+                failed[name] = failed.get(name, 0) + 1
+        return [done, failed]
     if op == "unix_abstract":
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:

@@ -77,7 +77,7 @@ def test_no_write_outside_the_grant_directly_via_symlink_rename_or_link(space, c
     assert (space.outside / "target").read_text() == "original"
 
 
-def test_a_link_swapped_in_during_writes_never_redirects_them(space, call):
+def test_a_link_swapped_in_during_half_a_second_of_writes_never_redirects_them(space, call):
     import shutil
     import threading
     dest = space.dir("dest")
@@ -96,18 +96,19 @@ def test_a_link_swapped_in_during_writes_never_redirects_them(space, call):
                     os.symlink(space.outside, sub)
             except OSError:
                 pass
-            time.sleep(0.0003)        # each state lasts long enough for the worker to meet it
+            time.sleep(0.001)         # each state lasts long enough for the worker to meet it
     t = threading.Thread(target=swap, daemon=True)
     sub.mkdir()
     os.chown(sub, space.uid, space.gid)
     t.start()
     try:
-        r = probe(call, space, "test.probe.write", ("write_loop", str(sub / "target"), 3000),
+        r = probe(call, space, "test.probe.write", ("write_loop", str(sub / "target"), 0.5),
                   destination=str(dest))
     finally:
         stop.set()
         t.join()
-    assert r[0] > 0                                                 # twin: the real folder was written
+    done, failed = r[0]
+    assert done > 0, failed                                         # twin: the real folder was written
     assert (space.outside / "target").read_text() == "original"
     assert sorted(os.listdir(space.outside)) == ["target"]
 
