@@ -207,7 +207,10 @@ class ForkServer:
                     self._send({"op": "release", "pid": spare.pid})
                     continue
                 spare.ctl.close()
-                self._send({"op": "used", "pid": spare.pid})
+                try:                            # the call is under way now: it is supervised
+                    self._send({"op": "used", "pid": spare.pid})     # even if the server is gone
+                except SandboxError:
+                    pass
                 return spare.pid, spare.job
             raise sandbox_error("server", "no worker could be started")
         finally:
@@ -433,7 +436,11 @@ class SandboxedRunner:
             if grant.launch and job is not None and raw.startswith(b'{"ok"'):
                 server.wait_exit(worker)              # what is left now was launched on purpose
                 LAUNCHED.prune()
-                LAUNCHED.adopt(job, worker)
+                try:
+                    LAUNCHED.adopt(job, worker)
+                except OSError as e:                  # the launched program goes with the call
+                    raise sandbox_error("cgroup", f"cannot make a cgroup for the launched program: {e}") \
+                        from None
             else:
                 _kill(job)                            # nothing outlives the call
             outcome = self._decode(intent, raw, killed, status, config)
