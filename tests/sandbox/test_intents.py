@@ -326,3 +326,29 @@ def test_move_and_trash_across_filesystems(space, call, shm):
     r = call(space, "files.trash", paths=[moved])
     assert r["entries"][0]["trash"] == f"/dev/shm/.Trash-{space.uid}"
     assert os.path.exists(f"/dev/shm/.Trash-{space.uid}/files/across.txt")
+
+
+def test_fetch_verifies_tls_in_the_worker(space, call, tmp_path):
+    import shutil
+    import ssl
+    import subprocess
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    key, cert = tmp_path / "k.pem", tmp_path / "c.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+                    "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        space.dir("Downloads")
+        with pytest.raises(ToolError, match="CERTIFICATE_VERIFY_FAILED"):   # self-signed: refused
+            call(space, "net.fetch", using=sandboxed_runner(allow_private_hosts={"127.0.0.1"}),
+                 url=f"https://127.0.0.1:{srv.server_address[1]}/x", destination=str(space.home / "Downloads/x"))
+        assert os.listdir(space.home / "Downloads") == []
+    finally:
+        srv.shutdown()
+        srv.server_close()
