@@ -257,3 +257,40 @@ def test_config_rules_and_signal_scope_are_checked(tmp_path):
     with pytest.raises(ConfigError, match="pidfd_signals_only"):
         prepare(Config(scope_signals=False), None)
     prepare(Config(rules=(("/", ll.READ),), scope_signals=False, pidfd_signals_only=True), None).close()
+
+
+def _in_confined_child(config, fn) -> str:
+    """Run ``fn`` in a forked child confined by ``config``; its return value as text."""
+    from kernelspace import confine
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(r)
+            confine(config, keep_fds=(w,))
+            os.write(w, str(fn()).encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    out = os.read(r, 4096).decode()
+    os.close(r)
+    os.waitpid(pid, 0)
+    return out
+
+
+def test_icmp_grant_is_ping_sockets_and_not_udp():
+    import socket
+
+    def attempt():
+        out = []
+        for kind, proto in ((socket.SOCK_DGRAM, socket.IPPROTO_ICMP), (socket.SOCK_DGRAM, 0)):
+            try:
+                socket.socket(socket.AF_INET, kind, proto).close()
+                out.append("ok")
+            except OSError as e:
+                out.append(errno.errorcode[e.errno])
+        return ",".join(out)
+    icmp, udp = _in_confined_child(Config(icmp=True, host_netns=True, user=0), attempt).split(",")
+    assert udp == "EPERM"
+    assert icmp in ("ok", "EACCES")           # EACCES: net.ipv4.ping_group_range excludes the group
+    assert _in_confined_child(Config(user=0), attempt) == "EPERM,EPERM"
