@@ -106,3 +106,17 @@ def test_positive_twin_an_ordinary_file_reads(env, home):
     (home / "notes.txt").write_text("plain")
     out = llmosctl("run", "files.read", "path=~/notes.txt", "--json", env=env)
     assert out.returncode == 0 and json.loads(out.stdout)["steps"][0]["result"]["content"] == "plain"
+
+
+def test_llmosctl_runs_every_handler_confined(env, home):
+    """A user-installed intent shows what its handler process may do: the kernel says confined."""
+    d = home / ".local/share/llmos/intents"
+    d.mkdir(parents=True)
+    (d / "test.confinement.yaml").write_text(
+        "name: test.confinement\ntitle: Confinement\ndescription: Reports the handler's own confinement.\n"
+        "parameters: {type: object, properties: {}, additionalProperties: false}\n"
+        "effects: {system: [processes]}\nhandler: builtin:tests.handlers:confinement\n")
+    out = llmosctl("run", "test.confinement", "--json", env={**env, "PYTHONPATH": os.getcwd()})
+    assert out.returncode == 0, out.stderr
+    fields = json.loads(out.stdout)["steps"][0]["result"]
+    assert fields["NoNewPrivs"] == "1" and fields["Seccomp"] == "2" and int(fields["CapEff"], 16) == 0

@@ -155,12 +155,10 @@ def _run_plan(ns: argparse.Namespace, registry: Registry, plan: Plan) -> int:
 
 
 def _policy_hooks(ns: argparse.Namespace) -> dict:
-    """Policy and sandbox for the executor, when those layers are installed."""
-    try:
-        from llmos.policy.gate import executor_hooks
-    except ImportError:
-        return {}
-    return executor_hooks(assume_yes=bool(getattr(ns, "yes", False)))
+    """Every call decided by the policy and run in a sandboxed worker; there is no other way."""
+    from llmos.policy.gate import executor_hooks
+    from llmos.sandbox import sandboxed_runner
+    return executor_hooks(assume_yes=bool(getattr(ns, "yes", False)), runner=sandboxed_runner())
 
 
 def build_parser() -> argparse.ArgumentParser:
