@@ -291,6 +291,7 @@ def main() -> None:
         r["roofline_tok_s"] = bw * 2**30 / r["bytes_per_token"]
         r["roofline_pct"] = 100 * r["decode_tok_s"] / r["roofline_tok_s"]
         results[engine] = r
+        print(f"  {json.dumps(r)}", file=sys.stderr)      # partial results survive an interrupted run
     report(results, bw, shape, a)
 
 
