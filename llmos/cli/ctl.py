@@ -16,7 +16,8 @@ from typing import Any, Sequence
 from llmos.errors import LlmosError, ManifestError, PlanError
 from llmos.intents import Registry, load_manifest
 from llmos.plan import Plan, Step
-from llmos.plan.executor import Executor, StepResult, prepare_plan
+from llmos.agent import guarded_executor
+from llmos.plan.executor import StepResult, prepare_plan
 from llmos.cli.render import render_result, table
 from llmos.tools import Context
 
@@ -150,15 +151,8 @@ def _run_plan(ns: argparse.Namespace, registry: Registry, plan: Plan) -> int:
         print(plan.reply or "nothing to do")
         return EXIT_OK
     prepare_plan(plan, registry, ctx)  # every step checked before anything runs
-    executor = Executor(registry, ctx, **_policy_hooks(ns))
+    executor = guarded_executor(registry, ctx, assume_yes=ns.yes)
     return _print_results(executor.run(plan), ns.json, plan)
-
-
-def _policy_hooks(ns: argparse.Namespace) -> dict:
-    """Every call decided by the policy and run in a sandboxed worker; there is no other way."""
-    from llmos.policy.gate import executor_hooks
-    from llmos.sandbox import sandboxed_runner
-    return executor_hooks(assume_yes=bool(getattr(ns, "yes", False)), runner=sandboxed_runner())
 
 
 def build_parser() -> argparse.ArgumentParser:
