@@ -246,10 +246,11 @@ def load(path: str | os.PathLike, dtype: Any = None, quant: str | None = None, g
         raise ModelError(f"unknown quant {quant!r}; use int8 or int4")
     if path.is_file() and path.suffix == ".gguf":
         try:
-            from .gguf import load_gguf
+            from .gguf import gguf_tokenizer, load_gguf
         except ImportError:
             raise ModelError("GGUF loading is not available in this build (llmos.engine.gguf missing)") from None
-        config, weights, tokenizer = load_gguf(path)
+        config, weights, spec = load_gguf(path)
+        tokenizer = gguf_tokenizer(spec)
         generation: dict[str, Any] = {}
     elif path.is_dir():
         if not (path / "config.json").exists():

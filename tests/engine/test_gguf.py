@@ -182,6 +182,16 @@ def test_engine_tokenizer_from_metadata(tiny_checkpoint) -> None:
     assert gguf_tokenizer(None) is None and gguf_tokenizer({"model": "llama", "tokens": []}) is None
 
 
+def test_load_attaches_the_engine_tokenizer(tiny_checkpoint) -> None:
+    # load() turns the GGUF tokenizer metadata into the engine's Tokenizer, not a raw dict
+    from llmos.engine.tokenizer import Tokenizer, load_tokenizer
+    d = tiny_checkpoint("qwen3_moe")
+    model = llmos.engine.load(write_twin(d))
+    assert isinstance(model.tokenizer, Tokenizer)
+    assert model.tokenizer.encode("show the biggest files") == load_tokenizer(d).encode("show the biggest files")
+    assert 2 in model.eos_token_ids
+
+
 def test_sentencepiece_specs_are_refused_clearly() -> None:
     with pytest.raises(GGUFError, match="only byte-level BPE"):
         build_tokenizer({"model": "llama", "tokens": ["<unk>"]})
