@@ -21,7 +21,7 @@ import mmap
 import os
 import re
 import struct
-from typing import Any
+from typing import Any, Callable
 
 import torch
 
@@ -566,6 +566,10 @@ def _unpermute(w: torch.Tensor, n_head: int) -> torch.Tensor:
     return w.reshape(n_head, shape[0] // n_head // 2, 2, *shape[1:]).transpose(1, 2).reshape(shape)
 
 
+# routing tensors: kept in fp32 whatever the model dtype (``moe.Router`` runs in fp32)
+_ROUTING = {"ffn_gate_inp", "ffn_gate_inp_shexp", "exp_probs_b"}
+
+
 def _hf_weights(f: GGUFFile, cfg: dict[str, Any], dtype: torch.dtype | None) -> dict[str, torch.Tensor]:
     arch, mt, path = f.metadata["general.architecture"], cfg["model_type"], f.path
     n_layers = cfg["num_hidden_layers"]
@@ -588,7 +592,7 @@ def _hf_weights(f: GGUFFile, cfg: dict[str, Any], dtype: torch.dtype | None) -> 
         if layer >= n_layers:
             raise GGUFError(f"{path}: tensor {name!r} is for layer {layer}, but the model has {n_layers}")
         pre = f"model.layers.{layer}."
-        t = f.tensor(name, dtype)
+        t = f.tensor(name, torch.float32 if dtype is not None and part in _ROUTING else dtype)
         if part in ("attn_q", "attn_k") and arch in _PERMUTED_QK:
             heads = cfg["num_attention_heads"] if part == "attn_q" else cfg["num_key_value_heads"]
             t = _unpermute(t, heads)
@@ -973,17 +977,23 @@ def _write_tokenizer(w: Any, spec: dict[str, Any]) -> None:
 # Entry point
 
 
-def load_gguf(path: str | os.PathLike[str], dtype: torch.dtype | None = None
+def load_gguf(path: str | os.PathLike[str],
+              dtype: torch.dtype | Callable[[dict[str, Any]], torch.dtype | None] | None = None
               ) -> tuple[dict[str, Any], dict[str, torch.Tensor], dict[str, Any] | None]:
     """Load a GGUF model as (HF config dict, HF-named weights, tokenizer spec or None).
 
     ``dtype``: None keeps F32/F16/BF16 tensors as stored (memory-mapped, no copy) and
-    dequantises block types to float32; a dtype casts/dequantises everything to it.
+    dequantises block types to float32; a dtype casts/dequantises everything to it except
+    router gates and correction biases, which come back in float32 (routing must not flip
+    with the model dtype). A callable gets the config (read from the header) and returns
+    the dtype, so a caller can choose it from ``torch_dtype`` without parsing the file twice.
     """
     f = read_gguf(path)
     cfg = _meta_config(f.metadata, set(f.tensors), f.path)
     # the engine's default dtype follows this: all-F32 files run in fp32, the rest in bf16
     cfg["torch_dtype"] = "float32" if all(t.type == 0 for t in f.tensors.values()) else "bfloat16"
+    if callable(dtype):
+        dtype = dtype(cfg)
     weights = _hf_weights(f, cfg, dtype)
     if cfg["vocab_size"] is None:
         cfg["vocab_size"] = weights["model.embed_tokens.weight"].shape[0]

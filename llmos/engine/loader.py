@@ -249,7 +249,9 @@ def load(path: str | os.PathLike, dtype: Any = None, quant: str | None = None, g
             from .gguf import gguf_tokenizer, load_gguf
         except ImportError:
             raise ModelError("GGUF loading is not available in this build (llmos.engine.gguf missing)") from None
-        config, weights, spec = load_gguf(path)
+        # the target dtype goes in so block-quantised tensors dequantise straight to it (no fp32
+        # copy first); with neither dtype nor quant it follows the file, known once the header is read
+        config, weights, spec = load_gguf(path, dtype=lambda cfg: resolve_dtype(dtype, cfg, quant))
         tokenizer = gguf_tokenizer(spec)
         generation: dict[str, Any] = {}
     elif path.is_dir():

@@ -192,6 +192,27 @@ def test_load_attaches_the_engine_tokenizer(tiny_checkpoint) -> None:
     assert 2 in model.eos_token_ids
 
 
+@pytest.mark.parametrize("dtype, quant, want", [("bf16", None, torch.bfloat16), (None, "int8", torch.bfloat16),
+                                                (None, None, torch.bfloat16), ("fp32", None, torch.float32)])
+def test_load_passes_the_target_dtype_to_the_gguf_reader(tiny_checkpoint, monkeypatch, dtype, quant, want) -> None:
+    # block-quantised tensors must be dequantised straight to the model dtype (no fp32 copy first)
+    import llmos.engine.gguf as gguf_mod
+    seen = {}
+
+    def spy(path, dtype=None):
+        cfg, weights, spec = load_gguf(path, dtype)
+        seen.update(weights)
+        return cfg, weights, spec
+    monkeypatch.setattr(gguf_mod, "load_gguf", spy)
+    model = llmos.engine.load(write_twin(tiny_checkpoint("qwen3_moe"), "Q8_0"), dtype=dtype, quant=quant)
+    assert model.dtype == want
+    experts = [k for k in seen if ".experts." in k]
+    assert experts and all(seen[k].dtype == want for k in experts)
+    assert seen["model.layers.0.self_attn.q_proj.weight"].dtype == want
+    # routers stay fp32: routing must not flip with the model dtype
+    assert seen["model.layers.0.mlp.gate.weight"].dtype == torch.float32
+
+
 def test_sentencepiece_specs_are_refused_clearly() -> None:
     with pytest.raises(GGUFError, match="only byte-level BPE"):
         build_tokenizer({"model": "llama", "tokens": ["<unk>"]})
