@@ -94,6 +94,10 @@ class Experts(nn.Module):
                       down_q: torch.Tensor, down_scales: torch.Tensor) -> None:
         """Switch to int8 weight-only experts: q [E, N, K] int8, scales [E, N] (weight = q * scale)."""
         E, I2, H = self.gate_up.shape
+        if H % 16 or (I2 // 2) % 16:
+            # torch._weight_int8pack_mm segfaults when the reduction length K is not a multiple of 16
+            raise ValueError(f"int8 experts need hidden ({H}) and intermediate ({I2 // 2}) divisible by 16 "
+                             "(the int8 kernel's reduction length); keep these experts in floating point")
         if (gate_up_q.shape != (E, I2, H) or down_q.shape != (E, H, I2 // 2) or gate_up_q.dtype != torch.int8
                 or down_q.dtype != torch.int8 or gate_up_scales.shape != (E, I2) or down_scales.shape != (E, H)):
             raise ValueError("set_quantized: int8 weights must keep the stacked shapes, scales one per output row")

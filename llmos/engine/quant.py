@@ -105,6 +105,8 @@ def dequantize_int4(q: torch.Tensor, scale_zeros: torch.Tensor, group_size: int)
 def int8_mm(x: torch.Tensor, q: torch.Tensor, scales: torch.Tensor) -> torch.Tensor:
     """x [M, K] bf16 @ (q [N, K] int8 * scales [N]).T -> [M, N] in x's dtype (weight-only)."""
     N, K = q.shape
+    if K % 16:      # the kernel would segfault
+        raise ValueError(f"int8_mm needs the reduction length K divisible by 16, got {K}")
     if x.shape[0] < DEQUANT_MIN_ROWS or N * K > _SCRATCH_MAX:
         return torch._weight_int8pack_mm(x, q, scales.to(x.dtype))
     buf = getattr(_scratch, "buf", None)

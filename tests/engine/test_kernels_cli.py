@@ -36,6 +36,18 @@ def test_cpp_decode_matches_torch(dtype):
     assert torch.allclose(fused.float(), ref.float(), atol=1e-5 if dtype == torch.float32 else 2e-2)
 
 
+@pytest.mark.skipif(not cpp.is_built(), reason="C++ kernel not built (llmosctl model bench builds it, ~1 min)")
+def test_cpp_decode_refuses_int8_k_not_multiple_of_16():
+    # the op calls _weight_int8pack_mm, which segfaults on K % 16 != 0: it must raise first
+    assert kernels.build()
+    E, H, I = 4, 24, 32
+    gu, d = torch.zeros(E, 2 * I, H, dtype=torch.int8), torch.zeros(E, H, I, dtype=torch.int8)
+    x = torch.randn(1, H, dtype=torch.bfloat16)
+    with pytest.raises(RuntimeError, match="divisible by 16"):
+        kernels._ext.moe_decode(x, torch.tensor([[0, 1]]), torch.tensor([[0.5, 0.5]]), gu, d,
+                                torch.ones(E, 2 * I, dtype=torch.bfloat16), torch.ones(E, H, dtype=torch.bfloat16))
+
+
 def test_cli_info_and_run(tiny_checkpoint, capsys):
     path = tiny_checkpoint("qwen3_moe")
     assert cli.main(["model", "info", str(path), "--json"]) == 0

@@ -62,6 +62,22 @@ def test_shapes_the_kernels_cannot_take_are_refused() -> None:
         Int4Linear(torch.randn(16, 48), group_size=32)
 
 
+def test_int8_experts_and_mm_refuse_k_not_multiple_of_16() -> None:
+    # torch._weight_int8pack_mm segfaults when K % 16 != 0: refuse with a clear error instead
+    from llmos.engine.quant import int8_mm
+    for H, I in ((24, 32), (32, 24)):
+        ex = Experts(4, H, I)
+        q_gu, s_gu = quantize_int8(torch.randn(4, 2 * I, H))
+        q_d, s_d = quantize_int8(torch.randn(4, H, I))
+        with pytest.raises(ValueError, match="divisible by 16"):
+            ex.set_quantized(q_gu, s_gu.bfloat16(), q_d, s_d.bfloat16())
+        assert not ex.quantized
+    q, s = quantize_int8(torch.randn(8, 24))
+    for M in (1, 32):               # the GEMV and the many-rows paths
+        with pytest.raises(ValueError, match="divisible by 16"):
+            int8_mm(torch.randn(M, 24, dtype=torch.bfloat16), q, s.bfloat16())
+
+
 # ---------------------------------------------------------------- experts
 
 def float_experts(E: int = 8, H: int = 64, I: int = 32) -> Experts:

@@ -23,6 +23,10 @@ torch::Tensor moe_decode(torch::Tensor x, torch::Tensor inds, torch::Tensor weig
   const bool int8 = gate_up_scales.numel() > 0;
   const int64_t k = inds.size(1);
   const int64_t I = down.size(2);
+  // _weight_int8pack_mm segfaults when K (H for gate_up, I for down) is not a multiple of 16
+  TORCH_CHECK(!int8 || (x.size(1) % 16 == 0 && I % 16 == 0),
+              "llmos moe_decode: int8 experts need hidden (", x.size(1), ") and intermediate (", I,
+              ") divisible by 16");
   auto ids = inds.contiguous().cpu();
   auto w = weights.to(torch::kFloat).contiguous().cpu();
   const int64_t* id = ids.data_ptr<int64_t>();
