@@ -7,9 +7,9 @@ expert and runs one matmul per expert that was hit.
 
 Quantised experts: ``Experts.set_quantized(gate_up_q, gate_up_scales, down_q, down_scales)``
 stores int8 weights [E, N, K] with per-output-row scales [E, N] (weight = q * scale) and
-switches the matmuls to ``torch._weight_int8pack_mm`` (bf16 activations: the fast path on
-CPU). Anything else can replace the whole module as long as it keeps
-``forward(x [N, H], inds, weights) -> [N, H]``.
+switches the matmuls to ``quant.int8_mm`` (``torch._weight_int8pack_mm`` with bf16
+activations, the fast path on CPU, and a dequantised bf16 GEMM for many rows). Anything
+else can replace the whole module as long as it keeps ``forward(x [N, H], inds, weights) -> [N, H]``.
 """
 
 from __future__ import annotations
@@ -75,6 +75,18 @@ def route_noaux_tc(logits: torch.Tensor, bias: torch.Tensor, k: int, n_group: in
 
 # ---------------------------------------------------------------- experts
 
+_int8_mm_fn = None
+
+
+def _int8_mm():
+    # quant imports this module, so its int8_mm is looked up on first use
+    global _int8_mm_fn
+    if _int8_mm_fn is None:
+        from .quant import int8_mm
+        _int8_mm_fn = int8_mm
+    return _int8_mm_fn
+
+
 class Experts(nn.Module):
     """E SwiGLU experts stacked into two 3-D weights."""
 
@@ -108,7 +120,9 @@ class Experts(nn.Module):
     def _mm(self, x: torch.Tensor, w: torch.Tensor, scales: torch.Tensor | None) -> torch.Tensor:
         if scales is None:
             return F.linear(x, w)
-        return torch._weight_int8pack_mm(x, w, scales.to(x.dtype))
+        # quant.int8_mm: the GEMV kernel for few rows, a bf16 GEMM on the dequantised weight
+        # for many (prefill), where the GEMV's time grows linearly with the rows
+        return _int8_mm()(x, w, scales)
 
     def expert(self, e: int, x: torch.Tensor) -> torch.Tensor:
         # x: [n, H] -> [n, H] through expert e

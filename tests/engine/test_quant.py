@@ -105,6 +105,28 @@ def test_quant_experts_match_float_experts(mode: str, bound: float, tokens: int)
     assert rel(qe.expert(3, x.bfloat16()), ex.expert(3, x)) < bound
 
 
+def test_int8_stacked_experts_take_int8_mm_many_rows_path(monkeypatch) -> None:
+    # Experts.set_quantized experts run through quant.int8_mm, whose prefill path (>= 16 rows
+    # per expert) dequantises into a bf16 GEMM; the result matches the GEMV path
+    import llmos.engine.quant as quant
+    ex = float_experts(E=4)
+    gu_q, gu_s = quantize_int8(ex.gate_up.detach())
+    d_q, d_s = quantize_int8(ex.down.detach())
+    ex.set_quantized(gu_q, gu_s.bfloat16(), d_q, d_s.bfloat16())
+    x = torch.randn(64, 64, generator=GEN).bfloat16()
+    inds = torch.stack([torch.randperm(4, generator=GEN)[:2] for _ in range(64)])
+    weights = torch.rand(64, 2, generator=GEN)
+    rows = []
+    real = quant.int8_mm
+    monkeypatch.setattr(quant, "int8_mm", lambda x, q, s: rows.append(x.shape[0]) or real(x, q, s))
+    import llmos.engine.moe as moe
+    monkeypatch.setattr(moe, "_int8_mm_fn", None)
+    y = ex(x, inds, weights)
+    assert rows and min(rows) >= quant.DEQUANT_MIN_ROWS
+    per_token = torch.cat([ex._decode(x[i:i + 1], inds[i:i + 1], weights[i:i + 1]) for i in range(64)])
+    assert rel(y, per_token) < 0.01
+
+
 def test_quantize_model_swaps_linears_and_experts_only(tiny_checkpoint) -> None:
     model = engine.load(tiny_checkpoint("qwen2_moe"), dtype="bf16")
     embed = model.model.embed_tokens.weight
