@@ -119,6 +119,8 @@ class Experts(nn.Module):
 
     def _mm(self, x: torch.Tensor, w: torch.Tensor, scales: torch.Tensor | None) -> torch.Tensor:
         if scales is None:
+            if x.shape[0] == 1 and x.dtype == torch.bfloat16:    # decode: mv beats bf16 F.linear (layers.linear)
+                return torch.mv(w, x[0])[None]
             return F.linear(x, w)
         # quant.int8_mm: the GEMV kernel for few rows, a bf16 GEMM on the dequantised weight
         # for many (prefill), where the GEMV's time grows linearly with the rows
@@ -175,7 +177,8 @@ class Router(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         # [N, H] -> [N, E] fp32 logits: routing decisions must not flip with the model dtype
-        return F.linear(x.float(), self.weight.float())
+        w = self.weight if self.weight.dtype == torch.float32 else self.weight.float()
+        return F.linear(x if x.dtype == torch.float32 else x.float(), w)
 
 
 class SparseMoe(nn.Module):

@@ -32,14 +32,17 @@ torch::Tensor moe_decode(torch::Tensor x, torch::Tensor inds, torch::Tensor weig
   const int64_t* id = ids.data_ptr<int64_t>();
   const float* wt = w.data_ptr<float>();
   auto out = torch::zeros_like(x);
+  auto out_v = out.view({-1});
+  auto xv = x.view({-1});
+  // float weights: mv (a bf16 GEMV; at::mm with one row takes oneDNN's slower GEMM path)
   for (int64_t j = 0; j < k; ++j) {
     const int64_t e = id[j];
-    torch::Tensor h = int8 ? at::_weight_int8pack_mm(x, gate_up[e], gate_up_scales[e])
-                           : at::mm(x, gate_up[e].t());
-    auto act = at::silu(h.narrow(1, 0, I)).mul_(h.narrow(1, I, I));
-    torch::Tensor y = int8 ? at::_weight_int8pack_mm(act, down[e], down_scales[e])
-                           : at::mm(act, down[e].t());
-    out.add_(y, wt[j]);
+    torch::Tensor h = int8 ? at::_weight_int8pack_mm(x, gate_up[e], gate_up_scales[e]).view({-1})
+                           : at::mv(gate_up[e], xv);
+    auto act = at::silu(h.narrow(0, 0, I)).mul_(h.narrow(0, I, I));
+    torch::Tensor y = int8 ? at::_weight_int8pack_mm(act.view({1, I}), down[e], down_scales[e])
+                           : at::mv(down[e], act);
+    out_v.add_(y.view({-1}), wt[j]);
   }
   return out;
 }
