@@ -29,10 +29,11 @@ class KVCache:
         if end > self.max_len:
             raise ValueError(f"KV cache full: {end} tokens > capacity {self.max_len}; "
                              "start generation with a larger max_len")
-        self.keys[:, :, start:end] = k
-        self.values[:, :, start:end] = v
+        # narrow + copy_: two dispatched ops per tensor where slice-assignment takes four
+        self.keys.narrow(2, start, end - start).copy_(k)
+        self.values.narrow(2, start, end - start).copy_(v)
         self.offset = end
-        return self.keys[:, :, :end], self.values[:, :, :end]
+        return self.keys.narrow(2, 0, end), self.values.narrow(2, 0, end)
 
     def make_mask(self, T: int) -> torch.Tensor | None:
         """Bool mask [T, offset+T] (True = attend) for the next T tokens; None when plain causal suffices."""

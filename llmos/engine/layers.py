@@ -121,14 +121,17 @@ class Rope(nn.Module):
     def forward(self, positions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         freqs = positions[..., None].float() * self.inv_freq        # [B|1, T, dim/2]
         emb = torch.cat((freqs, freqs), dim=-1)                      # [B|1, T, dim]
+        if self.scale == 1.0:
+            return emb.cos(), emb.sin()
         return emb.cos() * self.scale, emb.sin() * self.scale
 
 
-def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, interleaved: bool = False) -> torch.Tensor:
-    # x: [B, h, T, d]; cos/sin: [B|1, T, d]
+def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, interleaved: bool = False,
+               heads_first: bool = True) -> torch.Tensor:
+    # x: [B, h, T, d] (or [B, T, h, d] with heads_first=False); cos/sin: [B|1, T, d]
     if cos.dtype != x.dtype:        # CausalLM.forward already converts them once per step
         cos, sin = cos.to(x.dtype), sin.to(x.dtype)
-    cos, sin = cos[:, None], sin[:, None]
+    cos, sin = (cos[:, None], sin[:, None]) if heads_first else (cos[:, :, None], sin[:, :, None])
     if interleaved:
         # pairs (x0,x1),(x2,x3)... rotate together; the output is de-interleaved, which leaves
         # every q.k product unchanged because q and k get the same permutation
@@ -179,20 +182,24 @@ class Attention(nn.Module):
 
     def forward(self, x: torch.Tensor, rope: tuple[torch.Tensor, torch.Tensor], mask: torch.Tensor | None,
                 cache: KVCache | None) -> torch.Tensor:
+        # few dispatched ops: at decode every one costs microseconds of Python per layer
         B, T, _ = x.shape
-        q, k, v = linear(self.qkv_proj, x).split(
-            [self.heads * self.head_dim, self.kv_heads * self.head_dim, self.kv_heads * self.head_dim], dim=-1)
-        if self.qk_norm == "full":                 # OLMoE: norm over the whole projection
-            q, k = self.q_norm(q), self.k_norm(k)
+        h, kv, d = self.heads, self.kv_heads, self.head_dim
+        qkv = linear(self.qkv_proj, x)
+        if self.qk_norm == "full":                 # OLMoE: norm over the whole projection (before clipping)
+            q, k, v = qkv.split([h * d, kv * d, kv * d], dim=-1)
+            qkv = torch.cat([self.q_norm(q), self.k_norm(k), v], dim=-1)
         if self.clip_qkv is not None:
-            q, k, v = (t.clamp(-self.clip_qkv, self.clip_qkv) for t in (q, k, v))
-        q = q.view(B, T, self.heads, self.head_dim).transpose(1, 2)       # [B, h, T, d]
-        k = k.view(B, T, self.kv_heads, self.head_dim).transpose(1, 2)    # [B, kv, T, d]
-        v = v.view(B, T, self.kv_heads, self.head_dim).transpose(1, 2)
+            qkv = qkv.clamp(-self.clip_qkv, self.clip_qkv)
+        qkv = qkv.view(B, T, h + 2 * kv, d)
         if self.qk_norm == "head":                 # Qwen3: norm per head
-            q, k = self.q_norm(q), self.k_norm(k)
+            q, k, v = qkv.split([h, kv, kv], dim=2)
+            qk = torch.cat([self.q_norm(q), self.k_norm(k)], dim=2)
+        else:
+            qk, v = qkv.split([h + kv, kv], dim=2)
         cos, sin = rope
-        q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
+        q, k = apply_rope(qk, cos, sin, heads_first=False).split([h, kv], dim=2)   # q and k in one go
+        q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)        # [B, heads, T, d]
         if cache is not None:
             k, v = cache.update_and_fetch(k, v)
         return linear(self.o_proj, attention(q, k, v, mask, self.scale, causal=cache is None))
@@ -224,10 +231,11 @@ class Block(nn.Module):
 
     def forward(self, x: torch.Tensor, rope: tuple[torch.Tensor, torch.Tensor], mask: torch.Tensor | None,
                 cache: KVCache | None) -> torch.Tensor:
+        # torch.add(alpha=): one op for Granite's scaled residual
         h = self.self_attn(self.input_layernorm(x), rope, mask, cache)
-        x = x + h * self.residual_multiplier if self.residual_multiplier != 1.0 else x + h
+        x = torch.add(x, h, alpha=self.residual_multiplier)
         h = self.mlp(self.post_attention_layernorm(x))
-        return x + h * self.residual_multiplier if self.residual_multiplier != 1.0 else x + h
+        return torch.add(x, h, alpha=self.residual_multiplier)
 
 
 class Decoder(nn.Module):

@@ -64,7 +64,7 @@ def moe_experts(experts: Any, x: torch.Tensor, inds: torch.Tensor, weights: torc
         return None
     scales_gu = experts.gate_up_scales if experts.gate_up_scales is not None else _EMPTY
     scales_d = experts.down_scales if experts.down_scales is not None else _EMPTY
-    if experts.gate_up_scales is not None:
+    if experts.gate_up_scales is not None and scales_gu.dtype != x.dtype:
         scales_gu, scales_d = scales_gu.to(x.dtype), scales_d.to(x.dtype)
     return _ext.moe_decode(x, inds, weights, experts.gate_up, experts.down, scales_gu, scales_d)
 
