@@ -91,6 +91,11 @@ def worker(engine: str, model_dir: Path, prompt: int, decode: int, repeat: int, 
     torch.set_num_threads(threads)
     vocab = json.loads((model_dir / "config.json").read_text())["vocab_size"]
     ids = torch.randint(1, vocab, (1, prompt), generator=torch.Generator().manual_seed(0))
+    backend = None
+    if engine.startswith("ours"):
+        from llmos.engine import kernels
+        kernels.build()                 # the compiled decode op (cached; about 30 s the first time), not timed
+        backend = kernels.backend()
     t = time.perf_counter()
     if engine.startswith("ours"):
         run = _ours(engine, model_dir)
@@ -109,7 +114,7 @@ def worker(engine: str, model_dir: Path, prompt: int, decode: int, repeat: int, 
     # best of the runs, decode the median step time over all runs (robust to bursts).
     return {"engine": engine, "load_s": load_s, "ttft_s": min(ttft), "prefill_tok_s": prompt / min(ttft),
             "decode_tok_s": 1 / statistics.median(steps), "decode_tok_s_mean": len(steps) / sum(steps),
-            "peak_rss_gb": _vm_hwm_gb()}
+            "peak_rss_gb": _vm_hwm_gb(), **({"backend": backend} if backend else {})}
 
 
 def _steps(tokens) -> list[float]:
