@@ -127,8 +127,8 @@ def _copy_value(intent: Intent, name: str, value: Any, prop: dict, text: str,
         return None
     if is_pathish(fmt):
         for local, canonical in LOCALISED_DIRS.items():
-            if (value == local or value.startswith(local + "/")) and value not in text:
-                value = canonical + value[len(local):]
+            if value == local or value.startswith(local + "/"):
+                value = canonical + value[len(local):]  # one spelling of each folder; normalise maps it
         return value if copyable(value, text, PATH_CANON, path=True) else None
     if fmt in ("url", "host"):
         return value if value in text else None

@@ -126,6 +126,7 @@ class StrSpec:
     multiline: bool = False     # "\n" between (and after) copied pieces
     check: Callable[[str], bool] | None = None   # the value must pass this to close
     blanks: bool = True                          # False: a single word (URLs, hosts)
+    whole: bool = False                          # a copied path ends where its word ends
 
 
 class Str:
@@ -145,8 +146,12 @@ class Str:
     def _closable(self) -> bool:
         if not self.text or self.text[-1] in " \t":
             return False
-        ok = ((self.subs is not ALL and bool(self.subs)) or bool(self.canon and self.canon in self.spec.canons)
-              or (self.after_nl and self.subs is ALL))
+        if self.canon and self.canon in self.spec.canons:
+            ok = True
+        elif self.subs is not ALL and self.subs:
+            ok = not self.spec.whole or any(_word_end(self.spec.request, p) for p in self.subs)
+        else:
+            ok = self.after_nl and self.subs is ALL
         return ok and (self.spec.check is None or self.spec.check(self.text))
 
     def _extend(self, ch: str) -> "Str | None":
@@ -408,7 +413,7 @@ class Grammar:
     def _str_spec(self, request: str, intent: str, name: str, prop: dict) -> StrSpec:
         fmt = _format_of(prop)
         if is_pathish(fmt):
-            return StrSpec(request, PATH_CANON, path=True, check=_pattern_check(prop.get("pattern")))
+            return StrSpec(request, PATH_CANON, path=True, check=_pattern_check(prop.get("pattern")), whole=True)
         if fmt in _CHECKS:
             return StrSpec(request, check=_CHECKS[fmt], blanks=False)  # copied, one word, must read as one
         if fmt is not None:
@@ -432,6 +437,24 @@ class Grammar:
 
 def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff"
+
+
+# Chinese words that commonly follow a path written without a space ("把~/视频/婚礼挪到…").
+_AFTER_PATH_ZH = set("里的中下内上移复到挪放拷和与及并然打压解删给写追保存把将为成占有是吗呢啊总共用每多一最还比大小")
+
+
+def _word_end(request: str, end: int) -> bool:
+    """Whether a copy ending at ``end`` ends a whole word: "~/Desktop/ju" of "~/Desktop/junk.txt" does not."""
+    if end >= len(request):
+        return True
+    nxt, last = request[end], request[end - 1] if end else ""
+    if nxt.isspace() or nxt in "'\"“”‘’,，。？?!！、；;:：)）]>":
+        return True
+    if _is_cjk(nxt):
+        return not _is_cjk(last) or nxt in _AFTER_PATH_ZH
+    if nxt == "." and (end + 1 >= len(request) or request[end + 1].isspace()):
+        return True  # a sentence's full stop
+    return not (nxt.isascii() and (nxt.isalnum() or nxt in "_-.~/")) and not (last.isascii() and last.isalnum() and nxt.isalnum())
 
 
 def _joins(text: str, i: int) -> bool:
