@@ -6,7 +6,7 @@
 The planner proposes, the policy decides: every step is shown with its concrete
 effects and the decision (allow / ask / deny) and its reason; steps that need
 consent are asked about once, as a plan (yes / no / edit arguments / describe);
-what is allowed runs through the executor's single call site.  ``--yes``
+what is allowed runs through ``llmos.agent.guarded_executor`` (policy, audit, sandbox).  ``--yes``
 answers *ask*, never *deny*.  Each request is appended to
 ``$XDG_STATE_HOME/llmos/history.jsonl``.
 
@@ -230,15 +230,11 @@ def _ask(ns: argparse.Namespace, request: str, started: float) -> int:
 
 
 def _run(ns, outcome, registry, ctx, assume_yes: bool, entry: dict, out) -> int:
+    from llmos.agent import guarded_executor
     from llmos.cli.render import render_result
-    from llmos.plan.executor import Executor
 
-    try:
-        from llmos.policy.gate import executor_hooks
-        hooks = executor_hooks(assume_yes=assume_yes)
-    except ImportError:
-        hooks = {}
-    results = Executor(registry, ctx, **hooks).run(outcome.plan)
+    # the one way to run anything: every call decided by the policy, audited, sandboxed
+    results = guarded_executor(registry, ctx, assume_yes=assume_yes).run(outcome.plan)
     for r in results:
         print(f"\n[{r.index + 1}] {r.intent}: {r.status}", file=out)
         if r.status == "ok":
