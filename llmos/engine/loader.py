@@ -15,6 +15,7 @@ import math
 import mmap
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
 
@@ -189,6 +190,29 @@ def resolve_dtype(dtype: Any, config: dict[str, Any], quant: str | None) -> torc
     return torch.bfloat16 if stored in ("bfloat16", "float16") else torch.float32
 
 
+_INIT_FUNCTIONS = ("uniform_", "normal_", "trunc_normal_", "constant_", "zeros_", "ones_",
+                   "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_")
+
+
+@contextmanager
+def _no_weight_init():
+    """Modules built only to receive loaded weights skip their random init.
+
+    They are built on the CPU with uninitialised storage: untouched pages cost no
+    memory, and no op runs on a meta tensor (that goes through torch._refs, which
+    imports torch._dynamo: 0.9 s of every `ask` start-up). The same trick as
+    transformers' no_init_weights. Not thread-safe: only loading uses it.
+    """
+    saved = {name: getattr(torch.nn.init, name) for name in _INIT_FUNCTIONS}
+    for name in saved:
+        setattr(torch.nn.init, name, lambda tensor, *args, **kwargs: tensor)
+    try:
+        yield
+    finally:
+        for name, fn in saved.items():
+            setattr(torch.nn.init, name, fn)
+
+
 def build(config: dict[str, Any], weights: dict[str, torch.Tensor], dtype: torch.dtype) -> CausalLM:
     """Config + HF-named tensors -> a ready Model (weights checked against the config's shapes)."""
     arch = architecture(config.get("model_type"))
@@ -196,7 +220,7 @@ def build(config: dict[str, Any], weights: dict[str, torch.Tensor], dtype: torch
         args = arch.ModelArgs.from_dict(config)
     except (TypeError, ValueError) as e:
         raise ModelError(f"bad config for {config.get('model_type')}: {e}") from None
-    with torch.device("meta"):
+    with _no_weight_init():
         model = arch.Model(args)
     try:
         weights = arch.sanitize(dict(weights), args)
