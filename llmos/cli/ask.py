@@ -30,13 +30,10 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_DENIED = 0, 1, 2, 3
 
 def decide_steps(steps: list, registry: Any, ctx: Any) -> list[tuple[str, str]]:
     """(verdict, reason) per prepared step, from the policy engine; never from the planner."""
-    try:
-        from llmos.policy.consent import NoConsent
-        from llmos.policy.facts import current_principal
-        from llmos.policy.gate import authorize
-    except ImportError:  # the policy layer is not installed: nothing is allowed unasked
-        return [("ask", "no policy engine installed; every step needs your consent")] * len(steps)
     from llmos.intents.effects import effects_of
+    from llmos.policy.consent import NoConsent
+    from llmos.policy.facts import current_principal
+    from llmos.policy.gate import authorize
 
     principal = current_principal(via="cli")
     out = []
