@@ -37,7 +37,7 @@ def test_durations(text, expected):
 
 @pytest.mark.parametrize("text", ["soon", "5 parsecs", "tomorrow-ish", ""])
 def test_bad_durations(text):
-    with pytest.raises(NormaliseError):
+    with pytest.raises(NormaliseError, match="write it like"):
         parse_duration(text)
 
 

@@ -145,37 +145,6 @@ def parse_duration(value: object) -> int:
         consumed = m.end()
     if consumed and not text[consumed:].strip():
         return _non_negative_int(total + (0.5 * last_unit if and_a_half else 0), "duration")
-    raise NormaliseError(f"{value!r} is not a duration")
-    if isinstance(value, (int, float)):
-        return _non_negative_int(value, "duration")
-    text = str(value).strip().lower()
-    clock = _CLOCK.match(text)
-    if clock:  # h:mm or h:mm:ss
-        h, m, s = (int(g) if g else 0 for g in clock.groups())
-        return h * 3600 + m * 60 + s
-    text = re.sub(r"\b(and|in|for|about|around|last|past|the)\b|[,，和又再过后内以]", " ", text)
-    number = _number(text)
-    if number is not None:
-        return _non_negative_int(number, "duration")
-    total, consumed = 0.0, 0
-    for m in _DURATION_PART.finditer(text):
-        if text[consumed:m.start()].strip():
-            break
-        amount, unit = _number(m.group(1)), m.group(2)
-        if unit.startswith("半") and amount is not None:  # 一个半小时: one and a half hours
-            amount, unit = amount + 0.5, unit[1:]
-        if amount is None or unit not in _DURATION_UNITS:
-            break
-        total += amount * _DURATION_UNITS[unit]
-        consumed = m.end()
-    else:
-        if consumed and not text[consumed:].strip():
-            return _non_negative_int(total, "duration")
-    if consumed and not text[consumed:].strip():
-        return _non_negative_int(total, "duration")
-    # "hour", "week": a unit alone means one of it
-    if text.strip() in _DURATION_UNITS:
-        return _DURATION_UNITS[text.strip()]
     raise NormaliseError(f"{value!r} is not a duration; write it like 90s, 2h, 3 days or a week")
 
 
