@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import os
+import pwd
+import subprocess
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from llmos.tools import Context
+
+
+TEST_USER = "llmos-test"
+
+
+@pytest.fixture(scope="session")
+def test_user():
+    """An unprivileged system user for the sandbox suites, created if absent and removed after."""
+    created = False
+    try:
+        pwd.getpwnam(TEST_USER)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                        TEST_USER], check=True)
+        created = True
+    yield TEST_USER
+    if created:
+        subprocess.run(["userdel", TEST_USER], check=False)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import tempfile
 
 import pytest
 
-TEST_USER = "llmos-test"
+from tests.conftest import TEST_USER, test_user  # noqa: F401  (the shared unprivileged user)
 PY = "/usr/bin/python3"   # a system interpreter the dropped user can execute (the venv's lives under /root)
 
 
@@ -21,18 +21,6 @@ def _require_root():
         pytest.skip("the kernelspace suite tests the root → user drop path and needs root")
 
 
-@pytest.fixture(scope="session")
-def test_user():
-    created = False
-    try:
-        pwd.getpwnam(TEST_USER)
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                        TEST_USER], check=True)
-        created = True
-    yield TEST_USER
-    if created:
-        subprocess.run(["userdel", TEST_USER], check=False)
 
 
 @pytest.fixture(params=["root", "llmos-test"])

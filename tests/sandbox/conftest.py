@@ -25,7 +25,7 @@ from llmos.intents.registry import Registry, package_intents_dir
 from llmos.plan.normalise import normalise_args
 from llmos.tools import Context
 
-TEST_USER = "llmos-test"
+from tests.conftest import TEST_USER, test_user  # noqa: F401  (the shared unprivileged user)
 
 # Test-only intents: each a manifest with its own effects, all run tests.sandbox.handlers:probe.
 PROBES = {
@@ -66,18 +66,6 @@ def _require_root():
         pytest.skip("the sandbox suite tests the root → user drop path and needs root")
 
 
-@pytest.fixture(scope="session")
-def test_user():
-    created = False
-    try:
-        pwd.getpwnam(TEST_USER)
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                        TEST_USER], check=True)
-        created = True
-    yield TEST_USER
-    if created:
-        subprocess.run(["userdel", TEST_USER], check=False)
 
 
 @pytest.fixture(params=["root", TEST_USER])
