@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -40,3 +41,25 @@ def other_fs(tmp_path: Path):
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
 
+
+
+@pytest.fixture
+def stand_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """``stand_in(program, stdout, stderr="", rc=0)`` puts a stand-in program first on PATH
+    that records its argv and prints canned output; returns the file holding that argv."""
+    bindir = tmp_path / "stand-in-bin"
+
+    def make(program: str, stdout: str, stderr: str = "", rc: int = 0) -> Path:
+        bindir.mkdir(exist_ok=True)
+        out, err, argv = (tmp_path / f"{program}.{x}" for x in ("out", "err", "argv"))
+        out.write_text(stdout)
+        err.write_text(stderr)
+        script = bindir / program
+        script.write_text("#!/bin/sh\n"
+                          f"printf '%s\\n' \"$@\" > {argv}\n"
+                          f"cat {out}\ncat {err} >&2\nexit {rc}\n")
+        script.chmod(script.stat().st_mode | stat.S_IEXEC)
+        monkeypatch.setenv("PATH", f"{bindir}:{os.environ['PATH']}")
+        return argv
+
+    return make

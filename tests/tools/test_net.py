@@ -7,7 +7,6 @@ import http.server
 import os
 import shutil
 import socket
-import stat
 import threading
 import time
 
@@ -143,22 +142,8 @@ def test_ping_localhost_or_missing(ctx):
         assert r["transmitted"] == 1 and r["received"] == 1 and r["reachable"] is True
 
 
-def _fake_ping(tmp_path, monkeypatch, output: str, rc: int = 0, stderr: str = ""):
-    bindir = tmp_path / "bin"
-    bindir.mkdir()
-    (tmp_path / "out.txt").write_text(output)
-    (tmp_path / "err.txt").write_text(stderr)
-    script = bindir / "ping"
-    script.write_text("#!/bin/sh\n"
-                      f"printf '%s\\n' \"$@\" > {tmp_path}/argv.txt\n"
-                      f"cat {tmp_path}/out.txt\ncat {tmp_path}/err.txt >&2\nexit {rc}\n")
-    script.chmod(script.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{bindir}:{os.environ['PATH']}")
-    return tmp_path / "argv.txt"
-
-
-def test_ping_argv_and_summary_with_stand_in_ping(tmp_path, monkeypatch, ctx):
-    argv = _fake_ping(tmp_path, monkeypatch, IPUTILS)
+def test_ping_argv_and_summary_with_stand_in_ping(stand_in, ctx):
+    argv = stand_in("ping", IPUTILS)
     r = net.ping({"host": "127.0.0.1", "count": 2}, ctx)
     assert argv.read_text().split("\n")[:5] == ["-c", "2", "-w", "12", "127.0.0.1"]
     assert r["host"] == "127.0.0.1" and r["received"] == 2 and r["rtt_avg_ms"] == 0.053
@@ -166,14 +151,14 @@ def test_ping_argv_and_summary_with_stand_in_ping(tmp_path, monkeypatch, ctx):
     assert r["reachable"] is True
 
 
-def test_ping_unreachable_is_a_result_not_an_error(tmp_path, monkeypatch, ctx):
-    _fake_ping(tmp_path, monkeypatch, LOST, rc=1)
+def test_ping_unreachable_is_a_result_not_an_error(stand_in, ctx):
+    stand_in("ping", LOST, rc=1)
     r = net.ping({"host": "192.0.2.9"}, ctx)
     assert r["reachable"] is False and r["loss_percent"] == 100.0
 
 
-def test_ping_unknown_host_is_an_error(tmp_path, monkeypatch, ctx):
-    _fake_ping(tmp_path, monkeypatch, "", rc=2, stderr="ping: nohost.invalid: Name or service not known")
+def test_ping_unknown_host_is_an_error(stand_in, ctx):
+    stand_in("ping", "", rc=2, stderr="ping: nohost.invalid: Name or service not known")
     with pytest.raises(ToolError, match="Name or service not known"):
         net.ping({"host": "nohost.invalid"}, ctx)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 
 import pytest
 
@@ -92,29 +91,14 @@ def test_logs_bad_priority(monkeypatch, tmp_path, ctx):
         system.logs({"priority": "loud"}, ctx)
 
 
-def _fake_journalctl(tmp_path, monkeypatch, stdout: str, stderr: str = "", rc: int = 0):
-    """A stand-in journalctl on PATH that records its argv and prints canned JSON."""
-    bindir = tmp_path / "bin"
-    bindir.mkdir()
-    (tmp_path / "out.json").write_text(stdout)
-    (tmp_path / "err.txt").write_text(stderr)
-    script = bindir / "journalctl"
-    script.write_text("#!/bin/sh\n"
-                      f"printf '%s\\n' \"$@\" > {tmp_path}/argv.txt\n"
-                      f"cat {tmp_path}/out.json\ncat {tmp_path}/err.txt >&2\nexit {rc}\n")
-    script.chmod(script.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{bindir}:{os.environ['PATH']}")
-    return tmp_path / "argv.txt"
-
-
-def test_logs_parses_journal_json_and_builds_argv(tmp_path, monkeypatch, ctx):
+def test_logs_parses_journal_json_and_builds_argv(stand_in, ctx):
     lines = [
         '{"__REALTIME_TIMESTAMP":"1700000000000000","PRIORITY":"3","_SYSTEMD_UNIT":"ssh.service",'
         '"_PID":"42","MESSAGE":"error: boom"}',
         '{"__REALTIME_TIMESTAMP":"1700000001000000","PRIORITY":"6","SYSLOG_IDENTIFIER":"kernel",'
         '"MESSAGE":[104,105]}',
     ]
-    argv_file = _fake_journalctl(tmp_path, monkeypatch, "\n".join(lines) + "\n")
+    argv_file = stand_in("journalctl", "\n".join(lines) + "\n")
     result = system.logs({"unit": "ssh", "since": 60, "priority": "error", "grep": "boom", "limit": 7}, ctx)
     assert result["source"] == "journal"
     assert result["entries"][0] == {"time": result["entries"][0]["time"], "unit": "ssh.service",
@@ -126,7 +110,7 @@ def test_logs_parses_journal_json_and_builds_argv(tmp_path, monkeypatch, ctx):
     assert ["-p", "err", "-g", "boom", "--case-sensitive=false"] == argv[10:15]
 
 
-def test_logs_no_journal_files_message(tmp_path, monkeypatch, ctx):
-    _fake_journalctl(tmp_path, monkeypatch, "", stderr="No journal files were found.\n")
+def test_logs_no_journal_files_message(stand_in, ctx):
+    stand_in("journalctl", "", stderr="No journal files were found.\n")
     with pytest.raises(MissingDependency, match="needs the systemd journal"):
         system.logs({}, ctx)
