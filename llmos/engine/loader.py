@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import torch
 
-from .errors import ModelError
+from .errors import ModelError, read_json_object
 from .layers import CausalLM, Rope
 from .moe import Router
 
@@ -160,16 +160,6 @@ def load_safetensors_dir(directory: Path, progress: Callable[[int, int], None] |
 
 # ---------------------------------------------------------------- config and model
 
-def read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ModelError(f"{path}: unreadable JSON ({e})") from None
-    if not isinstance(data, dict):
-        raise ModelError(f"{path}: expected a JSON object")
-    return data
-
-
 def architecture(model_type: Any):
     if model_type not in ARCHITECTURES:
         raise ModelError(f"unsupported model_type {model_type!r}; llmos runs: {', '.join(ARCHITECTURES)}")
@@ -281,11 +271,11 @@ def load(path: str | os.PathLike, dtype: Any = None, quant: str | None = None, g
     elif path.is_dir():
         if not (path / "config.json").exists():
             raise ModelError(f"{path}: no config.json; expected a Hugging Face model directory or a .gguf file")
-        config = read_json(path / "config.json")
+        config = read_json_object(path / "config.json")
         weights = load_safetensors_dir(path, progress)
         tokenizer = load_tokenizer(path)
         gen = path / "generation_config.json"
-        generation = read_json(gen) if gen.exists() else {}
+        generation = read_json_object(gen) if gen.exists() else {}
     else:
         raise ModelError(f"{path}: not a model directory or .gguf file")
     model = build(config, weights, resolve_dtype(dtype, config, quant))

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import ModelError
+from .errors import ModelError, read_json_object
 
 log = logging.getLogger(__name__)
 
@@ -113,12 +113,7 @@ def load_tokenizer(directory: str | Path) -> Tokenizer | None:
     config: dict[str, Any] = {}
     cfg_path = directory / "tokenizer_config.json"
     if cfg_path.exists():
-        try:
-            config = json.loads(cfg_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            raise ModelError(f"{cfg_path}: unreadable ({e})") from None
-        if not isinstance(config, dict):
-            raise ModelError(f"{cfg_path}: expected a JSON object")
+        config = read_json_object(cfg_path)
     template = config.get("chat_template")
     if isinstance(template, list):          # [{"name": "default", "template": ...}, ...]
         named = {t.get("name"): t.get("template") for t in template if isinstance(t, dict)}
