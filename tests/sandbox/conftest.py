@@ -12,6 +12,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import sys
 import tempfile
 import textwrap
 import time
@@ -27,7 +28,30 @@ from llmos.tools import Context
 
 from tests.conftest import TEST_USER, test_user  # noqa: F401  (the shared unprivileged user)
 
-# Test-only intents: each a manifest with its own effects, all run tests.sandbox.handlers:probe.
+# The probe handlers run as the unprivileged test user too, who may not be able to enter the
+# checkout (a clone inside a `mktemp -d` folder is root-only): they are imported from a
+# world-readable copy, put on sys.path before any fork-server starts in this process.
+PROBES_DIR = tempfile.mkdtemp(prefix="llmos-probes-")
+PROBES_PACKAGE = "llmos_test_probes"
+
+
+def _install_probe_package() -> None:
+    package = os.path.join(PROBES_DIR, PROBES_PACKAGE)
+    os.mkdir(package)
+    here = os.path.dirname(os.path.abspath(__file__))
+    open(os.path.join(package, "__init__.py"), "w").close()
+    for module in ("handlers.py", "import_time.py"):
+        shutil.copy(os.path.join(here, module), package)
+    for root, dirs, files in os.walk(PROBES_DIR):
+        os.chmod(root, 0o755)
+        for f in files:
+            os.chmod(os.path.join(root, f), 0o644)
+    sys.path.insert(0, PROBES_DIR)
+
+
+_install_probe_package()
+
+# Test-only intents: each a manifest with its own effects, all run the probe handler.
 PROBES = {
     "test.probe.none": "{}",
     "test.probe.read": "{reads: [path]}",
@@ -40,7 +64,7 @@ PROBES = {
 }
 
 
-def _manifest(name: str, effects: str, handler: str = "builtin:tests.sandbox.handlers:probe") -> str:
+def _manifest(name: str, effects: str, handler: str = f"builtin:{PROBES_PACKAGE}.handlers:probe") -> str:
     return textwrap.dedent(f"""\
         name: {name}
         title: A sandbox test probe
@@ -64,6 +88,8 @@ def _manifest(name: str, effects: str, handler: str = "builtin:tests.sandbox.han
 def _require_root():
     if os.geteuid() != 0:
         pytest.skip("the sandbox suite tests the root → user drop path and needs root")
+    yield
+    shutil.rmtree(PROBES_DIR, ignore_errors=True)
 
 
 
@@ -79,8 +105,8 @@ def registry(tmp_path_factory) -> Registry:
     for name, effects in PROBES.items():
         (d / f"{name}.yaml").write_text(_manifest(name, effects))
     (d / "test.marker.yaml").write_text(_manifest("test.marker", "{writes: [path]}",
-                                                  "builtin:tests.sandbox.handlers:marker"))
-    (d / "test.import.yaml").write_text(_manifest("test.import", "{}", "builtin:tests.sandbox.import_time:run"))
+                                                  f"builtin:{PROBES_PACKAGE}.handlers:marker"))
+    (d / "test.import.yaml").write_text(_manifest("test.import", "{}", f"builtin:{PROBES_PACKAGE}.import_time:run"))
     return Registry([package_intents_dir(), d])
 
 

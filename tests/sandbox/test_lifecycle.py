@@ -84,7 +84,7 @@ def test_an_unloadable_handler_is_reported(root_space, call, registry, runner, t
 
 
 def test_a_handler_outside_llmos_is_imported_only_inside_the_sandbox(root_space, call):
-    PROBE = "/etc/llmos-sbx-import-probe"      # (importing tests.sandbox.import_time here would write it)
+    PROBE = "/etc/llmos-sbx-import-probe"      # (importing the import_time probe here would write it)
     try:
         r = call(root_space, "test.import")
         assert r["at_import"].startswith("refused:") and not os.path.exists(PROBE)
