@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterable
 from llmos.errors import NormaliseError
 from llmos.intents.manifest import Intent, _format_of
 from llmos.plan.normalise import parse_duration, parse_signal, parse_size
+from llmos.planner import phrasings
 from llmos.planner.grammar import quantity_spans
 from llmos.planner.canon import LOCALISED_DIRS, PATH_CANON, is_pathish, string_canon
 
@@ -785,6 +786,17 @@ SECRET_FILES = ["~/.ssh/id_rsa", "~/.ssh/id_ed25519", "~/.aws/credentials", "~/.
 SYS_DIRS = ["/etc", "/boot", "/usr", "/bin", "/var/lib", "/", "/etc/ssh", "/usr/lib", "/lib", "/sbin"]
 SYS_FILES = ["/etc/passwd", "/etc/shadow", "/etc/hosts", "/etc/sudoers", "/etc/fstab", "/boot/grub/grub.cfg"]
 GLOBS = ["*.log", "invoice*", "Screenshot*", "*.tmp", "IMG_*", "*backup*", "report-*", "*.bak", "core.*"]
+
+# The phrasings package's areas, appended after the lists above (positional ids stay stable).
+_MORE = phrasings.collect()
+TEMPLATES += _MORE["TEMPLATES"]
+DANGER += _MORE["DANGER"]
+OOS_EN += _MORE["OOS_EN"]
+OOS_ZH += _MORE["OOS_ZH"]
+SELECT_EN += _MORE["SELECT_EN"]
+SELECT_ZH += _MORE["SELECT_ZH"]
+FOLLOW += _MORE["FOLLOW"]
+PAIRS += _MORE["PAIRS"]
 
 
 def _fill(template_text: str, args: Any, slots: Slots, rng: random.Random,
