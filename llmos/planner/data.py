@@ -29,7 +29,7 @@ from llmos.errors import NormaliseError
 from llmos.intents.manifest import Intent, _format_of
 from llmos.plan.normalise import parse_duration, parse_signal, parse_size
 from llmos.planner import phrasings
-from llmos.planner.grammar import quantity_spans
+from llmos.planner.grammar import is_piece, quantity_spans
 from llmos.planner.canon import LOCALISED_DIRS, PATH_CANON, is_pathish, string_canon
 
 CATEGORIES = ("en", "zh", "typo", "multi", "oos", "danger")
@@ -64,9 +64,9 @@ def copyable(value: str, request: str, canons: Iterable[str] = (), path: bool = 
     for seg in segments:
         if not seg:
             return False
-        ok = seg in request or seg in canons
+        ok = is_piece(seg, request, whole=path) or seg in canons
         if not ok and path:
-            ok = any(seg.startswith(c.rstrip("/") + "/") and seg[len(c.rstrip("/")) + 1:] in request
+            ok = any(seg.startswith(c.rstrip("/") + "/") and is_piece(seg[len(c.rstrip("/")) + 1:], request, whole=True)
                      for c in PATH_CANON if c not in (".", "/"))
         if not ok:
             return False
@@ -182,10 +182,11 @@ CONTENT_EN = ["hello world", "buy milk", "call mom at 6", "meeting at 3pm", "rem
 CONTENT_ZH = ["你好，世界", "买牛奶", "明天九点开会", "记得交房租", "今天天气很好", "给妈妈打电话",
               "备份完成", "浇花"]
 MESSAGES_EN = ["take out the laundry", "call mom", "check the oven", "stretch", "pay the rent",
-               "the tea is ready", "renew the domain", "move the car", "join the standup", "water the plants",
-               "backup finished", "Build finished", "leave for the bus", "drink water", "submit the report"]
+               "take the tea out", "renew the domain", "move the car", "join the standup", "water the plants",
+               "feed the cat", "check the build", "leave for the bus", "drink water", "submit the report",
+               "book the dentist", "reply to Anna", "turn off the stove", "pick up the kids"]
 MESSAGES_ZH = ["收衣服", "给妈妈打电话", "看一下烤箱", "起来活动", "续费域名", "喝水", "交报告", "开会",
-               "编译完成", "备份完成了", "出门坐车"]
+               "喂猫", "看一下编译结果", "出门坐车", "关火", "接孩子", "回复邮件"]
 SIZES_EN = ["100 MB", "1 GB", "1.5GiB", "500k", "2G", "10 megabytes", "1gb", "300 MiB", "2 GB",
             "50MB", "700M", "4 gigs", "250 KB", "20 MB", "5GB", "1 TB", "512 MiB", "10k"]
 SIZES_ZH = ["2GB", "500MB", "1G", "100兆", "10MB", "3GB", "200M"]
@@ -928,12 +929,12 @@ def noisy_template(text: str, rng: random.Random, lang: str, rate: float = 0.25)
 SYNONYMS_EN = [
     ["show", "list", "display", "give me", "print", "tell me"],
     ["biggest", "largest", "fattest", "heaviest", "hugest"],
-    ["find", "search for", "look for", "locate", "get"],
+    ["find", "search for", "look for", "locate"],
     ["folder", "directory", "dir"], ["folders", "directories", "dirs"],
     ["files", "documents", "stuff"], ["what's", "what is", "whats"],
-    ["delete", "remove", "erase"], ["running", "up", "alive"],
-    ["terminate", "kill", "end"], ["start", "launch", "open", "run"],
-    ["in", "inside", "under"], ["my", "the"], ["please", "pls", "plz"],
+    ["delete", "remove", "erase"], ["running", "alive"],
+    ["terminate", "kill", "end"], ["start", "launch", "run"],
+    ["my", "the"], ["please", "pls", "plz"],
     ["newest", "latest", "most recent"], ["oldest", "least recent"],
     ["how much", "how much"], ["copy", "duplicate"], ["move", "shift", "transfer"],
     ["bigger than", "larger than", "over", "above", "more than"],
@@ -942,7 +943,7 @@ SYNONYMS_EN = [
 SYNONYMS_ZH = [["显示", "列出", "看看", "给我看", "列一下"], ["文件夹", "目录"], ["删除", "删掉", "删了"],
                ["查找", "找出", "搜索", "找一下"], ["最大", "最占空间"], ["帮我", "请", "麻烦"],
                ["多少", "多大"], ["移到", "挪到", "移动到"], ["复制到", "拷贝到", "拷到"], ["关闭", "结束", "关掉"],
-               ["启动", "打开", "运行"], ["超过", "大于", "多于"], ["最近", "过去"]]
+               ["启动", "运行"], ["超过", "大于", "多于"], ["最近", "过去"]]
 _SYN_INDEX = {lang: {w: g for g in groups for w in g}
               for lang, groups in (("en", SYNONYMS_EN), ("zh", SYNONYMS_ZH))}
 _FILLERS_EN = ["quickly", "for me", "real quick", "now", "right now", "again", "actually", "just"]

@@ -149,7 +149,8 @@ class Str:
         if self.canon and self.canon in self.spec.canons:
             ok = True
         elif self.subs is not ALL and self.subs:
-            ok = not self.spec.whole or any(_word_end(self.spec.request, p) for p in self.subs)
+            ends = _word_end if self.spec.whole else _piece_end
+            ok = any(ends(self.spec.request, p) for p in self.subs)
         else:
             ok = self.after_nl and self.subs is ALL
         return ok and (self.spec.check is None or self.spec.check(self.text))
@@ -157,7 +158,7 @@ class Str:
     def _extend(self, ch: str) -> "Str | None":
         req = self.spec.request
         if self.subs is ALL:
-            subs = frozenset(i + 1 for i, c in enumerate(req) if c == ch)
+            subs = frozenset(i + 1 for i in _piece_starts(req, ch))
         else:
             subs = frozenset(p + 1 for p in self.subs if p < len(req) and req[p] == ch)
         canon = None
@@ -201,7 +202,7 @@ class Str:
         if self.escape:
             return {"n", '"', "\\"}
         req = self.spec.request
-        out = set(req) if self.subs is ALL else {req[p] for p in self.subs if p < len(req)}
+        out = _start_chars(req) if self.subs is ALL else {req[p] for p in self.subs if p < len(req)}
         if self.canon is not None and not self.after_nl:
             out |= {k[len(self.canon)] for k in self.spec.canons
                     if k.startswith(self.canon) and len(k) > len(self.canon)}
@@ -441,6 +442,54 @@ def _is_cjk(ch: str) -> bool:
 
 # Chinese words that commonly follow a path written without a space ("把~/视频/婚礼挪到…").
 _AFTER_PATH_ZH = set("里的中下内上移复到挪放拷和与及并然打压解删给写追保存把将为成占有是吗呢啊总共用每多一最还比大小")
+
+
+def _inside_word(request: str, i: int) -> bool:
+    """Whether position ``i`` falls between two ASCII letters or digits ("alphabet|ically")."""
+    return 0 < i < len(request) and _alnum(request[i - 1]) and _alnum(request[i])
+
+
+def _alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+@lru_cache(maxsize=256)
+def _starts_by_char(request: str) -> dict[str, tuple[int, ...]]:
+    """Where a copied piece may begin, by its first character: never inside an ASCII word,
+    so a copy is "Inbox", not "box" or "e a" out of "create a"."""
+    out: dict[str, list[int]] = {}
+    for i, c in enumerate(request):
+        if not _inside_word(request, i):
+            out.setdefault(c, []).append(i)
+    return {c: tuple(v) for c, v in out.items()}
+
+
+def _piece_starts(request: str, ch: str) -> tuple[int, ...]:
+    return _starts_by_char(request).get(ch, ())
+
+
+def _start_chars(request: str) -> set[str]:
+    return set(_starts_by_char(request))
+
+
+def _piece_end(request: str, end: int) -> bool:
+    """A copied piece ends where an ASCII word does (CJK text has no such boundary to keep),
+    or before a plural "s" that ends one ("mp3" out of "mp3s")."""
+    if not _inside_word(request, end):
+        return True
+    return request[end] in "sS" and not _inside_word(request, end + 1)
+
+
+def is_piece(value: str, request: str, whole: bool = False) -> bool:
+    """Whether ``value`` occurs in ``request`` as the grammar lets a copy take it: from a
+    word start to a word end (``whole``: as a path's copy must end, see ``_word_end``)."""
+    ends = _word_end if whole else _piece_end
+    i = request.find(value)
+    while i >= 0:
+        if not _inside_word(request, i) and ends(request, i + len(value)):
+            return True
+        i = request.find(value, i + 1)
+    return False
 
 
 def _word_end(request: str, end: int) -> bool:

@@ -83,3 +83,21 @@ def test_masks_follow_the_grammar_and_bytes_assemble(grammar):
     for b in (10, 11, 12):
         state = masker.advance(state, texts[b])
     assert state.pending == b"" and 5 in masker.allowed(state)
+
+
+@pytest.mark.parametrize("request_, text", [
+    ("create a folder called Projects in my home", ' files.mkdir path=" ~/e a"'),
+    ("show me the processes, alphabetically", ' process.list user=" cally"'),
+    ("new folder on the Desktop named Inbox", ' files.mkdir path=" ~/Desktop/box"'),
+])
+def test_copies_never_start_or_end_inside_a_word(grammar, request_, text):
+    assert not accepts(grammar, request_, text)
+
+
+@pytest.mark.parametrize("request_, text", [
+    ("new folder on the Desktop named Inbox", ' files.mkdir path=" ~/Desktop/Inbox"'),
+    ("find mp3s in ~/Music", ' files.find path=" ~/Music" ext=" mp3"'),
+    ("把 ~/下载/报告.pdf 移到桌面", ' files.move sources=[" ~/下载/报告.pdf"] destination=" ~/Desktop"'),
+])
+def test_copies_take_whole_words_and_any_cjk_piece(grammar, request_, text):
+    assert accepts(grammar, request_, text)
