@@ -937,8 +937,9 @@ SYNONYMS_EN = [
     ["my", "the"], ["please", "pls", "plz"],
     ["newest", "latest", "most recent"], ["oldest", "least recent"],
     ["how much", "how much"], ["copy", "duplicate"], ["move", "shift", "transfer"],
-    ["bigger than", "larger than", "over", "above", "more than"],
-    ["smaller than", "under", "below", "less than"], ["last", "past"],
+    # "over"/"under" also mean "in" ("files under ~/x"): templates say them, swaps never make them
+    ["bigger than", "larger than", "above", "more than"],
+    ["smaller than", "below", "less than"], ["last", "past"],
 ]
 SYNONYMS_ZH = [["显示", "列出", "看看", "给我看", "列一下"], ["文件夹", "目录"], ["删除", "删掉", "删了"],
                ["查找", "找出", "搜索", "找一下"], ["最大", "最占空间"], ["帮我", "请", "麻烦"],
