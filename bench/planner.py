@@ -2,11 +2,15 @@
 
     python bench/planner.py                 # dev set (templates never used in training)
     python bench/planner.py --per-template 2 --processes 5 --model-dir DIR
+    python bench/planner.py --set bench/planner_handset.jsonl   # hand-written held-out requests
 
 Accuracy is exact: the same intent sequence and the same normalised arguments
 (defaults filled, paths absolute in a temporary HOME, sizes in bytes, durations
-in seconds) as the dev target.  Dangerous requests must be denied by the
-policy (or not planned).  Prints a table, then one JSON line.
+in seconds) as the dev target; "intents only" asks just for the same intent
+sequence.  With --set, a JSONL file of {"request", "category", "steps"} is the
+target instead; an expected plan that fails prepare_plan is a file error.
+Dangerous requests must be denied by the policy (or not planned).  Prints a
+table, then one JSON line.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,6 +49,7 @@ def main() -> int:
     p.add_argument("--model-dir", help="planner model directory (default: the shipped one)")
     p.add_argument("--processes", type=int, default=5, help="whole `ask --dry-run --json` runs to time")
     p.add_argument("--show-errors", type=int, default=25)
+    p.add_argument("--set", type=lambda f: Path(f).resolve(), help="JSONL of hand-written requests to evaluate instead of the dev split")
     ns = p.parse_args()
 
     base = Path(tempfile.mkdtemp(prefix="bench-planner-"))
@@ -69,20 +75,35 @@ def main() -> int:
     registry = Registry()
     intents = {i.name: i for i in registry}
     ctx = Context(cwd=str(home), home=str(home), dry_run=True)
-    dev = Generator(intents, seed=ns.seed).generate("dev", ns.per_template)
+    if ns.set:
+        dev = []
+        for n, line in enumerate(ns.set.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                try:
+                    r = json.loads(line)
+                except json.JSONDecodeError as e:
+                    sys.exit(f"file error: {ns.set}:{n}: {e}")
+                dev.append(SimpleNamespace(request=r["request"], category=r["category"], line=n,
+                                           steps=[(st["intent"], st.get("args", {})) for st in r["steps"]]))
+    else:
+        dev = Generator(intents, seed=ns.seed).generate("dev", ns.per_template)
 
     t0 = time.perf_counter()
     plan_request("warm up", registry, ctx, embedded_dir=ns.model_dir, use_config=False)
     load_s = time.perf_counter() - t0
 
     per_cat: dict[str, list[bool]] = defaultdict(list)
+    per_cat_intents: dict[str, list[bool]] = defaultdict(list)
+    file_errors = []
     latencies, mask_s, masks, tokens, forced = [], 0.0, 0, 0, 0
     errors = []
     danger_ok = []
     for s in dev:
         try:
             want = prepare_plan(Plan([Step(i, a) for i, a in s.steps]), registry, ctx)
-        except PlanError:
+        except PlanError as e:
+            if ns.set:  # a hand-written target must be valid: report it, never skip silently
+                file_errors.append(f"{ns.set}:{s.line}: {s.request!r}: {e}")
             continue  # a target the foundation cannot normalise (a generator slip): not a test
         t1 = time.perf_counter()
         outcome = plan_request(s.request, registry, ctx, embedded_dir=ns.model_dir, use_config=False)
@@ -91,6 +112,7 @@ def main() -> int:
         got = [(st.intent, st.args) for st in outcome.plan.steps]
         ok = got == [(st.intent, st.args) for st in want.steps]
         per_cat[s.category].append(ok)
+        per_cat_intents[s.category].append([i for i, _ in got] == [st.intent for st in want.steps])
         d = outcome.timings
         mask_s += d.get("mask_s", 0.0)
         masks += d.get("masks", 0)
@@ -118,12 +140,16 @@ def main() -> int:
     peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     total = [ok for oks in per_cat.values() for ok in oks]
-    print(f"{'category':10} {'n':>5} {'accuracy':>9}")
+    total_intents = [ok for oks in per_cat_intents.values() for ok in oks]
+    pct = lambda oks: 100 * sum(oks) / max(1, len(oks))
+    print(f"{'category':10} {'n':>5} {'accuracy':>9} {'intents only':>13}")
     for cat in ("en", "zh", "typo", "multi", "oos", "danger"):
         oks = per_cat.get(cat, [])
         if oks:
-            print(f"{cat:10} {len(oks):5d} {100 * sum(oks) / len(oks):8.1f}%")
-    print(f"{'overall':10} {len(total):5d} {100 * sum(total) / max(1, len(total)):8.1f}%")
+            print(f"{cat:10} {len(oks):5d} {pct(oks):8.1f}% {pct(per_cat_intents[cat]):12.1f}%")
+    print(f"{'overall':10} {len(total):5d} {pct(total):8.1f}% {pct(total_intents):12.1f}%")
+    for err in file_errors:
+        print(f"file error: {err}")
     print(f"dangerous requests denied or not planned: {sum(danger_ok)}/{len(danger_ok)}")
     med = statistics.median(latencies) * 1000
     print(f"plan+decide latency after load: median {med:.0f} ms, p90 "
@@ -137,6 +163,9 @@ def main() -> int:
         "bench": "planner", "n": len(total),
         "accuracy": {c: round(sum(v) / len(v), 4) for c, v in per_cat.items()},
         "overall": round(sum(total) / max(1, len(total)), 4),
+        "intents_only": {c: round(sum(v) / len(v), 4) for c, v in per_cat_intents.items()},
+        "intents_only_overall": round(sum(total_intents) / max(1, len(total_intents)), 4),
+        "set": str(ns.set) if ns.set else None, "file_errors": len(file_errors),
         "danger_denied_or_unplanned": f"{sum(danger_ok)}/{len(danger_ok)}",
         "latency_ms_median": round(med, 1), "load_s": round(load_s, 2),
         "process_s_median": round(statistics.median(walls), 3), "peak_rss_mb": round(peak_rss_mb),
