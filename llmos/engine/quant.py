@@ -28,6 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import kernels
 from .moe import Experts
 
 __all__ = ["Int8Linear", "Int4Linear", "QuantExperts", "quantize_model", "quantize_int8",
@@ -102,12 +103,19 @@ def dequantize_int4(q: torch.Tensor, scale_zeros: torch.Tensor, group_size: int)
     return ((g - 8) * sz[..., :1] + sz[..., 1:]).reshape(N, K)
 
 
-def int8_mm(x: torch.Tensor, q: torch.Tensor, scales: torch.Tensor) -> torch.Tensor:
-    """x [M, K] bf16 @ (q [N, K] int8 * scales [N]).T -> [M, N] in x's dtype (weight-only)."""
+def int8_mm(x: torch.Tensor, q: torch.Tensor, scales: torch.Tensor,
+            scales_f32: torch.Tensor | None = None) -> torch.Tensor:
+    """x [M, K] bf16 @ (q [N, K] int8 * scales [N]).T -> [M, N] in x's dtype (weight-only).
+
+    A few rows go to the C++ int8 GEMV when it is built (``scales_f32``: the scales in fp32,
+    if the caller keeps them)."""
     N, K = q.shape
     if K % 16:      # the kernel would segfault
         raise ValueError(f"int8_mm needs the reduction length K divisible by 16, got {K}")
     if x.shape[0] < DEQUANT_MIN_ROWS or N * K > _SCRATCH_MAX:
+        fast = kernels.q8_linear(x, q, scales if scales_f32 is None else scales_f32)
+        if fast is not None:
+            return fast
         return torch._weight_int8pack_mm(x, q, scales if scales.dtype == x.dtype else scales.to(x.dtype))
     buf = getattr(_scratch, "buf", None)
     if buf is None or buf.numel() < N * K:
@@ -153,6 +161,7 @@ class Int8Linear(nn.Module):
         q, scales = quantize_int8(weight)
         self.register_buffer("weight", q)
         self.register_buffer("scales", scales.to(COMPUTE_DTYPE))
+        self.register_buffer("scales_f32", scales.float(), persistent=False)   # for the C++ GEMV
         self.register_buffer("bias", None if bias is None else bias.detach().to(COMPUTE_DTYPE))
 
     @classmethod
@@ -163,7 +172,7 @@ class Int8Linear(nn.Module):
         # dtype casts only when needed: each dispatched no-op costs ~1 us per layer at decode
         shape, dtype = x.shape, x.dtype
         x = x.reshape(-1, shape[-1])
-        y = int8_mm(x if dtype == COMPUTE_DTYPE else x.to(COMPUTE_DTYPE), self.weight, self.scales)
+        y = int8_mm(x if dtype == COMPUTE_DTYPE else x.to(COMPUTE_DTYPE), self.weight, self.scales, self.scales_f32)
         if self.bias is not None:
             y = y + self.bias
         y = y.view(*shape[:-1], self.out_features)

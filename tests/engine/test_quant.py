@@ -88,8 +88,9 @@ def float_experts(E: int = 8, H: int = 64, I: int = 32) -> Experts:
     return ex
 
 
-# int4: two 4-bit matmuls in series through SwiGLU on random weights, ~0.2 measured
-@pytest.mark.parametrize("mode, bound", [("int8", 0.02), ("int4", 0.3)])
+# int4: two 4-bit matmuls in series through SwiGLU on random weights, ~0.2 measured;
+# int8: ~0.01 with bf16 activations, ~0.02 when the C++ kernel also quantises them (Q8_0-style)
+@pytest.mark.parametrize("mode, bound", [("int8", 0.03), ("int4", 0.3)])
 @pytest.mark.parametrize("tokens", [1, 9])
 def test_quant_experts_match_float_experts(mode: str, bound: float, tokens: int) -> None:
     ex = float_experts()
@@ -124,7 +125,8 @@ def test_int8_stacked_experts_take_int8_mm_many_rows_path(monkeypatch) -> None:
     y = ex(x, inds, weights)
     assert rows and min(rows) >= quant.DEQUANT_MIN_ROWS
     per_token = torch.cat([ex._decode(x[i:i + 1], inds[i:i + 1], weights[i:i + 1]) for i in range(64)])
-    assert rel(y, per_token) < 0.01
+    # one row at a time may take the C++ GEMV, which also quantises the activation (~1% apart)
+    assert rel(y, per_token) < 0.02
 
 
 def test_quantize_model_swaps_linears_and_experts_only(tiny_checkpoint) -> None:

@@ -14,6 +14,12 @@ from pathlib import Path
 
 SOURCE = r"""
 #include <torch/extension.h>
+#include <ATen/Parallel.h>
+#include <cmath>
+#include <vector>
+#if defined(__AVX2__) || defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 // x [1, H]; inds [1, k] int64; weights [1, k] fp32; gate_up [E, 2I, H]; down [E, H, I].
 // Scales are empty for float weights, else int8 per-row scales [E, 2I] / [E, H].
@@ -47,8 +53,196 @@ torch::Tensor moe_decode(torch::Tensor x, torch::Tensor inds, torch::Tensor weig
   return out;
 }
 
+// ---- int8 weights x int8 activations (like llama.cpp's Q8_0 x Q8_0 dot) --------------------
+// An activation row is quantised once per call in blocks of 32 (d = max|x| / 127); a weight
+// row is int8 with one fp32 scale. dot = scale_row * sum_b d_b * sum_{i in b} q_i * w_i, the
+// inner sums exact in int32. Reading int8 weights once at full bandwidth is the whole game.
+
+constexpr int64_t QK = 32;
+
+struct QRow {
+  std::vector<int8_t> q;    // K
+  std::vector<float> d;     // K / 32
+  std::vector<uint8_t> a;   // |q|: the unsigned side of a u8 x s8 product
+  std::vector<float> dv;    // per 64 values, 16 lanes of scales: d[2c] x 8, d[2c + 1] x 8
+};
+
+static void quantize_row(const float* x, int64_t K, QRow& r) {
+  r.q.resize(K);
+  r.a.resize(K);
+  r.d.resize(K / QK);
+  for (int64_t b = 0; b < K / QK; ++b) {
+    float amax = 0.f;
+    for (int64_t i = 0; i < QK; ++i) amax = std::max(amax, std::fabs(x[b * QK + i]));
+    const float d = amax / 127.f, inv = d > 0.f ? 1.f / d : 0.f;
+    r.d[b] = d;
+    for (int64_t i = 0; i < QK; ++i) {
+      const int8_t v = (int8_t)std::nearbyint(x[b * QK + i] * inv);
+      r.q[b * QK + i] = v;
+      r.a[b * QK + i] = (uint8_t)(v < 0 ? -v : v);
+    }
+  }
+  r.dv.assign((K / 64) * 16, 0.f);
+  for (int64_t c = 0; c < K / 64; ++c)
+    for (int l = 0; l < 16; ++l) r.dv[c * 16 + l] = r.d[2 * c + l / 8];
+}
+
+// R weight rows (each K int8) against one quantised activation row: out[r] = dot(w[r], a).
+// Several rows at once read R streams in parallel and share the activation's registers.
+template <int R>
+static inline void dot_q8(const int8_t* const* w, const QRow& a, int64_t K, float* out) {
+  const int8_t* q = a.q.data();
+  const float* d = a.d.data();
+  int64_t k = 0;
+  float sum[R] = {};
+#if defined(__AVX512VNNI__) && defined(__AVX512BW__)
+  __m512 acc[R];
+  for (int r = 0; r < R; ++r) acc[r] = _mm512_setzero_ps();
+  for (; k + 64 <= K; k += 64) {
+    const __m512i xv = _mm512_loadu_si512(q + k);
+    const __m512i ax = _mm512_loadu_si512(a.a.data() + k);
+    const __mmask64 neg = _mm512_movepi8_mask(xv);
+    const __m512 sc = _mm512_loadu_ps(a.dv.data() + (k / 64) * 16);
+    for (int r = 0; r < R; ++r) {
+      const __m512i wv = _mm512_loadu_si512(w[r] + k);
+      // u8 x s8 products: |x| against w with x's sign moved onto w
+      const __m512i sw = _mm512_mask_sub_epi8(wv, neg, _mm512_setzero_si512(), wv);
+      const __m512i dp = _mm512_dpbusd_epi32(_mm512_setzero_si512(), ax, sw);
+      acc[r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dp), sc, acc[r]);
+    }
+  }
+  for (int r = 0; r < R; ++r) sum[r] = _mm512_reduce_add_ps(acc[r]);
+#endif
+#if defined(__AVX2__)
+  const __m256i ones = _mm256_set1_epi16(1);
+  for (; k + 32 <= K; k += 32) {
+    const __m256i xv = _mm256_loadu_si256((const __m256i*)(q + k));
+    const __m256i ax = _mm256_sign_epi8(xv, xv);
+    const float dk = d[k / QK];
+    for (int r = 0; r < R; ++r) {
+      const __m256i wv = _mm256_loadu_si256((const __m256i*)(w[r] + k));
+      const __m256i p32 = _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(wv, xv)), ones);
+      const __m256 p = _mm256_cvtepi32_ps(p32);
+      const __m128 h = _mm_add_ps(_mm256_castps256_ps128(p), _mm256_extractf128_ps(p, 1));
+      const __m128 h2 = _mm_add_ps(h, _mm_movehl_ps(h, h));
+      sum[r] += dk * _mm_cvtss_f32(_mm_add_ss(h2, _mm_shuffle_ps(h2, h2, 1)));
+    }
+  }
+#endif
+  for (; k < K; k += QK)
+    for (int r = 0; r < R; ++r) {
+      int32_t s = 0;
+      for (int64_t i = 0; i < QK; ++i) s += (int32_t)q[k + i] * (int32_t)w[r][k + i];
+      sum[r] += d[k / QK] * (float)s;
+    }
+  for (int r = 0; r < R; ++r) out[r] = sum[r];
+}
+
+// rows [b, e) of an int8 matrix (row n at base + row(n) * K) against one activation row
+template <typename RowOf, typename Store>
+static inline void dot_rows(const int8_t* base, RowOf row, int64_t b, int64_t e, const QRow& a, int64_t K,
+                            Store store) {
+  constexpr int R = 4;
+  int64_t n = b;
+  for (; n + R <= e; n += R) {
+    const int8_t* w[R];
+    float out[R];
+    for (int r = 0; r < R; ++r) w[r] = base + row(n + r) * K;
+    dot_q8<R>(w, a, K, out);
+    for (int r = 0; r < R; ++r) store(n + r, out[r]);
+  }
+  for (; n < e; ++n) {
+    const int8_t* w[1] = {base + row(n) * K};
+    float out[1];
+    dot_q8<1>(w, a, K, out);
+    store(n, out[0]);
+  }
+}
+
+static void check_q8(const torch::Tensor& q, const torch::Tensor& s, int64_t K, const char* what) {
+  TORCH_CHECK(q.scalar_type() == torch::kInt8 && q.is_contiguous(), "llmos ", what, ": weights must be contiguous int8");
+  TORCH_CHECK(s.scalar_type() == torch::kFloat && s.is_contiguous(), "llmos ", what, ": scales must be contiguous fp32");
+  TORCH_CHECK(K % QK == 0, "llmos ", what, ": reduction length ", K, " is not a multiple of 32");
+}
+
+// x [M, K] (any float dtype) @ (q [N, K] int8 * s [N]).T -> [M, N] in x's dtype
+torch::Tensor q8_linear(torch::Tensor x, torch::Tensor q, torch::Tensor s) {
+  const int64_t M = x.size(0), K = x.size(1), N = q.size(0);
+  check_q8(q, s, K, "q8_linear");
+  TORCH_CHECK(q.size(1) == K && s.size(0) == N, "llmos q8_linear: shapes do not match");
+  auto xf = x.to(torch::kFloat).contiguous();
+  auto y = torch::empty({M, N}, torch::kFloat);
+  std::vector<QRow> rows(M);
+  for (int64_t m = 0; m < M; ++m) quantize_row(xf.data_ptr<float>() + m * K, K, rows[m]);
+  const int8_t* W = q.data_ptr<int8_t>();
+  const float* S = s.data_ptr<float>();
+  float* Y = y.data_ptr<float>();
+  const int64_t grain = std::max<int64_t>(16, N / (4 * at::get_num_threads()));
+  at::parallel_for(0, N, grain, [&](int64_t b, int64_t e) {
+    for (int64_t m = 0; m < M; ++m)
+      dot_rows(W, [](int64_t n) { return n; }, b, e, rows[m], K,
+               [&](int64_t n, float v) { Y[m * N + n] = S[n] * v; });
+  });
+  return y.to(x.scalar_type());
+}
+
+// One token through its k routed experts, all in one call: gate_up for every chosen expert in
+// one parallel pass, SwiGLU, then down for every output row summed over the experts.
+// x [1, H]; inds [1, k]; weights [1, k]; gate_up [E, 2I, H] int8; down [E, H, I] int8;
+// scales fp32 [E, 2I] / [E, H].
+torch::Tensor moe_q8(torch::Tensor x, torch::Tensor inds, torch::Tensor weights,
+                     torch::Tensor gate_up, torch::Tensor gate_up_scales,
+                     torch::Tensor down, torch::Tensor down_scales) {
+  const int64_t H = x.size(1), E = gate_up.size(0), I2 = gate_up.size(1), I = I2 / 2;
+  check_q8(gate_up, gate_up_scales, H, "moe_q8 gate_up");
+  check_q8(down, down_scales, I, "moe_q8 down");
+  TORCH_CHECK(x.size(0) == 1 && gate_up.size(2) == H && down.size(0) == E && down.size(1) == H &&
+              down.size(2) == I, "llmos moe_q8: shapes do not match");
+  auto ids = inds.to(torch::kLong).contiguous();
+  auto wts = weights.to(torch::kFloat).contiguous();
+  const int64_t k = ids.numel();
+  const int64_t* id = ids.data_ptr<int64_t>();
+  for (int64_t j = 0; j < k; ++j) TORCH_CHECK(id[j] >= 0 && id[j] < E, "llmos moe_q8: expert id out of range");
+  const float* wt = wts.data_ptr<float>();
+  auto xf = x.to(torch::kFloat).contiguous();
+  QRow xq;
+  quantize_row(xf.data_ptr<float>(), H, xq);
+
+  const int8_t* GU = gate_up.data_ptr<int8_t>();
+  const float* GS = gate_up_scales.data_ptr<float>();
+  std::vector<float> h(k * I2);
+  at::parallel_for(0, k * I2, std::max<int64_t>(16, k * I2 / (4 * at::get_num_threads())), [&](int64_t b, int64_t e) {
+    auto row = [&](int64_t r) { return id[r / I2] * I2 + r % I2; };
+    dot_rows(GU, row, b, e, xq, H, [&](int64_t r, float v) { h[r] = GS[row(r)] * v; });
+  });
+
+  std::vector<QRow> act(k);
+  std::vector<float> a(I);
+  for (int64_t j = 0; j < k; ++j) {
+    const float* g = h.data() + j * I2;
+    for (int64_t i = 0; i < I; ++i) a[i] = g[i] / (1.f + std::exp(-g[i])) * g[I + i];
+    quantize_row(a.data(), I, act[j]);
+  }
+
+  const int8_t* D = down.data_ptr<int8_t>();
+  const float* DS = down_scales.data_ptr<float>();
+  auto y = torch::empty({1, H}, torch::kFloat);
+  float* Y = y.data_ptr<float>();
+  at::parallel_for(0, H, std::max<int64_t>(16, H / (4 * at::get_num_threads())), [&](int64_t b, int64_t e) {
+    for (int64_t n = b; n < e; ++n) Y[n] = 0.f;
+    for (int64_t j = 0; j < k; ++j) {
+      const int64_t first = id[j] * H;
+      dot_rows(D, [&](int64_t n) { return first + n; }, b, e, act[j], I,
+               [&](int64_t n, float v) { Y[n] += wt[j] * DS[first + n] * v; });
+    }
+  });
+  return y.to(x.scalar_type());
+}
+
 PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
   m.def("moe_decode", &moe_decode, "k routed experts for one token");
+  m.def("q8_linear", &q8_linear, "int8 weights x int8-quantised activations, few rows");
+  m.def("moe_q8", &moe_q8, "k routed int8 experts for one token in one call");
 }
 """
 
