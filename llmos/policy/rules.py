@@ -17,6 +17,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from llmos import yamlio
 from llmos.errors import ManifestError
 from llmos.policy.types import EFFECT_KINDS, PATH_KINDS, Rule
 
@@ -84,9 +85,8 @@ def load_rule_file(path: str | os.PathLike, *, layer: int) -> tuple[Rule, ...]:
 def parse_rules(text: str, *, file: str, layer: int) -> tuple[Rule, ...]:
     """Parse and validate rule-file text; raises :class:`PolicyFileError`."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node, data = yamlio.compose(text)
         _reject_duplicate_keys(node, file)
-        data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         raise PolicyFileError(f"not valid YAML: {e.problem or e}",
