@@ -36,6 +36,9 @@ def looks_like_task(request: str) -> bool:
     return bool(_TASK_WORDS.search(request))
 
 
+NOTHING_TO_DO = 'Tell me what to do, for example: ask "show the 5 biggest files in Downloads".'
+
+
 def no_step_reply(request: str) -> str:
     if re.search(r"[\u4e00-\u9fff]", request):
         return "抱歉，这件事我在这台电脑上做不了。用 `llmosctl intents list` 看看我能做什么。"
@@ -92,6 +95,9 @@ def plan_request(request: str, registry: Any, ctx: Any, *, model: str | None = N
     from llmos.planner.grammar import Grammar
     from llmos.planner.models import configured_model
 
+    if not any(ch.isalnum() for ch in request):
+        # blank, punctuation or emoji only: nothing to plan, and no model load for it
+        return Outcome(request, Plan([], NOTHING_TO_DO, request), "none")
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     grammar = Grammar.for_registry(registry)

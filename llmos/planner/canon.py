@@ -39,7 +39,9 @@ def string_canon(intents: Iterable[Intent]) -> dict[tuple[str, str], tuple[str, 
     """Per (intent, argument): the example values that do not occur in their example's text.
 
     Only plain strings (no format, no enum) qualify: paths have PATH_CANON, and
-    sizes, durations, URLs and hosts must always be copied.
+    sizes, durations, URLs and hosts must always be copied.  Only single tokens
+    (program names, globs, options): prose such as a notification's title is a
+    translation, which the planner must copy, never make up.
     """
     out: dict[tuple[str, str], set[str]] = {}
     for intent in intents:
@@ -52,6 +54,6 @@ def string_canon(intents: Iterable[Intent]) -> dict[tuple[str, str], tuple[str, 
                 if _format_of(item) is not None or "enum" in item:
                     continue
                 for v in value if isinstance(value, list) else [value]:
-                    if isinstance(v, str) and v and "\n" not in v and v not in ex.text:
+                    if isinstance(v, str) and v and not any(c.isspace() for c in v) and v not in ex.text:
                         out.setdefault((intent.name, arg), set()).add(v)
     return {k: tuple(sorted(v)) for k, v in out.items()}

@@ -68,6 +68,14 @@ def test_a_dangerous_request_is_planned_and_denied_by_policy(answers, home):
     assert doc["steps"][0]["decision"] == "deny"                        # and the policy refuses
 
 
+@pytest.mark.parametrize("request_", ["", "   ", "🙂🙂", "?!"])
+def test_a_request_with_nothing_to_read_gets_a_hint_not_a_plan(request_, registry, home):
+    from llmos.planner import NOTHING_TO_DO, plan_request
+    from llmos.tools import Context
+    outcome = plan_request(request_, registry, Context(cwd=str(home), home=str(home), dry_run=True))
+    assert outcome.plan.steps == [] and outcome.plan.reply == NOTHING_TO_DO
+
+
 def test_history_is_kept(answers, home):
     lines = (home / ".local" / "state" / "llmos" / "history.jsonl").read_text().splitlines()
     assert len(lines) >= 3 and json.loads(lines[-1])["dry_run"] is True

@@ -1,8 +1,14 @@
-"""A C++ decode op for the routed experts, compiled lazily with torch's cpp_extension.
+"""C++ decode kernels, compiled lazily with torch's cpp_extension.
 
 Decode of one token runs k experts x ~6 small ops; from Python each op costs several
-microseconds of dispatch, which at batch 1 is a large share of the step. Here the loop
-over the k chosen experts runs in C++ (reading the expert ids there, no Python sync).
+microseconds of dispatch, which at batch 1 is a large share of the step.
+
+- ``moe_q8``: int8 experts; the token is quantised once (blocks of 32, llama.cpp's Q8_0
+  activation format), gate_up of all k experts runs in one parallel pass and down in a
+  second, as int8 dot products (AVX-512 VNNI, AVX2 or scalar, whichever -march=native has).
+- ``q8_linear``: the same dot product for small dense int8 linears at decode.
+- ``moe_decode``: float experts; the loop over the k experts runs in C++.
+
 The build is cached under ``$XDG_CACHE_HOME/llmos/kernels``.
 """
 
