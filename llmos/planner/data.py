@@ -29,7 +29,7 @@ from llmos.errors import NormaliseError
 from llmos.intents.manifest import Intent, _format_of
 from llmos.plan.normalise import parse_duration, parse_signal, parse_size
 from llmos.planner import phrasings
-from llmos.planner.grammar import is_piece, quantity_spans
+from llmos.planner.grammar import is_name_in_folder, is_piece, quantity_spans
 from llmos.planner.canon import LOCALISED_DIRS, PATH_CANON, is_pathish, string_canon
 
 CATEGORIES = ("en", "zh", "typo", "multi", "oos", "danger")
@@ -66,7 +66,7 @@ def copyable(value: str, request: str, canons: Iterable[str] = (), path: bool = 
             return False
         ok = is_piece(seg, request, whole=path) or seg in canons
         if not ok and path:
-            ok = any(seg.startswith(c.rstrip("/") + "/") and is_piece(seg[len(c.rstrip("/")) + 1:], request, whole=True)
+            ok = any(seg.startswith(c.rstrip("/") + "/") and is_name_in_folder(seg[len(c.rstrip("/")) + 1:], request)
                      for c in PATH_CANON if c not in (".", "/"))
         if not ok:
             return False

@@ -132,12 +132,16 @@ class StrSpec:
 class Str:
     """The body of a quoted string, after ``" ``, up to and including the closing quote."""
 
-    __slots__ = ("spec", "subs", "canon", "after_nl", "escape", "text", "then")
+    __slots__ = ("spec", "subs", "canon", "after_nl", "escape", "text", "then", "in_folder")
 
     def __init__(self, spec: StrSpec, then: Then, subs=ALL, canon: str | None = "",
-                 after_nl: bool = False, escape: bool = False, text: str = "") -> None:
+                 after_nl: bool = False, escape: bool = False, text: str = "",
+                 in_folder: bool = False) -> None:
         self.spec, self.then, self.subs, self.canon = spec, then, subs, canon
         self.after_nl, self.escape, self.text = after_nl, escape, text
+        # a canonical folder + "/" + piece: the piece is a name said on its own ("report.pdf
+        # in Downloads"), never the tail of a path written out nor a second path
+        self.in_folder = in_folder
 
     @property
     def length(self) -> int:
@@ -155,25 +159,30 @@ class Str:
             ok = self.after_nl and self.subs is ALL
         return ok and (self.spec.check is None or self.spec.check(self.text))
 
-    def _extend(self, ch: str) -> "Str | None":
+    def _extend(self, ch: str) -> list:
         req = self.spec.request
+        if self.length + 1 > MAX_STRING:
+            return []
+        if self.in_folder and (ch == "~" or (ch == "/" and self.text.endswith(" "))):
+            return []
         if self.subs is ALL:
-            subs = frozenset(i + 1 for i in _piece_starts(req, ch))
+            starts = _name_starts(req, ch) if self.in_folder else _piece_starts(req, ch)
+            subs = frozenset(i + 1 for i in starts)
         else:
             subs = frozenset(p + 1 for p in self.subs if p < len(req) and req[p] == ch)
         canon = None
+        out = []
         if self.canon is not None and not self.after_nl:
             grown = self.canon + ch
             if any(k.startswith(grown) for k in self.spec.canons):
                 canon = grown
             if (self.spec.path and ch == "/" and self.canon in self.spec.canons
                     and self.canon not in (".", "/")):
-                subs = ALL  # canonical folder + "/": the rest is a piece of the request
-        if subs is not ALL and not subs and canon is None:
-            return None
-        if self.length + 1 > MAX_STRING:
-            return None
-        return Str(self.spec, self.then, subs, canon, False, False, self.text + ch)
+                # canonical folder + "/": a name from the request follows (besides any copy going on)
+                out.append(Str(self.spec, self.then, ALL, None, False, False, self.text + ch, True))
+        if subs or canon is not None:
+            out.append(Str(self.spec, self.then, subs, canon, False, False, self.text + ch, self.in_folder))
+        return out
 
     def feed(self, ch: str) -> list:
         if self.escape:
@@ -182,17 +191,16 @@ class Str:
                     return []
                 return [Str(self.spec, self.then, ALL, None, True, False, self.text + "\n")]
             if ch in '"\\':
-                nxt = self._extend(ch)
-                return [nxt] if nxt else []
+                return self._extend(ch)
             return []
         if ch == '"':
             return self.then() if self._closable() else []
         if ch == "\\":
-            return [Str(self.spec, self.then, self.subs, self.canon, self.after_nl, True, self.text)]
+            return [Str(self.spec, self.then, self.subs, self.canon, self.after_nl, True, self.text,
+                        self.in_folder)]
         if ch == "\n" or (ch in " \t" and (not self.text or self.after_nl or not self.spec.blanks)):
             return []  # values do not start with blanks; URLs and hosts hold none
-        nxt = self._extend(ch)
-        return [nxt] if nxt else []
+        return self._extend(ch)
 
     @property
     def final(self) -> bool:
@@ -202,7 +210,14 @@ class Str:
         if self.escape:
             return {"n", '"', "\\"}
         req = self.spec.request
-        out = _start_chars(req) if self.subs is ALL else {req[p] for p in self.subs if p < len(req)}
+        if self.subs is ALL:
+            out = _name_start_chars(req) if self.in_folder else _start_chars(req)
+        else:
+            out = {req[p] for p in self.subs if p < len(req)}
+        if self.in_folder:
+            out.discard("~")
+            if self.text.endswith(" "):
+                out.discard("/")
         if self.canon is not None and not self.after_nl:
             out |= {k[len(self.canon)] for k in self.spec.canons
                     if k.startswith(self.canon) and len(k) > len(self.canon)}
@@ -468,6 +483,47 @@ def _piece_starts(request: str, ch: str) -> tuple[int, ...]:
     return _starts_by_char(request).get(ch, ())
 
 
+_OPENERS = set("'\"“‘«(（[【「『<《")
+
+
+def _name_start(request: str, i: int) -> bool:
+    """Where a name said on its own may begin: after a blank, an opening quote or CJK text
+    ("报告.pdf" in "图片里的报告.pdf"), never inside a written path ("usr/lib" of "/usr/lib")."""
+    if i == 0:
+        return True
+    prev = request[i - 1]
+    return prev.isspace() or prev in _OPENERS or _is_cjk(prev) or prev in "，。：；、" or _is_cjk(request[i])
+
+
+@lru_cache(maxsize=256)
+def _name_starts_by_char(request: str) -> dict[str, tuple[int, ...]]:
+    out: dict[str, list[int]] = {}
+    for i, c in enumerate(request):
+        if _name_start(request, i) and c != "~":
+            out.setdefault(c, []).append(i)
+    return {c: tuple(v) for c, v in out.items()}
+
+
+def _name_starts(request: str, ch: str) -> tuple[int, ...]:
+    return _name_starts_by_char(request).get(ch, ())
+
+
+def _name_start_chars(request: str) -> set[str]:
+    return set(_name_starts_by_char(request))
+
+
+def is_name_in_folder(value: str, request: str) -> bool:
+    """Whether ``value`` may follow a canonical folder + "/" (see ``Str.in_folder``)."""
+    if "~" in value or " /" in value:
+        return False
+    i = request.find(value)
+    while i >= 0:
+        if _name_start(request, i) and _word_end(request, i + len(value)):
+            return True
+        i = request.find(value, i + 1)
+    return False
+
+
 def _start_chars(request: str) -> set[str]:
     return set(_starts_by_char(request))
 
@@ -655,7 +711,7 @@ def patterned_paths(request: str, pattern: str) -> tuple[str, ...]:
               and check(request[i:j]) and "\n" not in request[i:j]}
     out = set(pieces)
     for piece in pieces:
-        if not piece.startswith(("~", "/", ".")):
+        if not piece.startswith(("~", "/", ".")) and is_name_in_folder(piece, request):
             out.update(f"{c}/{piece}" for c in PATH_CANON if c not in (".", "/"))
     return tuple(sorted(v for v in out if not v.startswith(" ") and not v.endswith(" ")))
 

@@ -101,3 +101,25 @@ def test_copies_never_start_or_end_inside_a_word(grammar, request_, text):
 ])
 def test_copies_take_whole_words_and_any_cjk_piece(grammar, request_, text):
     assert accepts(grammar, request_, text)
+
+
+@pytest.mark.parametrize("request_, text", [
+    # a known folder + "/" + a name: the name is said on its own, never a path's tail or a second path
+    ("zip the Pictures folder into ~/pictures.zip",
+     ' files.compress sources=[" ~/Pictures"] archive=" ~/Desktop/zip the Pictures folder into ~/pictures.zip"'),
+    ("zip the Pictures folder into ~/pictures.zip", ' files.compress sources=[" ~/Pictures"] archive=" ~/Desktop/pictures.zip"'),
+    ("extract ~/Downloads/update.tar.gz into /usr/lib", ' files.extract archive=" ~/Downloads/usr/lib"'),
+    ("zip ~/.ssh into ~/Desktop/keys.zip", ' files.compress sources=[" ~/.ssh"] archive=" ~/Desktop/Desktop/keys.zip"'),
+])
+def test_a_known_folder_takes_only_a_name_said_on_its_own(grammar, request_, text):
+    assert not accepts(grammar, request_, text)
+
+
+@pytest.mark.parametrize("request_, text", [
+    ("open report.pdf in Downloads", ' desktop.open target=" ~/Downloads/report.pdf"'),
+    ("open 'Q3 Budget.xlsx' in Documents", ' desktop.open target=" ~/Documents/Q3 Budget.xlsx"'),
+    ("打开图片里的报告.pdf", ' desktop.open target=" ~/Pictures/报告.pdf"'),
+    ("zip ~/.ssh into ~/Desktop/keys.zip", ' files.compress sources=[" ~/.ssh"] archive=" ~/Desktop/keys.zip"'),
+])
+def test_a_known_folder_with_a_name_or_a_whole_copy_is_fine(grammar, request_, text):
+    assert accepts(grammar, request_, text)
