@@ -1159,7 +1159,35 @@ class Generator:
                 if s is None or not self.valid(s):
                     continue
                 samples.append(Sample(s.request, s.steps, s.category, template, lang))
-        return samples
+        return samples + self.conjunctions(samples, rng)
+
+    def conjunctions(self, samples: list[Sample], rng: random.Random, share: float = 0.08) -> list[Sample]:
+        """Two unrelated one-step requests of the same split said in one breath ("ping X and then
+        show my network status"): the plan is both steps in order.  Teaches any two intents
+        to compose, beyond the hand-written pairs."""
+        singles: dict[str, list[Sample]] = {"en": [], "zh": []}
+        for s in samples:
+            if s.category in ("en", "zh", "typo") and len(s.steps) == 1:
+                singles[s.lang].append(s)
+        out = []
+        for _ in range(int(share * len(samples))):
+            lang = "zh" if rng.random() < 0.35 else "en"
+            if len(singles[lang]) < 2:
+                continue
+            a, b = rng.sample(singles[lang], 2)
+            if a.steps[0][0] == b.steps[0][0]:
+                continue
+            first = a.request.rstrip("?？.。!！ ")
+            if lang == "zh":
+                text = first + rng.choice(["，然后", "，再", "，接着", "，并且", "。然后", "，顺便"]) + b.request
+            else:
+                second = b.request[:1].lower() + b.request[1:] if not b.request.startswith(("I ", "I'")) else b.request
+                text = first + rng.choice([" and ", " and then ", ", then ", "; also ", ". Then ", " and after that ",
+                                           ", and ", " then "]) + second
+            c = Sample(text, a.steps + b.steps, "multi", f"conj:{a.template}|{b.template}", lang)
+            if self.valid(c):
+                out.append(c)
+        return out
 
     def valid(self, s: Sample) -> bool:
         """Every target string satisfies the copy constraint: the grammar can produce it."""
