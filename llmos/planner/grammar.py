@@ -706,7 +706,8 @@ def patterned_paths(request: str, pattern: str) -> tuple[str, ...]:
     starts = [i for i in range(n) if request[i] not in " \t" and
               (i == 0 or request[i - 1] in " \t'\"“‘(/" or _is_cjk(request[i]) or _is_cjk(request[i - 1]))]
     ends = [j for j in range(1, n + 1) if j == n or request[j] in " \t'\"”’),，。？?!" or
-            _is_cjk(request[j]) != _is_cjk(request[j - 1])]
+            _is_cjk(request[j]) != _is_cjk(request[j - 1]) or
+            (request[j] == "." and (j + 1 == n or request[j + 1].isspace()))]   # a full stop
     pieces = {request[i:j] for i in starts for j in ends if j > i and j - i <= 160
               and check(request[i:j]) and "\n" not in request[i:j]}
     out = set(pieces)
