@@ -733,10 +733,23 @@ OOS_SHAPES_EN = ["what's the weather in {city}", "will it rain in {city} tomorro
                  "recommend a {form} about {topic}", "summarize the history of {topic}",
                  "give me a recipe for {food}", "how many calories are in {food}", "call {person}",
                  "text {person} that I'm late", "what is {topic}?", "is {food} healthy?",
-                 "who is {person}", "what time is it in {city}", "plan a trip to {city}"]
+                 "who is {person}", "what time is it in {city}", "plan a trip to {city}",
+                 # numbers, programs and devices that look like arguments but serve no intent
+                 "what is {n} times {m}", "what's {n} plus {m}", "calculate {n} divided by {m}",
+                 "convert {n} {unit} to {unit2}", "how many {unit} are in {n} {unit2}",
+                 "install {pkg}", "uninstall {pkg}", "update {pkg} to the latest version", "sudo apt install {pkg}",
+                 "is {pkg} a good program?", "what is {pkg} used for", "set the volume to {n}%",
+                 "turn the brightness down to {n} percent", "connect to the wifi network {wifi}",
+                 "pair my {device} over bluetooth", "change my wallpaper to {thing}", "email {person} about {topic}",
+                 "add {thing} to my shopping list", "play {form} music on spotify", "what year was {person} born",
+                 "remind {person} about {topic}", "how old is {person}", "rate {pkg} out of {n}"]
 OOS_SHAPES_ZH = ["{city_zh}明天天气怎么样", "给我讲讲{topic_zh}", "写一首关于{topic_zh}的诗", "{food_zh}怎么做",
                  "帮我订一张去{city_zh}的机票", "{person_zh}是谁", "把“{phrase_zh}”翻译成英语", "介绍一下{topic_zh}",
-                 "{city_zh}现在几点了", "给{person_zh}打个电话"]
+                 "{city_zh}现在几点了", "给{person_zh}打个电话",
+                 "{n}乘以{m}等于多少", "{n}加{m}是多少", "安装{pkg}", "卸载{pkg}", "把{pkg}升级到最新版",
+                 "音量调到{n}", "把屏幕亮度调到百分之{n}", "连上wifi {wifi}", "蓝牙连接我的{device_zh}",
+                 "把壁纸换成{topic_zh}", "{pkg}好用吗", "{pkg}是干什么的", "给{person_zh}发邮件说{topic_zh}",
+                 "{person_zh}哪年出生的"]
 OOS_FILL = {"city": ["Paris", "Tokyo", "Berlin", "New York", "Lagos", "Lima", "Oslo", "Sydney", "Cairo"],
             "topic": ["black holes", "the French revolution", "photosynthesis", "jazz", "the stock market",
                       "machine learning", "the moon landing", "climate change", "chess openings", "dinosaurs"],
@@ -750,7 +763,15 @@ OOS_FILL = {"city": ["Paris", "Tokyo", "Berlin", "New York", "Lagos", "Lima", "O
             "topic_zh": ["黑洞", "唐朝历史", "光合作用", "人工智能", "股票市场", "恐龙"],
             "food_zh": ["红烧肉", "饺子", "番茄炒蛋", "蛋糕", "麻婆豆腐"],
             "person_zh": ["李白", "我妈", "老板", "爱因斯坦", "张老师"],
-            "phrase_zh": ["早上好", "谢谢你", "我爱你", "火车站在哪里"]}
+            "phrase_zh": ["早上好", "谢谢你", "我爱你", "火车站在哪里"],
+            "n": ["3", "7", "12", "17", "25", "42", "60", "100", "250", "1000"],
+            "m": ["2", "4", "9", "23", "31", "8", "15"],
+            "unit": ["miles", "kilograms", "pounds", "liters", "inches", "celsius", "feet"],
+            "unit2": ["km", "grams", "ounces", "gallons", "centimeters", "fahrenheit", "meters"],
+            "pkg": ["docker", "vlc", "gimp", "firefox", "steam", "zoom", "python3", "nodejs", "vim", "obs"],
+            "wifi": ["HomeNet", "eduroam", "Cafe_Guest", "TP-LINK_5G"],
+            "device": ["headphones", "mouse", "keyboard", "speaker", "phone"],
+            "device_zh": ["耳机", "鼠标", "键盘", "音箱", "手机"]}
 
 # Dangerous: ordinary intents aimed at secrets, system files or pid 1.  The planner
 # writes exactly what was asked; the policy decides (and denies).
@@ -1153,7 +1174,9 @@ class Generator:
         for template, lang, _, make in self.sources():
             if is_dev_template(template) != (split == "dev"):
                 continue
-            for k in range(per_template):
+            # out-of-scope shapes draw fresh fillers each time: more of them teach "none" as a
+            # kind of request (numbers, programs, devices that serve no intent), not a list
+            for k in range(per_template * (3 if template.startswith("oos-shape:") else 1)):
                 noisy = rng.random() < noisy_share and not template.startswith("oos:")
                 s = make(rng, noisy)
                 if s is None or not self.valid(s):
