@@ -684,7 +684,8 @@ def word_values(request: str, fmt: str) -> tuple[str, ...]:
             | set(re.findall(r"[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+", request)))
     for run in runs:  # whole words (URLs may hold CJK), and the non-CJK runs of unspaced Chinese
         word = run.strip(_EDGE)
-        candidates = {word}
+        # "然后http://…/壁纸.iso": a URL glued to the Chinese words before it
+        candidates = {word, re.sub(r"^[\u4e00-\u9fff]+", "", word).strip(_EDGE)}
         if fmt == "host" and "://" in word:
             from urllib.parse import urlsplit
             host = urlsplit(word).hostname or ""
@@ -705,9 +706,7 @@ def patterned_paths(request: str, pattern: str) -> tuple[str, ...]:
     n = len(request)
     starts = [i for i in range(n) if request[i] not in " \t" and
               (i == 0 or request[i - 1] in " \t'\"“‘(/" or _is_cjk(request[i]) or _is_cjk(request[i - 1]))]
-    ends = [j for j in range(1, n + 1) if j == n or request[j] in " \t'\"”’),，。？?!" or
-            _is_cjk(request[j]) != _is_cjk(request[j - 1]) or
-            (request[j] == "." and (j + 1 == n or request[j + 1].isspace()))]   # a full stop
+    ends = [j for j in range(1, n + 1) if _word_end(request, j) or _is_cjk(request[j]) != _is_cjk(request[j - 1])]
     pieces = {request[i:j] for i in starts for j in ends if j > i and j - i <= 160
               and check(request[i:j]) and "\n" not in request[i:j]}
     out = set(pieces)
