@@ -132,16 +132,19 @@ class StrSpec:
 class Str:
     """The body of a quoted string, after ``" ``, up to and including the closing quote."""
 
-    __slots__ = ("spec", "subs", "canon", "after_nl", "escape", "text", "then", "in_folder")
+    __slots__ = ("spec", "subs", "canon", "after_nl", "escape", "text", "then", "in_folder", "must_end")
 
     def __init__(self, spec: StrSpec, then: Then, subs=ALL, canon: str | None = "",
                  after_nl: bool = False, escape: bool = False, text: str = "",
-                 in_folder: bool = False) -> None:
+                 in_folder: bool = False, must_end: int | None = None) -> None:
         self.spec, self.then, self.subs, self.canon = spec, then, subs, canon
         self.after_nl, self.escape, self.text = after_nl, escape, text
         # a canonical folder + "/" + piece: the piece is a name said on its own ("report.pdf
         # in Downloads"), never the tail of a path written out nor a second path
         self.in_folder = in_folder
+        # a copy that began just inside quotes runs to the closing quote: 'Backup finished'
+        # is copied whole, never as "Backup"
+        self.must_end = must_end
 
     @property
     def length(self) -> int:
@@ -149,6 +152,8 @@ class Str:
 
     def _closable(self) -> bool:
         if not self.text or self.text[-1] in " \t":
+            return False
+        if self.must_end is not None and (self.subs is ALL or self.must_end not in self.subs):
             return False
         if self.canon and self.canon in self.spec.canons:
             ok = True
@@ -165,13 +170,16 @@ class Str:
             return []
         if self.in_folder and (ch == "~" or (ch == "/" and self.text.endswith(" "))):
             return []
+        out = []
         if self.subs is ALL:
             starts = _name_starts(req, ch) if self.in_folder else _piece_starts(req, ch)
-            subs = frozenset(i + 1 for i in starts)
+            quoted = _quoted_spans(req)
+            subs = frozenset(i + 1 for i in starts if i not in quoted)
+            out.extend(Str(self.spec, self.then, frozenset({i + 1}), None, False, False, self.text + ch,
+                           self.in_folder, quoted[i]) for i in starts if i in quoted)
         else:
             subs = frozenset(p + 1 for p in self.subs if p < len(req) and req[p] == ch)
         canon = None
-        out = []
         if self.canon is not None and not self.after_nl:
             grown = self.canon + ch
             if any(k.startswith(grown) for k in self.spec.canons):
@@ -181,13 +189,16 @@ class Str:
                 # canonical folder + "/": a name from the request follows (besides any copy going on)
                 out.append(Str(self.spec, self.then, ALL, None, False, False, self.text + ch, True))
         if subs or canon is not None:
-            out.append(Str(self.spec, self.then, subs, canon, False, False, self.text + ch, self.in_folder))
+            out.append(Str(self.spec, self.then, subs, canon, False, False, self.text + ch, self.in_folder,
+                           self.must_end))
         return out
 
     def feed(self, ch: str) -> list:
         if self.escape:
             if ch == "n":
                 if not self.spec.multiline or self.subs is ALL or not self.subs:
+                    return []
+                if self.must_end is not None and self.must_end not in self.subs:
                     return []
                 return [Str(self.spec, self.then, ALL, None, True, False, self.text + "\n")]
             if ch in '"\\':
@@ -197,7 +208,7 @@ class Str:
             return self.then() if self._closable() else []
         if ch == "\\":
             return [Str(self.spec, self.then, self.subs, self.canon, self.after_nl, True, self.text,
-                        self.in_folder)]
+                        self.in_folder, self.must_end)]
         if ch == "\n" or (ch in " \t" and (not self.text or self.after_nl or not self.spec.blanks)):
             return []  # values do not start with blanks; URLs and hosts hold none
         return self._extend(ch)
@@ -484,6 +495,27 @@ def _piece_starts(request: str, ch: str) -> tuple[int, ...]:
 
 
 _OPENERS = set("'\"“‘«(（[【「『<《")
+_QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’", "「": "」", "『": "』", "«": "»"}
+
+
+@lru_cache(maxsize=256)
+def _quoted_spans(request: str) -> dict[int, int]:
+    """Quoted text in the request: index of its first character → index of the closing quote.
+    An ASCII quote after a letter or before one is an apostrophe ("firefox's", "don't")."""
+    out: dict[int, int] = {}
+    i, n = 0, len(request)
+    while i < n:
+        close = _QUOTES.get(request[i])
+        if close and not (request[i] in "'\"" and i and _alnum(request[i - 1])):
+            j = request.find(close, i + 1)
+            while j != -1 and close in "'\"" and j + 1 < n and _alnum(request[j + 1]):
+                j = request.find(close, j + 1)
+            if j > i + 1:
+                out[i + 1] = j
+                i = j + 1
+                continue
+        i += 1
+    return out
 
 
 def _name_start(request: str, i: int) -> bool:
@@ -516,9 +548,11 @@ def is_name_in_folder(value: str, request: str) -> bool:
     """Whether ``value`` may follow a canonical folder + "/" (see ``Str.in_folder``)."""
     if "~" in value or " /" in value:
         return False
+    quoted = _quoted_spans(request)
     i = request.find(value)
     while i >= 0:
-        if _name_start(request, i) and _word_end(request, i + len(value)):
+        if (_name_start(request, i) and _word_end(request, i + len(value))
+                and quoted.get(i, i + len(value)) == i + len(value)):
             return True
         i = request.find(value, i + 1)
     return False
@@ -540,9 +574,11 @@ def is_piece(value: str, request: str, whole: bool = False) -> bool:
     """Whether ``value`` occurs in ``request`` as the grammar lets a copy take it: from a
     word start to a word end (``whole``: as a path's copy must end, see ``_word_end``)."""
     ends = _word_end if whole else _piece_end
+    quoted = _quoted_spans(request)
     i = request.find(value)
     while i >= 0:
-        if not _inside_word(request, i) and ends(request, i + len(value)):
+        if (not _inside_word(request, i) and ends(request, i + len(value))
+                and quoted.get(i, i + len(value)) == i + len(value)):
             return True
         i = request.find(value, i + 1)
     return False
@@ -610,28 +646,29 @@ def quantity_spans(request: str, fmt: str) -> tuple[str, ...]:
 _ROUND = (*range(0, 32), 40, 50, 60, 64, 90, 100, 128, 200, 256, 500, 1000)
 
 
-def _int_candidates(request: str) -> frozenset[int]:
+def _int_candidates(request: str, round_ones: bool) -> frozenset[int]:
     from llmos.plan.normalise import _number
     found = {int(run) for run in re.findall(r"\d+", request) if len(run) <= 9}
     for word in re.findall(r"[a-z]+|[零〇一二两俩三四五六七八九十百千万]+", request.lower()):
         n = _number(word)
         if n is not None and n == int(n):
             found.add(int(n))
-    return frozenset(found | set(_ROUND))
+    return frozenset(found | set(_ROUND)) if round_ones else frozenset(found)
 
 
 @lru_cache(maxsize=1024)
-def _int_values(request: str, lo: int | None, hi: int | None) -> tuple[str, ...]:
-    return tuple(str(n) for n in sorted(_int_candidates(request))
+def _int_values(request: str, lo: int | None, hi: int | None, round_ones: bool) -> tuple[str, ...]:
+    return tuple(str(n) for n in sorted(_int_candidates(request, round_ones))
                  if (lo is None or n >= lo) and (hi is None or n <= hi))
 
 
 def int_values(request: str, prop: dict) -> tuple[str, ...]:
-    """Integers the plan may hold: numbers the request states (digits or words), or small round ones.
-
-    A pid, a port or a count is copied whole: "5555" can become 5555, never 555.
+    """Integers the plan may hold: numbers the request states (digits or words), and for a
+    knob with a default (a limit, a count, a depth) small round ones too ("the biggest file"
+    → limit 1).  An identifier without a default (a pid, a port) is only ever a number the
+    request states, whole: "5555" can become 5555, never 555, and "50%" never pid 500.
     """
-    return _int_values(request, prop.get("minimum"), prop.get("maximum"))
+    return _int_values(request, prop.get("minimum"), prop.get("maximum"), "default" in prop)
 
 
 def _parses(parse: Callable[[str], object]) -> Callable[[str], bool]:

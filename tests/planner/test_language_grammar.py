@@ -123,3 +123,26 @@ def test_a_known_folder_takes_only_a_name_said_on_its_own(grammar, request_, tex
 ])
 def test_a_known_folder_with_a_name_or_a_whole_copy_is_fine(grammar, request_, text):
     assert accepts(grammar, request_, text)
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # identifiers (no default) are only numbers the request states; knobs may take round ones
+    ("set the volume to 50%", " process.kill pid=500", False),
+    ("set the volume to 50%", " process.kill pid=50", True),
+    ("what's the capital of Australia?", " process.info pid=1", False),
+    ("show the biggest file in Downloads", ' files.find path=" ~/Downloads" sort=size order=desc limit=1', True),
+])
+def test_identifiers_are_stated_numbers_knobs_may_be_round(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a copy that begins inside quotes runs to the closing quote
+    ("send me a notification titled 'Backup finished'", ' desktop.notify title=" Backup"', False),
+    ("send me a notification titled 'Backup finished'", ' desktop.notify title=" Backup finished"', True),
+    ("发一个桌面通知，标题是“下班了”", ' desktop.notify title=" 下班"', False),
+    ("发一个桌面通知，标题是“下班了”", ' desktop.notify title=" 下班了"', True),
+    ("is firefox's process running?", ' process.find name=" firefox"', True),   # an apostrophe, not a quote
+])
+def test_quoted_text_is_copied_whole(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
