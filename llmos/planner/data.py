@@ -683,8 +683,10 @@ SELECT_ZH = [("{dir}里最大的{number}个文件", {"sort": "size", "order": "d
              ("{dir}里大于{size}的文件", {"larger_than": "{size}"})]
 FOLLOW = [("files.trash", {"paths": "@0.paths"},
            ["find {sel} and trash them", "{sel}: move them to the trash", "get rid of {sel}",
-            "look up {sel} and put them in the bin", "clean up {sel}, trash them"],
-           ["找出{sel}，然后删到回收站", "把{sel}都扔进回收站", "清理{sel}"]),
+            "look up {sel} and put them in the bin", "clean up {sel}, trash them",
+            # plain "delete"/"remove" is the recoverable trash, as for one file
+            "find {sel} and delete them", "delete {sel}", "remove {sel}", "find {sel} and remove them"],
+           ["找出{sel}，然后删到回收站", "把{sel}都扔进回收站", "清理{sel}", "找出{sel}并删除", "删除{sel}"]),
           ("files.delete", {"paths": "@0.paths"},
            ["find {sel} and delete them permanently", "permanently remove {sel}"],
            ["找出{sel}并彻底删除", "永久删除{sel}"]),
