@@ -66,7 +66,8 @@ def copyable(value: str, request: str, canons: Iterable[str] = (), path: bool = 
             return False
         ok = is_piece(seg, request, whole=path) or seg in canons
         if not ok and path:
-            ok = any(seg.startswith(c.rstrip("/") + "/") and is_name_in_folder(seg[len(c.rstrip("/")) + 1:], request)
+            ok = any(seg.startswith(c.rstrip("/") + "/") and (c == "~" or c + "/" not in request)
+                     and is_name_in_folder(seg[len(c.rstrip("/")) + 1:], request)
                      for c in PATH_CANON if c not in (".", "/"))
         if not ok:
             return False
@@ -127,6 +128,8 @@ def _copy_value(intent: Intent, name: str, value: Any, prop: dict, text: str,
     if not isinstance(value, str):
         return None
     if is_pathish(fmt):
+        if copyable(value, text, PATH_CANON, path=True):
+            return value  # as written ("~/下载/x"): normalise maps a localised folder either way
         for local, canonical in LOCALISED_DIRS.items():
             if value == local or value.startswith(local + "/"):
                 value = canonical + value[len(local):]  # one spelling of each folder; normalise maps it

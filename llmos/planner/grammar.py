@@ -185,7 +185,8 @@ class Str:
             if any(k.startswith(grown) for k in self.spec.canons):
                 canon = grown
             if (self.spec.path and ch == "/" and self.canon in self.spec.canons
-                    and self.canon not in (".", "/")):
+                    and self.canon not in (".", "/") and (self.canon == "~" or grown not in req)):
+                # (a folder the request writes out as a path is copied as written)
                 # canonical folder + "/": a name from the request follows (besides any copy going on)
                 out.append(Str(self.spec, self.then, ALL, None, False, False, self.text + ch, True))
         if subs or canon is not None:
@@ -749,7 +750,7 @@ def patterned_paths(request: str, pattern: str) -> tuple[str, ...]:
     out = set(pieces)
     for piece in pieces:
         if not piece.startswith(("~", "/", ".")) and is_name_in_folder(piece, request):
-            out.update(f"{c}/{piece}" for c in PATH_CANON if c not in (".", "/"))
+            out.update(f"{c}/{piece}" for c in PATH_CANON if c not in (".", "/") and (c == "~" or c + "/" not in request))
     return tuple(sorted(v for v in out if not v.startswith(" ") and not v.endswith(" ")))
 
 

@@ -146,3 +146,13 @@ def test_identifiers_are_stated_numbers_knobs_may_be_round(grammar, request_, te
 ])
 def test_quoted_text_is_copied_whole(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a folder the request writes out as a path is copied as written, not re-used as a prefix
+    ("read ~/.password-store/email.gpg", ' files.read path=" ~/.password-store/read"', False),
+    ("read ~/.password-store/email.gpg", ' files.read path=" ~/.password-store/email.gpg"', True),
+    ("open report.pdf in Downloads", ' desktop.open target=" ~/Downloads/report.pdf"', True),
+])
+def test_a_written_out_folder_is_copied_as_written(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
