@@ -483,12 +483,20 @@ def _alnum(ch: str) -> bool:
 @lru_cache(maxsize=256)
 def _starts_by_char(request: str) -> dict[str, tuple[int, ...]]:
     """Where a copied piece may begin, by its first character: never inside an ASCII word,
-    so a copy is "Inbox", not "box" or "e a" out of "create a"."""
+    so a copy is "Inbox", not "box" or "e a" out of "create a"; and never in the middle of
+    Chinese text in quotes (“下班了” is copied from its start, never as "班")."""
     out: dict[str, list[int]] = {}
     for i, c in enumerate(request):
-        if not _inside_word(request, i):
+        if _may_start(request, i):
             out.setdefault(c, []).append(i)
     return {c: tuple(v) for c, v in out.items()}
+
+
+def _may_start(request: str, i: int) -> bool:
+    if _inside_word(request, i):
+        return False
+    return not (_is_cjk(request[i - 1]) if i else False) or not any(
+        start < i < close for start, close in _quoted_spans(request).items())
 
 
 def _piece_starts(request: str, ch: str) -> tuple[int, ...]:
@@ -578,7 +586,7 @@ def is_piece(value: str, request: str, whole: bool = False) -> bool:
     quoted = _quoted_spans(request)
     i = request.find(value)
     while i >= 0:
-        if (not _inside_word(request, i) and ends(request, i + len(value))
+        if (_may_start(request, i) and ends(request, i + len(value))
                 and quoted.get(i, i + len(value)) == i + len(value)):
             return True
         i = request.find(value, i + 1)

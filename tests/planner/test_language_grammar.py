@@ -141,6 +141,7 @@ def test_identifiers_are_stated_numbers_knobs_may_be_round(grammar, request_, te
     ("send me a notification titled 'Backup finished'", ' desktop.notify title=" Backup"', False),
     ("send me a notification titled 'Backup finished'", ' desktop.notify title=" Backup finished"', True),
     ("发一个桌面通知，标题是“下班了”", ' desktop.notify title=" 下班"', False),
+    ("发一个桌面通知，标题是“下班了”", ' desktop.notify title=" 班"', False),
     ("发一个桌面通知，标题是“下班了”", ' desktop.notify title=" 下班了"', True),
     ("is firefox's process running?", ' process.find name=" firefox"', True),   # an apostrophe, not a quote
 ])
