@@ -186,8 +186,8 @@ class Str:
                 canon = grown
             if (self.spec.path and ch == "/" and self.canon in self.spec.canons
                     and self.canon not in (".", "/") and (self.canon == "~" or grown not in req)):
-                # (a folder the request writes out as a path is copied as written)
-                # canonical folder + "/": a name from the request follows (besides any copy going on)
+                # canonical folder + "/": a name from the request follows (besides any copy going
+                # on); a folder the request itself writes out as a path is only ever copied
                 out.append(Str(self.spec, self.then, ALL, None, False, False, self.text + ch, True))
         if subs or canon is not None:
             out.append(Str(self.spec, self.then, subs, canon, False, False, self.text + ch, self.in_folder,
@@ -495,12 +495,16 @@ def _starts_by_char(request: str) -> dict[str, tuple[int, ...]]:
 def _may_start(request: str, i: int) -> bool:
     if _inside_word(request, i):
         return False
-    return not (_is_cjk(request[i - 1]) if i else False) or not any(
-        start < i < close for start, close in _quoted_spans(request).items())
+    mid_chinese = i > 0 and _is_cjk(request[i - 1])
+    return not (mid_chinese and any(start < i < close for start, close in _quoted_spans(request).items()))
 
 
 def _piece_starts(request: str, ch: str) -> tuple[int, ...]:
     return _starts_by_char(request).get(ch, ())
+
+
+def _start_chars(request: str) -> set[str]:
+    return set(_starts_by_char(request))
 
 
 _OPENERS = set("'\"“‘«(（[【「『<《")
@@ -565,10 +569,6 @@ def is_name_in_folder(value: str, request: str) -> bool:
             return True
         i = request.find(value, i + 1)
     return False
-
-
-def _start_chars(request: str) -> set[str]:
-    return set(_starts_by_char(request))
 
 
 def _piece_end(request: str, end: int) -> bool:

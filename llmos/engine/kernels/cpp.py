@@ -65,6 +65,7 @@ torch::Tensor moe_decode(torch::Tensor x, torch::Tensor inds, torch::Tensor weig
 // inner sums exact in int32. Reading int8 weights once at full bandwidth is the whole game.
 
 constexpr int64_t QK = 32;
+constexpr int64_t PREFETCH = 512;   // bytes ahead in each weight row being read
 
 struct QRow {
   std::vector<int8_t> q;    // K
@@ -110,6 +111,7 @@ static inline void dot_q8(const int8_t* const* w, const QRow& a, int64_t K, floa
     const __mmask64 neg = _mm512_movepi8_mask(xv);
     const __m512 sc = _mm512_loadu_ps(a.dv.data() + (k / 64) * 16);
     for (int r = 0; r < R; ++r) {
+      _mm_prefetch((const char*)(w[r] + k + PREFETCH), _MM_HINT_T0);
       const __m512i wv = _mm512_loadu_si512(w[r] + k);
       // u8 x s8 products: |x| against w with x's sign moved onto w
       const __m512i sw = _mm512_mask_sub_epi8(wv, neg, _mm512_setzero_si512(), wv);
