@@ -11,6 +11,7 @@ and values the manifests' own examples give that are not in their text
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from llmos.intents.manifest import Intent, _format_of
@@ -23,6 +24,16 @@ PATH_CANON = (
     "~/.ssh", "~/.gnupg", "~/.aws", "~/.kube", "~/.password-store", "~/.config", "~/.cache",
     "~/.local/share/Trash", "~/.mozilla",
 )
+
+_ROOT_SAID = re.compile(r"(^|\s)/($|[\s,，。.;:!?])|\broot (folder|directory|dir|filesystem)\b|根目录|根分区", re.I)
+
+
+def path_canons(request: str) -> tuple[str, ...]:
+    """The canonical folders a path may be for this request: the root folder only when the
+    request names it ("rm -rf /", "the root directory", "根目录"), since a small model that
+    is unsure otherwise falls back on "/"."""
+    return PATH_CANON if _ROOT_SAID.search(request) else tuple(c for c in PATH_CANON if c != "/")
+
 
 # The localised XDG folder names the manifests' Chinese examples use, → the canonical form.
 LOCALISED_DIRS = {"~/下载": "~/Downloads", "~/文档": "~/Documents", "~/桌面": "~/Desktop",

@@ -30,7 +30,7 @@ from llmos.intents.manifest import Intent, _format_of
 from llmos.plan.normalise import parse_duration, parse_signal, parse_size
 from llmos.planner import phrasings
 from llmos.planner.grammar import is_name_in_folder, is_piece, quantity_spans
-from llmos.planner.canon import LOCALISED_DIRS, PATH_CANON, is_pathish, string_canon
+from llmos.planner.canon import LOCALISED_DIRS, PATH_CANON, is_pathish, path_canons, string_canon
 
 CATEGORIES = ("en", "zh", "typo", "multi", "oos", "danger")
 
@@ -128,12 +128,12 @@ def _copy_value(intent: Intent, name: str, value: Any, prop: dict, text: str,
     if not isinstance(value, str):
         return None
     if is_pathish(fmt):
-        if copyable(value, text, PATH_CANON, path=True):
+        if copyable(value, text, path_canons(text), path=True):
             return value  # as written ("~/下载/x"): normalise maps a localised folder either way
         for local, canonical in LOCALISED_DIRS.items():
             if value == local or value.startswith(local + "/"):
                 value = canonical + value[len(local):]  # one spelling of each folder; normalise maps it
-        return value if copyable(value, text, PATH_CANON, path=True) else None
+        return value if copyable(value, text, path_canons(text), path=True) else None
     if fmt in ("url", "host"):
         return value if value in text else None
     return value if copyable(value, text, canon.get((intent.name, name), ())) else None
@@ -1247,7 +1247,7 @@ def _value_copyable(intent: Intent, arg: str, value: Any, prop: dict, request: s
         return value in quantity_spans(request, fmt)
     if fmt in ("url", "host"):
         return value in request
-    return copyable(value, request, PATH_CANON if is_pathish(fmt) else canon.get((intent.name, arg), ()),
+    return copyable(value, request, path_canons(request) if is_pathish(fmt) else canon.get((intent.name, arg), ()),
                     path=is_pathish(fmt))
 
 

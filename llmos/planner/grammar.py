@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Callable, Iterable, Sequence
 
 from llmos.intents.manifest import Intent, _format_of
-from llmos.planner.canon import PATH_CANON, is_pathish, string_canon
+from llmos.planner.canon import PATH_CANON, is_pathish, path_canons, string_canon
 from llmos.planner.language import NONE, STEP_SEPARATOR
 
 MAX_STEPS = 4
@@ -172,7 +172,12 @@ class Str:
             return []
         out = []
         if self.subs is ALL:
-            starts = _name_starts(req, ch) if self.in_folder else _piece_starts(req, ch)
+            if self.in_folder:
+                starts = _name_starts(req, ch)
+            elif self.spec.path:
+                starts = _path_starts(req, ch)
+            else:
+                starts = _piece_starts(req, ch)
             quoted = _quoted_spans(req)
             subs = frozenset(i + 1 for i in starts if i not in quoted)
             out.extend(Str(self.spec, self.then, frozenset({i + 1}), None, False, False, self.text + ch,
@@ -223,7 +228,12 @@ class Str:
             return {"n", '"', "\\"}
         req = self.spec.request
         if self.subs is ALL:
-            out = _name_start_chars(req) if self.in_folder else _start_chars(req)
+            if self.in_folder:
+                out = _name_start_chars(req)
+            elif self.spec.path:
+                out = set(_path_starts_by_char(req))
+            else:
+                out = _start_chars(req)
         else:
             out = {req[p] for p in self.subs if p < len(req)}
         if self.in_folder:
@@ -441,7 +451,8 @@ class Grammar:
     def _str_spec(self, request: str, intent: str, name: str, prop: dict) -> StrSpec:
         fmt = _format_of(prop)
         if is_pathish(fmt):
-            return StrSpec(request, PATH_CANON, path=True, check=_pattern_check(prop.get("pattern")), whole=True)
+            return StrSpec(request, path_canons(request), path=True, check=_pattern_check(prop.get("pattern")),
+                           whole=True)
         if fmt in _CHECKS:
             return StrSpec(request, check=_CHECKS[fmt], blanks=False)  # copied, one word, must read as one
         if fmt is not None:
@@ -537,7 +548,8 @@ def _name_start(request: str, i: int) -> bool:
     if i == 0:
         return True
     prev = request[i - 1]
-    return prev.isspace() or prev in _OPENERS or _is_cjk(prev) or prev in "，。：；、" or _is_cjk(request[i])
+    return (prev.isspace() or prev in _OPENERS or _is_cjk(prev) or prev in "，。：；、,;:=" or
+            _is_cjk(request[i]))
 
 
 @lru_cache(maxsize=256)
@@ -547,6 +559,21 @@ def _name_starts_by_char(request: str) -> dict[str, tuple[int, ...]]:
         if _name_start(request, i) and c != "~":
             out.setdefault(c, []).append(i)
     return {c: tuple(v) for c, v in out.items()}
+
+
+@lru_cache(maxsize=256)
+def _path_starts_by_char(request: str) -> dict[str, tuple[int, ...]]:
+    """Where a copied path may begin: where a name may, "~" included, never at a "/" inside a
+    written path ("/notes.txt" of "Documents/notes.txt")."""
+    out: dict[str, list[int]] = {}
+    for i, c in enumerate(request):
+        if _name_start(request, i) and _may_start(request, i):
+            out.setdefault(c, []).append(i)
+    return {c: tuple(v) for c, v in out.items()}
+
+
+def _path_starts(request: str, ch: str) -> tuple[int, ...]:
+    return _path_starts_by_char(request).get(ch, ())
 
 
 def _name_starts(request: str, ch: str) -> tuple[int, ...]:
@@ -586,7 +613,7 @@ def is_piece(value: str, request: str, whole: bool = False) -> bool:
     quoted = _quoted_spans(request)
     i = request.find(value)
     while i >= 0:
-        if (_may_start(request, i) and ends(request, i + len(value))
+        if (_may_start(request, i) and (not whole or _name_start(request, i)) and ends(request, i + len(value))
                 and quoted.get(i, i + len(value)) == i + len(value)):
             return True
         i = request.find(value, i + 1)
@@ -750,8 +777,7 @@ def patterned_paths(request: str, pattern: str) -> tuple[str, ...]:
     if check is None:
         return ()
     n = len(request)
-    starts = [i for i in range(n) if request[i] not in " \t" and
-              (i == 0 or request[i - 1] in " \t'\"“‘(/" or _is_cjk(request[i]) or _is_cjk(request[i - 1]))]
+    starts = [i for i in range(n) if request[i] not in " \t" and _name_start(request, i)]
     ends = [j for j in range(1, n + 1) if _word_end(request, j) or _is_cjk(request[j]) != _is_cjk(request[j - 1])]
     pieces = {request[i:j] for i in starts for j in ends if j > i and j - i <= 160
               and check(request[i:j]) and "\n" not in request[i:j]}

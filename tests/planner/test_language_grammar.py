@@ -157,3 +157,16 @@ def test_quoted_text_is_copied_whole(grammar, request_, text, ok):
 ])
 def test_a_written_out_folder_is_copied_as_written(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a path is copied from where it starts, never from a "/" inside it; "/" itself only when said
+    ("cpoy Documents/notes.txt to the Desktop", ' files.copy sources=[" /notes.txt"] destination=" ~/Desktop"', False),
+    ("cpoy Documents/notes.txt to the Desktop",
+     ' files.copy sources=[" Documents/notes.txt"] destination=" ~/Desktop"', True),
+    ("permanently delete Pictures/cat.png, skip the trash", ' files.delete paths=[" /"]', False),
+    ("rm -rf /", ' files.delete paths=[" /"]', True),
+    ("unpack Downloads/linux-6.8.tar.xz into ~/src", ' files.extract archive=" linux-6.8.tar.xz"', False),
+])
+def test_paths_are_copied_from_their_start(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
