@@ -53,10 +53,19 @@ class EmbeddedPlanner:
         self.load_seconds = time.perf_counter() - t0
 
     def draft(self, request: str, grammar: Grammar, max_new_tokens: int = 160) -> Draft:
+        import torch
+
         t0 = time.perf_counter()
         state = DecodeState(grammar.start(request))
-        decoded = constrained_decode(self.model, self.tokenizer.prompt(request), self.masker,
-                                     self.tokenizer.vocab.texts, state, max_new_tokens)
+        # One thread: with matrices this small, waking a second thread for every op costs more
+        # than it saves (measured: median 38 ms per plan on one thread, 77 ms on two).
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            decoded = constrained_decode(self.model, self.tokenizer.prompt(request), self.masker,
+                                         self.tokenizer.vocab.texts, state, max_new_tokens)
+        finally:
+            torch.set_num_threads(threads)
         text = self.tokenizer.text_of(decoded.tokens)
         return Draft(self.name, text, decoded, time.perf_counter() - t0)
 
