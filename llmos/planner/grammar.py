@@ -150,6 +150,11 @@ class Str:
     def length(self) -> int:
         return len(self.text)
 
+    @property
+    def _start_kind(self) -> str:
+        """Where a new copy may begin: a name after a known folder, a path, or any piece."""
+        return "name" if self.in_folder else "path" if self.spec.path else "piece"
+
     def _closable(self) -> bool:
         if not self.text or self.text[-1] in " \t":
             return False
@@ -172,12 +177,7 @@ class Str:
             return []
         out = []
         if self.subs is ALL:
-            if self.in_folder:
-                starts = _name_starts(req, ch)
-            elif self.spec.path:
-                starts = _path_starts(req, ch)
-            else:
-                starts = _piece_starts(req, ch)
+            starts = _starts(req, self._start_kind).get(ch, ())
             quoted = _quoted_spans(req)
             subs = frozenset(i + 1 for i in starts if i not in quoted)
             out.extend(Str(self.spec, self.then, frozenset({i + 1}), None, False, False, self.text + ch,
@@ -228,12 +228,7 @@ class Str:
             return {"n", '"', "\\"}
         req = self.spec.request
         if self.subs is ALL:
-            if self.in_folder:
-                out = _name_start_chars(req)
-            elif self.spec.path:
-                out = set(_path_starts_by_char(req))
-            else:
-                out = _start_chars(req)
+            out = set(_starts(req, self._start_kind))
         else:
             out = {req[p] for p in self.subs if p < len(req)}
         if self.in_folder:
@@ -491,31 +486,35 @@ def _alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-@lru_cache(maxsize=256)
-def _starts_by_char(request: str) -> dict[str, tuple[int, ...]]:
-    """Where a copied piece may begin, by its first character: never inside an ASCII word,
-    so a copy is "Inbox", not "box" or "e a" out of "create a"; and never in the middle of
-    Chinese text in quotes (“下班了” is copied from its start, never as "班")."""
-    out: dict[str, list[int]] = {}
-    for i, c in enumerate(request):
-        if _may_start(request, i):
-            out.setdefault(c, []).append(i)
-    return {c: tuple(v) for c, v in out.items()}
-
-
 def _may_start(request: str, i: int) -> bool:
+    """Where any copied piece may begin: never inside an ASCII word, so a copy is "Inbox",
+    not "box" or "e a" out of "create a"; and never in the middle of Chinese text in quotes
+    (“下班了” is copied from its start, never as "班")."""
     if _inside_word(request, i):
         return False
     mid_chinese = i > 0 and _is_cjk(request[i - 1])
     return not (mid_chinese and any(start < i < close for start, close in _quoted_spans(request).items()))
 
 
-def _piece_starts(request: str, ch: str) -> tuple[int, ...]:
-    return _starts_by_char(request).get(ch, ())
+def _starts_at(request: str, i: int, kind: str) -> bool:
+    """Whether a copy of ``kind`` may begin at ``i``: any "piece"; a "path" only where a name
+    may begin too, never at a "/" inside a written path ("/notes.txt" of "Documents/notes.txt");
+    a "name" after a known folder where a name may begin, but not with "~"."""
+    if kind == "name":
+        return _name_start(request, i) and request[i] != "~"
+    if kind == "path":
+        return _name_start(request, i) and _may_start(request, i)
+    return _may_start(request, i)
 
 
-def _start_chars(request: str) -> set[str]:
-    return set(_starts_by_char(request))
+@lru_cache(maxsize=512)
+def _starts(request: str, kind: str) -> dict[str, tuple[int, ...]]:
+    """Where a copy of ``kind`` may begin, by its first character."""
+    out: dict[str, list[int]] = {}
+    for i, c in enumerate(request):
+        if _starts_at(request, i, kind):
+            out.setdefault(c, []).append(i)
+    return {c: tuple(v) for c, v in out.items()}
 
 
 _OPENERS = set("'\"“‘«(（[【「『<《")
@@ -552,50 +551,11 @@ def _name_start(request: str, i: int) -> bool:
             _is_cjk(request[i]))
 
 
-@lru_cache(maxsize=256)
-def _name_starts_by_char(request: str) -> dict[str, tuple[int, ...]]:
-    out: dict[str, list[int]] = {}
-    for i, c in enumerate(request):
-        if _name_start(request, i) and c != "~":
-            out.setdefault(c, []).append(i)
-    return {c: tuple(v) for c, v in out.items()}
-
-
-@lru_cache(maxsize=256)
-def _path_starts_by_char(request: str) -> dict[str, tuple[int, ...]]:
-    """Where a copied path may begin: where a name may, "~" included, never at a "/" inside a
-    written path ("/notes.txt" of "Documents/notes.txt")."""
-    out: dict[str, list[int]] = {}
-    for i, c in enumerate(request):
-        if _name_start(request, i) and _may_start(request, i):
-            out.setdefault(c, []).append(i)
-    return {c: tuple(v) for c, v in out.items()}
-
-
-def _path_starts(request: str, ch: str) -> tuple[int, ...]:
-    return _path_starts_by_char(request).get(ch, ())
-
-
-def _name_starts(request: str, ch: str) -> tuple[int, ...]:
-    return _name_starts_by_char(request).get(ch, ())
-
-
-def _name_start_chars(request: str) -> set[str]:
-    return set(_name_starts_by_char(request))
-
-
 def is_name_in_folder(value: str, request: str) -> bool:
     """Whether ``value`` may follow a canonical folder + "/" (see ``Str.in_folder``)."""
     if "~" in value or " /" in value:
         return False
-    quoted = _quoted_spans(request)
-    i = request.find(value)
-    while i >= 0:
-        if (_name_start(request, i) and _word_end(request, i + len(value))
-                and quoted.get(i, i + len(value)) == i + len(value)):
-            return True
-        i = request.find(value, i + 1)
-    return False
+    return _copied(value, request, "name", _word_end)
 
 
 def _piece_end(request: str, end: int) -> bool:
@@ -609,12 +569,17 @@ def _piece_end(request: str, end: int) -> bool:
 def is_piece(value: str, request: str, whole: bool = False) -> bool:
     """Whether ``value`` occurs in ``request`` as the grammar lets a copy take it: from a
     word start to a word end (``whole``: as a path's copy must end, see ``_word_end``)."""
-    ends = _word_end if whole else _piece_end
+    return _copied(value, request, "path" if whole else "piece", _word_end if whole else _piece_end)
+
+
+def _copied(value: str, request: str, kind: str, ends: Callable[[str, int], bool]) -> bool:
+    """Whether ``value`` occurs where a copy of ``kind`` may begin and ``ends`` lets it end;
+    one begun just inside quotes must run to the closing quote."""
     quoted = _quoted_spans(request)
     i = request.find(value)
     while i >= 0:
-        if (_may_start(request, i) and (not whole or _name_start(request, i)) and ends(request, i + len(value))
-                and quoted.get(i, i + len(value)) == i + len(value)):
+        end = i + len(value)
+        if _starts_at(request, i, kind) and ends(request, end) and quoted.get(i, end) == end:
             return True
         i = request.find(value, i + 1)
     return False
