@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import time
 
 import pytest
@@ -74,18 +73,6 @@ def test_open_missing_file_is_an_error(tmp_path, ctx):
         desktop.open({"target": f"file://{tmp_path}/nope.txt"}, ctx)
 
 
-def _stand_in_opener(tmp_path, monkeypatch, name="xdg-open", rc=0, stderr=""):
-    bindir = tmp_path / "bin"
-    bindir.mkdir(exist_ok=True)
-    script = bindir / name
-    script.write_text("#!/bin/sh\n"
-                      f"printf '%s\\n' \"$@\" > {tmp_path}/opened.txt\n"
-                      f"printf '%s' '{stderr}' >&2\nexit {rc}\n")
-    script.chmod(script.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{bindir}:{os.environ['PATH']}")
-    return tmp_path / "opened.txt"
-
-
 def _wait_for_file(path, timeout=5.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -95,27 +82,27 @@ def _wait_for_file(path, timeout=5.0) -> bool:
     return False
 
 
-def test_open_file_with_xdg_open(tmp_path, monkeypatch, ctx):
+def test_open_file_with_xdg_open(tmp_path, stand_in, ctx):
     doc = tmp_path / "report; rm -rf x.txt"  # metacharacters stay literal: argv only
     doc.write_text("hello")
-    opened = _stand_in_opener(tmp_path, monkeypatch)
+    opened = stand_in("xdg-open", "")
     r = desktop.open({"target": doc.name}, ctx)  # relative to the caller's cwd
     assert r["opener"] == "xdg-open" and r["target"] == str(doc) and r["kind"] == "path"
     assert _wait_for_file(opened)
     assert opened.read_text().splitlines() == [str(doc)]
 
 
-def test_open_url_passes_through(tmp_path, monkeypatch, ctx):
-    opened = _stand_in_opener(tmp_path, monkeypatch)
+def test_open_url_passes_through(stand_in, ctx):
+    opened = stand_in("xdg-open", "")
     r = desktop.open({"target": "https://example.org/a?b=1&c=2"}, ctx)
     assert r["target"] == "https://example.org/a?b=1&c=2" and r["kind"] == "url"
     assert _wait_for_file(opened) and opened.read_text().strip() == "https://example.org/a?b=1&c=2"
 
 
-def test_open_reports_opener_failure(tmp_path, monkeypatch, ctx):
+def test_open_reports_opener_failure(tmp_path, stand_in, ctx):
     doc = tmp_path / "a.txt"
     doc.write_text("x")
-    _stand_in_opener(tmp_path, monkeypatch, rc=3, stderr="no application for text/plain")
+    stand_in("xdg-open", "", stderr="no application for text/plain", rc=3)
     with pytest.raises(ToolError, match="no application for text/plain"):
         desktop.open({"target": str(doc)}, ctx)
 
