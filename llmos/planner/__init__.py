@@ -14,6 +14,7 @@ happen only when a model is loaded.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -62,9 +63,19 @@ def finalise(request: str, text: str, registry: Any, ctx: Any) -> Plan:
     from llmos.planner.language import parse_plan
 
     intents = {i.name: i for i in registry}
-    steps = parse_plan(text.strip(), intents)
+    steps = without_repeats(parse_plan(text.strip(), intents))
     plan = Plan(steps, None if steps else no_step_reply(request), request)
     return prepare_plan(plan, registry, ctx)
+
+
+def without_repeats(steps: list) -> list:
+    """A small model sometimes says a step twice ("system.info aspect=os ; system.info
+    aspect=os" for "which distro and kernel am I on?"); a repeat right after the same step
+    adds nothing, so it goes.  Plans whose steps refer to each other are left as written,
+    since dropping a step would renumber the references."""
+    if any("$ref" in json.dumps(s.args) for s in steps):
+        return steps
+    return [s for i, s in enumerate(steps) if i == 0 or (s.intent, s.args) != (steps[i - 1].intent, steps[i - 1].args)]
 
 
 _planners: dict[str, Any] = {}

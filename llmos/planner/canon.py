@@ -26,13 +26,29 @@ PATH_CANON = (
 )
 
 _ROOT_SAID = re.compile(r"(^|\s)/($|[\s,，。.;:!?])|\broot (folder|directory|dir|filesystem)\b|根目录|根分区", re.I)
+_HERE_SAID = re.compile(r"(^|\s)\.($|[\s,，。;:!?/])|\b(here|this (folder|directory|dir)|(current|working) "
+                        r"(folder|directory|dir)|cwd|pwd)\b|当前|这里|这儿|此处|这个(文件夹|目录)|本目录", re.I)
 
 
 def path_canons(request: str) -> tuple[str, ...]:
     """The canonical folders a path may be for this request: the root folder only when the
-    request names it ("rm -rf /", "the root directory", "根目录"), since a small model that
-    is unsure otherwise falls back on "/"."""
-    return PATH_CANON if _ROOT_SAID.search(request) else tuple(c for c in PATH_CANON if c != "/")
+    request names it ("rm -rf /", "the root directory", "根目录"), the current folder only
+    when it says so ("here", "this folder", "当前目录", "."), since a small model that is
+    unsure otherwise falls back on "/" or "."."""
+    drop = {c for c, said in (("/", _ROOT_SAID), (".", _HERE_SAID)) if not said.search(request)}
+    return tuple(c for c in PATH_CANON if c not in drop)
+
+
+def written_only_inside(canon: str, request: str) -> bool:
+    """Whether a hidden canonical folder is written only as the start of a longer path and not
+    named otherwise: "show me ~/.kube/config" never means "~/.kube".  (People name hidden
+    folders by their path; the XDG folders have words and aliases, "movies" for ~/Videos,
+    so they are not held to this.)"""
+    base = canon.rsplit("/", 1)[-1]
+    if not base.startswith(".") or canon not in request:
+        return False
+    rest = re.sub(re.escape(canon) + r"/\S+", " ", request)
+    return canon not in rest and base[1:].lower() not in rest.lower()
 
 
 # The localised XDG folder names the manifests' Chinese examples use, → the canonical form.
@@ -52,7 +68,9 @@ def string_canon(intents: Iterable[Intent]) -> dict[tuple[str, str], tuple[str, 
     Only plain strings (no format, no enum) qualify: paths have PATH_CANON, and
     sizes, durations, URLs and hosts must always be copied.  Only single tokens
     (program names, globs, options): prose such as a notification's title is a
-    translation, which the planner must copy, never make up.
+    translation, which the planner must copy, never make up.  A value its text holds
+    in another case ("PDFs" → ``pdf``) is a case fold, not a translation: see
+    :func:`canons_for`.
     """
     out: dict[tuple[str, str], set[str]] = {}
     for intent in intents:
@@ -68,3 +86,25 @@ def string_canon(intents: Iterable[Intent]) -> dict[tuple[str, str], tuple[str, 
                     if isinstance(v, str) and v and not any(c.isspace() for c in v) and v not in ex.text:
                         out.setdefault((intent.name, arg), set()).add(v)
     return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def canons_for(request: str, canons: tuple[str, ...], folds: frozenset[str]) -> tuple[str, ...]:
+    """The string canons offered to one request: a case fold ("pdf" from "PDFs") only when
+    the request says it in some case, so ".tmp files" is never planned as ext=pdf."""
+    low = request.lower()
+    return tuple(c for c in canons if c not in folds or c.lower() in low)
+
+
+def case_folds(intents: Iterable[Intent]) -> frozenset[str]:
+    """Canon values that every example using them holds in another case (never a
+    translation: "firefox" for "火狐" is one, so it is not a fold)."""
+    folded: set[str] = set()
+    translated: set[str] = set()
+    for intent in intents:
+        for ex in intent.examples:
+            for value in ex.args.values():
+                for v in value if isinstance(value, list) else [value]:
+                    if not isinstance(v, str) or not v or v in ex.text:
+                        continue
+                    (folded if v.lower() in ex.text.lower() else translated).add(v)
+    return frozenset(folded - translated)

@@ -29,8 +29,9 @@ from llmos.errors import NormaliseError
 from llmos.intents.manifest import Intent, _format_of
 from llmos.plan.normalise import parse_duration, parse_signal, parse_size
 from llmos.planner import phrasings
-from llmos.planner.grammar import is_name_in_folder, is_piece, quantity_spans
-from llmos.planner.canon import LOCALISED_DIRS, PATH_CANON, is_pathish, path_canons, string_canon
+from llmos.planner.grammar import is_name_in_folder, is_piece, path_shape_ok, quantity_spans
+from llmos.planner.canon import (LOCALISED_DIRS, PATH_CANON, canons_for, case_folds, is_pathish, path_canons,
+                                 string_canon, written_only_inside)
 
 CATEGORIES = ("en", "zh", "typo", "multi", "oos", "danger")
 
@@ -64,12 +65,12 @@ def copyable(value: str, request: str, canons: Iterable[str] = (), path: bool = 
     for seg in segments:
         if not seg:
             return False
-        ok = is_piece(seg, request, whole=path) or seg in canons
+        ok = is_piece(seg, request, whole=path) or (seg in canons and not (path and written_only_inside(seg, request)))
         if not ok and path:
             ok = any(seg.startswith(c.rstrip("/") + "/") and (c == "~" or c + "/" not in request)
                      and is_name_in_folder(seg[len(c.rstrip("/")) + 1:], request)
                      for c in PATH_CANON if c not in (".", "/"))
-        if not ok:
+        if not ok or (path and not path_shape_ok(seg)):
             return False
     return True
 
@@ -1057,6 +1058,7 @@ class Generator:
 
     def __post_init__(self) -> None:
         self.canon = string_canon(self.intents.values())
+        self.case_folds = case_folds(self.intents.values())
 
     def _ok(self, steps: Iterable[tuple[str, dict]]) -> bool:
         return all(name in self.intents and set(args) <= set(self.intents[name].properties)
@@ -1222,18 +1224,19 @@ class Generator:
         for name, args in s.steps:
             intent = self.intents[name]
             for arg, value in args.items():
-                if not _value_copyable(intent, arg, value, intent.properties[arg], s.request, self.canon):
+                if not _value_copyable(intent, arg, value, intent.properties[arg], s.request,
+                                       canons_for(s.request, self.canon.get((intent.name, arg), ()), self.case_folds)):
                     return False
         return bool(s.request)
 
 
-def _value_copyable(intent: Intent, arg: str, value: Any, prop: dict, request: str, canon) -> bool:
+def _value_copyable(intent: Intent, arg: str, value: Any, prop: dict, request: str, canons: tuple[str, ...]) -> bool:
     if isinstance(value, dict):
         return True  # a $ref
     if prop.get("type") == "array":
         item = prop.get("items", {})
         return isinstance(value, list) and bool(value) and all(
-            _value_copyable(intent, arg, v, item, request, canon) for v in value)
+            _value_copyable(intent, arg, v, item, request, canons) for v in value)
     if "enum" in prop:
         return value in prop["enum"]
     if prop.get("type") == "boolean":
@@ -1247,8 +1250,7 @@ def _value_copyable(intent: Intent, arg: str, value: Any, prop: dict, request: s
         return value in quantity_spans(request, fmt)
     if fmt in ("url", "host"):
         return value in request
-    return copyable(value, request, path_canons(request) if is_pathish(fmt) else canon.get((intent.name, arg), ()),
-                    path=is_pathish(fmt))
+    return copyable(value, request, path_canons(request) if is_pathish(fmt) else canons, path=is_pathish(fmt))
 
 
 def _clean_args(intent: Intent, args: dict) -> dict:

@@ -22,7 +22,8 @@ from functools import lru_cache
 from typing import Callable, Iterable, Sequence
 
 from llmos.intents.manifest import Intent, _format_of
-from llmos.planner.canon import PATH_CANON, is_pathish, path_canons, string_canon
+from llmos.planner.canon import (PATH_CANON, canons_for, case_folds, is_pathish, path_canons, string_canon,
+                                 written_only_inside)
 from llmos.planner.language import NONE, STEP_SEPARATOR
 
 MAX_STEPS = 4
@@ -160,20 +161,25 @@ class Str:
             return False
         if self.must_end is not None and (self.subs is ALL or self.must_end not in self.subs):
             return False
-        if self.canon and self.canon in self.spec.canons:
+        req = self.spec.request
+        if (self.canon and self.canon in self.spec.canons
+                and not (self.spec.path and written_only_inside(self.canon, req))):
             ok = True
         elif self.subs is not ALL and self.subs:
             ends = _word_end if self.spec.whole else _piece_end
-            ok = any(ends(self.spec.request, p) for p in self.subs)
+            ok = any(ends(req, p) for p in self.subs)
         else:
             ok = self.after_nl and self.subs is ALL
-        return ok and (self.spec.check is None or self.spec.check(self.text))
+        return (ok and (self.spec.check is None or self.spec.check(self.text))
+                and (not self.spec.path or path_shape_ok(self.text)))
 
     def _extend(self, ch: str) -> list:
         req = self.spec.request
         if self.length + 1 > MAX_STRING:
             return []
-        if self.in_folder and (ch == "~" or (ch == "/" and self.text.endswith(" "))):
+        if self.spec.path and ch in "~/" and self.text[-1:].isspace():
+            return []  # a second path begins: "the Pictures folder into ~/pictures.zip" is two
+        if self.in_folder and ch == "~":
             return []
         out = []
         if self.subs is ALL:
@@ -233,8 +239,8 @@ class Str:
             out = {req[p] for p in self.subs if p < len(req)}
         if self.in_folder:
             out.discard("~")
-            if self.text.endswith(" "):
-                out.discard("/")
+        if self.spec.path and self.text[-1:].isspace():
+            out -= {"~", "/"}
         if self.canon is not None and not self.after_nl:
             out |= {k[len(self.canon)] for k in self.spec.canons
                     if k.startswith(self.canon) and len(k) > len(self.canon)}
@@ -320,6 +326,7 @@ class Grammar:
         intents = list(intents)
         self.specs = {i.name: _intent_spec(i) for i in intents}
         self.string_canon = string_canon(intents)
+        self.case_folds = case_folds(intents)
 
     @classmethod
     def for_registry(cls, registry: Iterable[Intent]) -> "Grammar":
@@ -452,7 +459,8 @@ class Grammar:
             return StrSpec(request, check=_CHECKS[fmt], blanks=False)  # copied, one word, must read as one
         if fmt is not None:
             return StrSpec(request)
-        return StrSpec(request, self.string_canon.get((intent, name), ()), multiline=True)
+        return StrSpec(request, canons_for(request, self.string_canon.get((intent, name), ()), self.case_folds),
+                       multiline=True)
 
     def _refs(self, done: tuple, want: str, arg: ArgSpec) -> list[str]:
         """``@N.field`` for earlier steps whose declared output has the right shape."""
@@ -549,6 +557,16 @@ def _name_start(request: str, i: int) -> bool:
     prev = request[i - 1]
     return (prev.isspace() or prev in _OPENERS or _is_cjk(prev) or prev in "，。：；、,;:=" or
             _is_cjk(request[i]))
+
+
+def path_shape_ok(text: str) -> bool:
+    """Shapes no copied path may have whatever the request says: a blank then a second path
+    ("… into ~/pictures.zip"), or a known folder twice in a row ("~/Downloads/Downloads/x"
+    from "Downloads/x" after the canonical "~/Downloads/")."""
+    if re.search(r"\s[~/]", text):
+        return False
+    parts = text.split("/")
+    return not any(a == b and f"~/{a}" in PATH_CANON for a, b in zip(parts, parts[1:]))
 
 
 def is_name_in_folder(value: str, request: str) -> bool:
@@ -745,12 +763,12 @@ def patterned_paths(request: str, pattern: str) -> tuple[str, ...]:
     starts = [i for i in range(n) if request[i] not in " \t" and _name_start(request, i)]
     ends = [j for j in range(1, n + 1) if _word_end(request, j) or _is_cjk(request[j]) != _is_cjk(request[j - 1])]
     pieces = {request[i:j] for i in starts for j in ends if j > i and j - i <= 160
-              and check(request[i:j]) and "\n" not in request[i:j]}
+              and check(request[i:j]) and "\n" not in request[i:j] and path_shape_ok(request[i:j])}
     out = set(pieces)
     for piece in pieces:
         if not piece.startswith(("~", "/", ".")) and is_name_in_folder(piece, request):
             out.update(f"{c}/{piece}" for c in PATH_CANON if c not in (".", "/") and (c == "~" or c + "/" not in request))
-    return tuple(sorted(v for v in out if not v.startswith(" ") and not v.endswith(" ")))
+    return tuple(sorted(v for v in out if not v.startswith(" ") and not v.endswith(" ") and path_shape_ok(v)))
 
 
 # --- feeding and masks ----------------------------------------------------------------------
