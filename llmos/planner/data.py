@@ -29,7 +29,7 @@ from llmos.errors import NormaliseError
 from llmos.intents.manifest import Intent, _format_of
 from llmos.plan.normalise import parse_duration, parse_signal, parse_size
 from llmos.planner import phrasings
-from llmos.planner.grammar import is_name_in_folder, is_piece, path_shape_ok, quantity_spans
+from llmos.planner.grammar import in_written_folder, is_name_in_folder, is_piece, path_shape_ok, quantity_spans
 from llmos.planner.canon import (LOCALISED_DIRS, PATH_CANON, canons_for, case_folds, is_pathish, path_canons,
                                  string_canon, written_only_inside)
 
@@ -70,6 +70,8 @@ def copyable(value: str, request: str, canons: Iterable[str] = (), path: bool = 
             ok = any(seg.startswith(c.rstrip("/") + "/") and (c == "~" or c + "/" not in request)
                      and is_name_in_folder(seg[len(c.rstrip("/")) + 1:], request)
                      for c in PATH_CANON if c not in (".", "/"))
+        if not ok and path:
+            ok = in_written_folder(seg, request)
         if not ok or (path and not path_shape_ok(seg)):
             return False
     return True
@@ -289,8 +291,8 @@ class Slots:
             return path, path
         if r < 0.75:
             said, value = self.known_dir()
-            if value in (".", "~") and self.rng.random() < 0.5:
-                return name, name if value == "." else f"~/{name}"
+            if value == "." or (value == "~" and self.rng.random() < 0.5):
+                return name, name if value == "." else f"~/{name}"  # "." + "/" + name is just the name
             if self.lang == "zh":
                 return f"{said}里的 {name}" if self.rng.random() < 0.5 else f"{said}中的{name}", f"{value}/{name}"
             return f"{name} {self.pick(['in', 'from', 'in my'])} {said}".replace("in my my", "in my"), f"{value}/{name}"
@@ -469,9 +471,9 @@ TEMPLATES: list[T] = [
      ["move {files} to {dir}", "mv {files} {dir}", "put {files} into {dir}", "relocate {files} to {dir}",
       "shift {files} over to {dir}", "file {files} under {dir}"],
      ["把{files}移到{dir}", "移动{files}到{dir}", "将{files}挪到{dir}", "把{files}放进{dir}"]),
-    ("files.move", {"sources": ["{file}"], "destination": "{file2}"},
-     ["rename {file} to {file2}", "change the name of {file} to {file2}"],
-     ["把{file}重命名为{file2}", "将{file}改名为{file2}"]),
+    ("files.move", {"sources": ["{file}"], "destination": "{newname}"},
+     ["rename {file} to {newname}", "change the name of {file} to {newname}"],
+     ["把{file}重命名为{newname}", "将{file}改名为{newname}"]),
     ("files.trash", {"paths": "{files}"},
      ["trash {files}", "move {files} to the trash", "put {files} in the recycle bin", "throw away {files}",
       "get rid of {files}", "delete {files}", "remove {files}", "bin {files}", "send {files} to the trash"],
@@ -857,6 +859,12 @@ def _fill(template_text: str, args: Any, slots: Slots, rng: random.Random,
             else:
                 d = slots.literal_dir()
                 bound[name] = (d, d)
+        elif kind == "newname":
+            # a rename: the new name is said alone and lands in the old file's folder
+            leaf = slots.filename()
+            old_path = next((v[1] for k, v in bound.items() if re.sub(r"\d+$", "", k) == "file"), "")
+            folder = old_path.rsplit("/", 1)[0] if "/" in old_path else ""
+            bound[name] = (leaf, f"{folder}/{leaf}" if folder else leaf)
         elif kind == "secret":
             if slots.lang == "en" and rng.random() < 0.3:
                 w = rng.choice(list(SECRET_WORDS_EN))
@@ -936,8 +944,9 @@ def noisy_template(text: str, rng: random.Random, lang: str, rate: float = 0.25)
             words = re.split(r"(\s+)", part)
             part = "".join(typo_word(w, rng) if rng.random() < rate else w for w in words)
         else:
-            chars = [c for c in part if not (c in "的了一下吧" and rng.random() < 0.5)]
-            part = "".join(chars)
+            # dropped particles: "一下" as a whole (a lone 下 may be half of 下载)
+            part = re.sub("一下", lambda m: "" if rng.random() < 0.5 else m.group(0), part)
+            part = "".join(c for c in part if not (c in "的了吧" and rng.random() < 0.5))
         out.append(part)
     text = "".join(out)
     if lang == "en":
@@ -958,9 +967,9 @@ SYNONYMS_EN = [
     ["biggest", "largest", "fattest", "heaviest", "hugest"],
     ["find", "search for", "look for", "locate"],
     ["folder", "directory", "dir"], ["folders", "directories", "dirs"],
-    ["files", "documents", "stuff"], ["what's", "what is", "whats"],
+    ["files", "stuff"], ["what's", "what is", "whats"],
     ["delete", "remove", "erase"], ["running", "alive"],
-    ["terminate", "kill", "end"], ["start", "launch", "run"],
+    ["terminate", "kill"], ["start", "launch", "run"],
     ["my", "the"], ["please", "pls", "plz"],
     ["newest", "latest", "most recent"], ["oldest", "least recent"],
     ["how much", "how much"], ["copy", "duplicate"], ["move", "shift", "transfer"],

@@ -137,11 +137,12 @@ class Str:
 
     def __init__(self, spec: StrSpec, then: Then, subs=ALL, canon: str | None = "",
                  after_nl: bool = False, escape: bool = False, text: str = "",
-                 in_folder: bool = False, must_end: int | None = None) -> None:
+                 in_folder: bool | str = False, must_end: int | None = None) -> None:
         self.spec, self.then, self.subs, self.canon = spec, then, subs, canon
         self.after_nl, self.escape, self.text = after_nl, escape, text
-        # a canonical folder + "/" + piece: the piece is a name said on its own ("report.pdf
-        # in Downloads"), never the tail of a path written out nor a second path
+        # a canonical folder (or one written out) + "/" + piece: the piece is a name said on its
+        # own ("report.pdf in Downloads"), never the tail of a path written out nor a second
+        # path; "file": after the folder of a written file, a name with a suffix (a rename)
         self.in_folder = in_folder
         # a copy that began just inside quotes runs to the closing quote: 'Backup finished'
         # is copied whole, never as "Backup"
@@ -170,6 +171,8 @@ class Str:
             ok = any(ends(req, p) for p in self.subs)
         else:
             ok = self.after_nl and self.subs is ALL
+        if self.in_folder == "file" and "." not in self.text.rsplit("/", 1)[-1]:
+            return False
         return (ok and (self.spec.check is None or self.spec.check(self.text))
                 and (not self.spec.path or path_shape_ok(self.text)))
 
@@ -200,6 +203,15 @@ class Str:
                 # canonical folder + "/": a name from the request follows (besides any copy going
                 # on); a folder the request itself writes out as a path is only ever copied
                 out.append(Str(self.spec, self.then, ALL, None, False, False, self.text + ch, True))
+        if (self.spec.path and ch == "/" and self.subs is not ALL and not self.in_folder
+                and ("/" in self.text or self.text.startswith("~"))):
+            # a folder written out + "/" + a name said on its own: "Invoices under
+            # ~/Documents/Finance"; "rename ~/Documents/notes.txt to todo.txt" → a file name
+            # (with a suffix) in the written file's folder, never ~/.password-store/read
+            kinds = {_folder_kind(req, p) for p in self.subs}
+            if kinds - {None}:
+                out.append(Str(self.spec, self.then, ALL, None, False, False, self.text + ch,
+                               True if "dir" in kinds else "file"))
         if subs or canon is not None:
             out.append(Str(self.spec, self.then, subs, canon, False, False, self.text + ch, self.in_folder,
                            self.must_end))
@@ -569,6 +581,37 @@ def path_shape_ok(text: str) -> bool:
     return not any(a == b and f"~/{a}" in PATH_CANON for a, b in zip(parts, parts[1:]))
 
 
+def _folder_kind(request: str, end: int) -> str | None:
+    """What a copied path ending at ``end`` is: "file" when it is the folder of a written path
+    ("~/Documents" of "~/Documents/notes.txt"), "dir" when the written path ends there and its
+    last part has no suffix ("~/Documents/Finance", not "~/Downloads/a.pdf"), else None."""
+    if end < len(request) and request[end] == "/":
+        return "file" if end + 1 < len(request) and not request[end + 1].isspace() else None
+    return "dir" if _word_end(request, end) and "." not in request[request.rfind("/", 0, end) + 1:end] else None
+
+
+def in_written_folder(value: str, request: str) -> bool:
+    """Whether ``value`` is a folder the request writes out + "/" + a name said on its own
+    (a name with a suffix, when the folder is only the start of a written path)."""
+    if "/" not in value:
+        return False
+    folder, name = value.rsplit("/", 1)
+    if not ("/" in folder or folder.startswith("~")) or not is_name_in_folder(name, request):
+        return False
+    kinds = {_folder_kind(request, i + len(folder)) for i in _occurrences(folder, request, "path")}
+    return "dir" in kinds or ("file" in kinds and "." in name)
+
+
+def _occurrences(value: str, request: str, kind: str) -> list[int]:
+    quoted = _quoted_spans(request)
+    out, i = [], request.find(value)
+    while i >= 0:
+        if _starts_at(request, i, kind) and quoted.get(i, i + len(value)) == i + len(value):
+            out.append(i)
+        i = request.find(value, i + 1)
+    return out
+
+
 def is_name_in_folder(value: str, request: str) -> bool:
     """Whether ``value`` may follow a canonical folder + "/" (see ``Str.in_folder``)."""
     if "~" in value or " /" in value:
@@ -593,14 +636,7 @@ def is_piece(value: str, request: str, whole: bool = False) -> bool:
 def _copied(value: str, request: str, kind: str, ends: Callable[[str, int], bool]) -> bool:
     """Whether ``value`` occurs where a copy of ``kind`` may begin and ``ends`` lets it end;
     one begun just inside quotes must run to the closing quote."""
-    quoted = _quoted_spans(request)
-    i = request.find(value)
-    while i >= 0:
-        end = i + len(value)
-        if _starts_at(request, i, kind) and ends(request, end) and quoted.get(i, end) == end:
-            return True
-        i = request.find(value, i + 1)
-    return False
+    return any(ends(request, i + len(value)) for i in _occurrences(value, request, kind))
 
 
 def _word_end(request: str, end: int) -> bool:

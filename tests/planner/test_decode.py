@@ -59,3 +59,18 @@ def test_the_engine_generate_hook_applies_the_same_mask(random_model, registry, 
     text = tokenizer.text_of(t for t in tokens if t != tokenizer.vocab.eos)
     if tokens and tokens[-1] == tokenizer.vocab.eos:
         _valid(text, request, grammar, intents)
+
+
+def test_a_step_said_twice_in_a_row_is_said_once():
+    from llmos.plan.model import Step
+    from llmos.planner import without_repeats
+
+    os_info = Step("system.info", {"aspect": "os"})
+    assert without_repeats([os_info, Step("system.info", {"aspect": "os"})]) == [os_info]
+    # different arguments, or a repeat that is not next to its twin, stay
+    kept = [os_info, Step("system.info", {"aspect": "cpu"}), Step("system.info", {"aspect": "os"})]
+    assert without_repeats(kept) == kept
+    # steps that refer to each other are left as written: dropping one would renumber them
+    chained = [Step("files.find", {"path": "/tmp"}), Step("files.find", {"path": "/tmp"}),
+               Step("files.trash", {"paths": {"$ref": "steps[1].paths"}})]
+    assert without_repeats(chained) == chained

@@ -170,3 +170,43 @@ def test_a_written_out_folder_is_copied_as_written(grammar, request_, text, ok):
 ])
 def test_paths_are_copied_from_their_start(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a written folder + "/" + a name said on its own: a rename lands beside the old file
+    ("rename ~/Documents/notes.txt to todo.txt",
+     ' files.move sources=[" ~/Documents/notes.txt"] destination=" ~/Documents/todo.txt"', True),
+    ("make a folder Invoices under ~/Documents/Finance", ' files.mkdir path=" ~/Documents/Finance/Invoices"', True),
+    # after the folder of a written file only a file name (with a suffix) may follow
+    ("rename ~/Documents/notes.txt to todo", ' files.move sources=[" ~/Documents/notes.txt"] destination=" ~/Documents/todo"', False),
+    # a written file is no folder
+    ("move ~/Downloads/a.pdf to Documents",
+     ' files.move sources=[" ~/Downloads/a.pdf"] destination=" ~/Downloads/a.pdf/Documents"', False),
+])
+def test_a_name_may_follow_a_folder_the_request_writes(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # one path holds no second path, nor a known folder twice in a row
+    ("zip the Pictures folder into ~/pictures.zip",
+     ' files.compress sources=[" ~/Pictures"] archive=" the Pictures folder into ~/pictures.zip"', False),
+    ("zip the Pictures folder into ~/pictures.zip", ' files.compress sources=[" ~/Pictures"] archive=" ~/pictures.zip"', True),
+    ("move Downloads/report.pdf to Documents",
+     ' files.move sources=[" ~/Downloads/Downloads/report.pdf"] destination=" ~/Documents"', False),
+    # a hidden folder is not cut off the written path it begins
+    ("show me ~/.kube/config", ' files.read path=" ~/.kube"', False),
+    ("show me ~/.kube/config", ' files.read path=" ~/.kube/config"', True),
+    ("what is in my kube folder", ' files.read path=" ~/.kube"', True),
+    # the current folder only when said
+    ("delete notes.txt", ' files.trash paths=[" ."]', False),
+    ("delete everything in this folder", ' files.trash paths=[" ."]', True),
+    ("解压到当前目录 ~/a.zip", ' files.extract archive=" ~/a.zip" destination=" ."', True),
+    # a canon its examples hold in another case ("PDFs" → pdf) only when the request says it
+    ("find .tmp files in projects", ' files.find path=" projects" ext=" pdf"', False),
+    ("find PDF files in projects", ' files.find path=" projects" ext=" pdf"', True),
+    # a translation canon stays offered ("火狐" → firefox)
+    ("打开火狐浏览器", ' process.launch command=" firefox"', True),
+])
+def test_paths_and_canons_offered_only_when_the_request_supports_them(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
