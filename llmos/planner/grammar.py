@@ -155,7 +155,9 @@ class Str:
     @property
     def _start_kind(self) -> str:
         """Where a new copy may begin: a name after a known folder, a path, or any piece."""
-        return "name" if self.in_folder else "path" if self.spec.path else "piece"
+        if self.in_folder:
+            return "file" if self.in_folder == "file" else "name"
+        return "path" if self.spec.path else "piece"
 
     def _closable(self) -> bool:
         if not self.text or self.text[-1] in " \t":
@@ -182,6 +184,8 @@ class Str:
             return []
         if self.spec.path and ch in "~/" and self.text[-1:].isspace():
             return []  # a second path begins: "the Pictures folder into ~/pictures.zip" is two
+        if self.spec.path and ch == "/" and _repeats_folder(self.text):
+            return []  # ~/Downloads/Downloads/…: refused now, not at the closing quote (a dead end)
         if self.in_folder and ch == "~":
             return []
         out = []
@@ -192,7 +196,8 @@ class Str:
             out.extend(Str(self.spec, self.then, frozenset({i + 1}), None, False, False, self.text + ch,
                            self.in_folder, quoted[i]) for i in starts if i in quoted)
         else:
-            subs = frozenset(p + 1 for p in self.subs if p < len(req) and req[p] == ch)
+            subs = frozenset(p + 1 for p in self.subs if p < len(req) and req[p] == ch
+                             and (self.must_end is None or p < self.must_end))
         canon = None
         if self.canon is not None and not self.after_nl:
             grown = self.canon + ch
@@ -522,6 +527,9 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
     a "name" after a known folder where a name may begin, but not with "~"."""
     if kind == "name":
         return _name_start(request, i) and request[i] != "~"
+    if kind == "file":  # a name with a suffix ("todo.txt"), so that the copy can close
+        return (_name_start(request, i) and request[i] != "~"
+                and re.match(r"[^/\n]*\.[^\W_]", request[i:]) is not None)
     if kind == "path":
         return _name_start(request, i) and _may_start(request, i)
     return _may_start(request, i)
@@ -571,6 +579,12 @@ def _name_start(request: str, i: int) -> bool:
             _is_cjk(request[i]))
 
 
+def _repeats_folder(text: str) -> bool:
+    """Whether a path ends in a known folder said twice: "~/Downloads/Downloads"."""
+    parts = text.split("/")
+    return len(parts) >= 2 and parts[-1] == parts[-2] and f"~/{parts[-1]}" in PATH_CANON
+
+
 def path_shape_ok(text: str) -> bool:
     """Shapes no copied path may have whatever the request says: a blank then a second path
     ("… into ~/pictures.zip"), or a known folder twice in a row ("~/Downloads/Downloads/x"
@@ -578,7 +592,7 @@ def path_shape_ok(text: str) -> bool:
     if re.search(r"\s[~/]", text):
         return False
     parts = text.split("/")
-    return not any(a == b and f"~/{a}" in PATH_CANON for a, b in zip(parts, parts[1:]))
+    return not any(_repeats_folder("/".join(parts[:k])) for k in range(2, len(parts) + 1))
 
 
 def _folder_kind(request: str, end: int) -> str | None:
