@@ -1,8 +1,9 @@
 """Load a model: Hugging Face directories (config.json + safetensors) or GGUF files.
 
-Model files are untrusted. A safetensors header is parsed and checked here (length, JSON,
-dtypes, shapes, every offset against the file size, no overlaps) before a single byte of
-tensor data is mapped; the tensors are then zero-copy views of a private memory map.
+Model files are untrusted. A safetensors header is parsed and checked first
+(:mod:`.safetensors_file`: length, JSON, dtypes, shapes, every offset against the file
+size, no overlaps) before a single byte of tensor data is mapped; the tensors are then
+zero-copy views of a private memory map.
 After ``sanitize`` every tensor is checked against the shapes the config implies.
 """
 
@@ -22,6 +23,7 @@ from typing import Any, Callable
 import torch
 
 from .errors import ModelError, read_json_object
+from .safetensors_file import read_safetensors_header
 from .layers import CausalLM, Rope
 from .moe import Router
 
@@ -32,7 +34,6 @@ SAFETENSORS_DTYPES = {
     "I64": torch.int64, "I32": torch.int32, "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8,
     "BOOL": torch.bool,
 }
-MAX_HEADER = 100 * 1024 * 1024
 DTYPES = {"fp32": torch.float32, "float32": torch.float32, "bf16": torch.bfloat16, "bfloat16": torch.bfloat16,
           "fp16": torch.float16, "float16": torch.float16}
 ARCHITECTURES = ("deepseek_v2", "deepseek_v3", "qwen3_moe", "qwen2_moe", "olmoe", "mixtral", "granitemoe",
@@ -40,60 +41,6 @@ ARCHITECTURES = ("deepseek_v2", "deepseek_v3", "qwen3_moe", "qwen2_moe", "olmoe"
 
 
 # ---------------------------------------------------------------- safetensors
-
-def read_safetensors_header(path: str | os.PathLike) -> tuple[dict[str, dict], int]:
-    """Parse and validate a safetensors header: returns ({name: {dtype, shape, start, end}}, data_start)."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as f:
-            head = f.read(8)
-            if len(head) < 8:
-                raise ModelError(f"{path}: truncated safetensors file (no header length)")
-            n = int.from_bytes(head, "little")
-            if n < 2 or n > MAX_HEADER or 8 + n > size:
-                raise ModelError(f"{path}: corrupt safetensors header length {n} (file is {size} bytes)")
-            raw = f.read(n)
-    except OSError as e:
-        raise ModelError(f"{path}: cannot read: {e.strerror or e}") from e
-    try:
-        header = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ModelError(f"{path}: corrupt safetensors header (not JSON: {e})") from None
-    if not isinstance(header, dict):
-        raise ModelError(f"{path}: corrupt safetensors header (not an object)")
-    header.pop("__metadata__", None)
-    data_start, data_len = 8 + n, size - 8 - n
-    tensors, spans = {}, []
-    for name, info in header.items():
-        where = f"{path}: tensor {name!r}"
-        if not isinstance(info, dict):
-            raise ModelError(f"{where}: bad header entry")
-        dtype, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
-        if dtype not in SAFETENSORS_DTYPES:
-            raise ModelError(f"{where}: unsupported dtype {dtype!r}")
-        if (not isinstance(shape, list) or len(shape) > 8
-                or not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d < 2**40 for d in shape)):
-            raise ModelError(f"{where}: bad shape {shape!r}")
-        if (not isinstance(offsets, list) or len(offsets) != 2
-                or not all(isinstance(o, int) and not isinstance(o, bool) for o in offsets)):
-            raise ModelError(f"{where}: bad data_offsets {offsets!r}")
-        start, end = offsets
-        nbytes = math.prod(shape) * SAFETENSORS_DTYPES[dtype].itemsize
-        if not 0 <= start <= end <= data_len:
-            raise ModelError(f"{where}: data [{start}, {end}) lies outside the file's {data_len} data bytes "
-                             "(truncated or corrupt file)")
-        if end - start != nbytes:
-            raise ModelError(f"{where}: {end - start} bytes stored but shape {shape} {dtype} needs {nbytes}")
-        tensors[name] = {"dtype": SAFETENSORS_DTYPES[dtype], "shape": shape, "start": start, "end": end}
-        if nbytes:
-            spans.append((start, end, name))
-    spans.sort()
-    for (s0, e0, a), (s1, e1, b) in zip(spans, spans[1:]):
-        if s1 < e0:
-            raise ModelError(f"{path}: tensors {a!r} and {b!r} overlap")
-    return tensors, data_start
-
 
 def open_safetensors(path: str | os.PathLike) -> dict[str, torch.Tensor]:
     """Validated, memory-mapped (copy-on-write, so never written back) tensors of one file."""
@@ -106,9 +53,9 @@ def open_safetensors(path: str | os.PathLike) -> dict[str, torch.Tensor]:
     for name, t in tensors.items():
         count = math.prod(t["shape"])
         if count == 0:
-            out[name] = torch.empty(t["shape"], dtype=t["dtype"])
+            out[name] = torch.empty(t["shape"], dtype=SAFETENSORS_DTYPES[t["dtype"]])
             continue
-        flat = torch.frombuffer(mm, dtype=t["dtype"], count=count, offset=data_start + t["start"])
+        flat = torch.frombuffer(mm, dtype=SAFETENSORS_DTYPES[t["dtype"]], count=count, offset=data_start + t["start"])
         out[name] = flat.view(t["shape"])
     return out
 

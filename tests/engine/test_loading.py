@@ -11,7 +11,7 @@ import torch
 
 import llmos.engine as engine
 from llmos.engine import ModelError
-from llmos.engine.loader import read_safetensors_header
+from llmos.engine.safetensors_file import read_safetensors_header
 from llmos.errors import LlmosError
 
 IDS = torch.randint(3, 320, (1, 24), generator=torch.Generator().manual_seed(3))
