@@ -1,4 +1,9 @@
-"""Greedy decoding under the grammar, on the engine's forward and KV cache.
+"""Greedy decoding under the grammar, on a model's forward and KV cache.
+
+A model is anything that starts a *session*: ``start(max_len)`` gives a fresh KV
+cache behind a feed function, tokens in, the last position's logits out (numpy).
+The shipped planner's numpy forward (:mod:`llmos.planner.npmodel`) is one;
+:func:`engine_session` puts any ``llmos.engine`` model behind the same interface.
 
 Why not ``Model.generate(logits_mask=...)``: jump-forward (a token the grammar
 forces is appended without asking the model, and consecutive forced tokens go
@@ -14,7 +19,27 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
+import numpy as np
+
 from llmos.planner.grammar import DecodeState, TokenMasker
+
+Feed = Callable[[list[int]], np.ndarray]   # tokens in, the last position's logits out
+Start = Callable[[int], Feed]              # a fresh KV cache of that many positions
+
+
+def engine_session(model: Any) -> Start:
+    """An ``llmos.engine`` model as a decoding session."""
+    def start(max_len: int) -> Feed:
+        import torch
+
+        cache = model.make_cache(1, max_len)
+
+        def feed(tokens: list[int]) -> np.ndarray:
+            with torch.inference_mode():
+                ids = torch.tensor([tokens], dtype=torch.long)
+                return model(ids, cache, last_only=True)[0, -1].float().numpy()
+        return feed
+    return start
 
 
 class DecodeError(RuntimeError):
@@ -41,7 +66,7 @@ class Decoded:
         return sum(math.log(max(p, 1e-12)) for p in self.probs) / len(self.probs) if self.probs else 0.0
 
 
-def constrained_decode(model: Any, prompt: Sequence[int], masker: TokenMasker, texts: Sequence,
+def constrained_decode(start: Start, prompt: Sequence[int], masker: TokenMasker, texts: Sequence,
                        state: DecodeState, max_new_tokens: int = 160,
                        on_token: Callable[[int], None] | None = None, retries: int = 4) -> Decoded:
     """Greedy plan tokens for ``prompt`` that keep ``state`` legal, until EOS is the choice.
@@ -53,7 +78,7 @@ def constrained_decode(model: Any, prompt: Sequence[int], masker: TokenMasker, t
     banned: set[tuple[tuple[int, ...], int]] = set()
     for _ in range(retries):
         try:
-            return _decode(model, prompt, masker, texts, state, max_new_tokens, on_token, banned)
+            return _decode(start, prompt, masker, texts, state, max_new_tokens, on_token, banned)
         except _DeadEnd as e:
             banned.add((e.prefix[:-1], e.prefix[-1]))
     raise DecodeError("the grammar and this vocabulary keep leading to dead ends")
@@ -64,54 +89,49 @@ class _DeadEnd(Exception):
         self.prefix = prefix
 
 
-def _decode(model: Any, prompt: Sequence[int], masker: TokenMasker, texts: Sequence, state: DecodeState,
+def _decode(start: Start, prompt: Sequence[int], masker: TokenMasker, texts: Sequence, state: DecodeState,
             max_new_tokens: int, on_token: Callable[[int], None] | None,
             banned: set[tuple[tuple[int, ...], int]]) -> Decoded:
-    import torch
-
-    cache = model.make_cache(1, len(prompt) + max_new_tokens + 2)
+    feed = start(len(prompt) + max_new_tokens + 2)
     pending = list(prompt)
     logits = None
     out = Decoded([])
     wrap_up = int(max_new_tokens * 0.75)
-    with torch.inference_mode():
-        while len(out.tokens) < max_new_tokens:
-            t0 = time.perf_counter()
-            allowed = masker.allowed(state)
-            if len(out.tokens) >= wrap_up:
-                allowed = _wrap_up(allowed, texts, masker.eos)
-            if banned:
-                prefix = tuple(out.tokens)
-                allowed = [t for t in allowed if (prefix, t) not in banned]
-            out.mask_seconds += time.perf_counter() - t0
-            out.masks += 1
-            if not allowed:
-                if not out.tokens:
-                    raise DecodeError("the grammar allows no first token")
-                raise _DeadEnd(tuple(out.tokens))
-            if len(allowed) == 1:
-                token = allowed[0]
-                out.forced += 1
-            else:
-                if pending:
-                    t1 = time.perf_counter()
-                    ids = torch.tensor([pending], dtype=torch.long)
-                    logits = model(ids, cache, last_only=True)[0, -1].float()
-                    out.model_seconds += time.perf_counter() - t1
-                    pending = []
-                index = torch.tensor(allowed, dtype=torch.long)
-                legal = logits.index_select(0, index)
-                probs = torch.softmax(legal, dim=0)
-                best = int(torch.argmax(legal))
-                token = allowed[best]
-                out.probs.append(float(probs[best]))
-            if token == masker.eos:
-                return out
-            out.tokens.append(token)
-            pending.append(token)
-            state = masker.advance(state, texts[token])
-            if on_token:
-                on_token(token)
+    while len(out.tokens) < max_new_tokens:
+        t0 = time.perf_counter()
+        allowed = masker.allowed(state)
+        if len(out.tokens) >= wrap_up:
+            allowed = _wrap_up(allowed, texts, masker.eos)
+        if banned:
+            prefix = tuple(out.tokens)
+            allowed = [t for t in allowed if (prefix, t) not in banned]
+        out.mask_seconds += time.perf_counter() - t0
+        out.masks += 1
+        if not allowed:
+            if not out.tokens:
+                raise DecodeError("the grammar allows no first token")
+            raise _DeadEnd(tuple(out.tokens))
+        if len(allowed) == 1:
+            token = allowed[0]
+            out.forced += 1
+        else:
+            if pending:
+                t1 = time.perf_counter()
+                logits = np.asarray(feed(pending), dtype=np.float64)
+                out.model_seconds += time.perf_counter() - t1
+                pending = []
+            legal = logits[allowed]
+            best = int(np.argmax(legal))
+            token = allowed[best]
+            weights = np.exp(legal - legal[best])
+            out.probs.append(float(1.0 / weights.sum()))
+        if token == masker.eos:
+            return out
+        out.tokens.append(token)
+        pending.append(token)
+        state = masker.advance(state, texts[token])
+        if on_token:
+            on_token(token)
     out.finished = False
     return out
 

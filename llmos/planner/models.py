@@ -9,13 +9,15 @@ system message that teaches the plan language by examples from the manifests.
 from __future__ import annotations
 
 import json
+import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from llmos.intents.manifest import Intent
-from llmos.planner.decode import Decoded, constrained_decode
+from llmos.planner.decode import Decoded, constrained_decode, engine_session
 from llmos.planner.grammar import DecodeState, Grammar, TokenMasker, feed
 from llmos.planner.language import render_plan
 
@@ -38,36 +40,64 @@ class Draft:
 
 
 class EmbeddedPlanner:
-    """The small MoE shipped in ``llmos/planner/model``, run by ``llmos.engine``."""
+    """The small MoE shipped in ``llmos/planner/model``.
+
+    It runs on :mod:`llmos.planner.npmodel` (numpy: ``ask`` then never imports torch, a
+    second of its start-up) when that file supports the directory, else on
+    ``llmos.engine``; ``LLMOS_PLANNER_BACKEND=engine`` asks for the engine.  Both
+    compute the same logits (tests/planner/test_npmodel.py holds them together).
+    """
 
     name = "embedded"
 
-    def __init__(self, model_dir: str | Path = MODEL_DIR) -> None:
-        from llmos.engine import load
+    def __init__(self, model_dir: str | Path = MODEL_DIR, backend: str | None = None) -> None:
+        from llmos.planner import npmodel
         from llmos.planner.tokenizer import PlannerTokenizer
 
         t0 = time.perf_counter()
-        self.model = load(model_dir, dtype="fp32")   # fp32 is the fast path on CPUs without bf16 units
+        backend = backend or os.environ.get("LLMOS_PLANNER_BACKEND") or "auto"
+        if backend not in ("auto", "numpy", "engine"):
+            raise ValueError(f"LLMOS_PLANNER_BACKEND={backend!r}: use numpy, engine or auto")
+        if backend == "numpy" or (backend == "auto" and npmodel.supports(model_dir)):
+            self.backend, self.start = "numpy", npmodel.PlannerModel(model_dir).session
+        else:
+            from llmos.engine import load
+
+            model = load(model_dir, dtype="fp32")   # fp32 is the fast path on CPUs without bf16 units
+            self.backend, self.start = "engine", engine_session(model)
         self.tokenizer = PlannerTokenizer(Path(model_dir) / "tokenizer.model")
         self.masker = TokenMasker(self.tokenizer.vocab.texts, self.tokenizer.vocab.eos)
         self.load_seconds = time.perf_counter() - t0
 
     def draft(self, request: str, grammar: Grammar, max_new_tokens: int = 160) -> Draft:
-        import torch
-
         t0 = time.perf_counter()
         state = DecodeState(grammar.start(request))
-        # One thread: with matrices this small, waking a second thread for every op costs more
-        # than it saves (measured: median 38 ms per plan on one thread, 77 ms on two).
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            decoded = constrained_decode(self.model, self.tokenizer.prompt(request), self.masker,
+        with _one_thread(self.backend):
+            decoded = constrained_decode(self.start, self.tokenizer.prompt(request), self.masker,
                                          self.tokenizer.vocab.texts, state, max_new_tokens)
-        finally:
-            torch.set_num_threads(threads)
         text = self.tokenizer.text_of(decoded.tokens)
         return Draft(self.name, text, decoded, time.perf_counter() - t0)
+
+
+@contextmanager
+def _one_thread(backend: str) -> Iterator[None]:
+    """Decode on one thread: with matrices this small, waking a second thread for every
+    product costs more than it saves (numpy: a median 23 ms per plan on one BLAS thread,
+    57 ms on two; the engine: 38 against 77 ms)."""
+    if backend == "numpy":
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            yield
+        return
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 # --- an LLM checkpoint --------------------------------------------------------------------
@@ -180,8 +210,8 @@ class LLMPlanner:
         t0 = time.perf_counter()
         # chat models start their answer without the leading space the plan text has
         state = DecodeState(feed(grammar.start(request), " "))
-        decoded = constrained_decode(self.model, self.prompt_ids(request), self.masker, self.texts,
-                                     state, max_new_tokens)
+        decoded = constrained_decode(engine_session(self.model), self.prompt_ids(request), self.masker,
+                                     self.texts, state, max_new_tokens)
         text = _join_bytes([self.texts[i] for i in decoded.tokens])
         return Draft(self.name, " " + text, decoded, time.perf_counter() - t0)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from llmos.planner.decode import constrained_decode, engine_mask
+from llmos.planner.decode import constrained_decode, engine_mask, engine_session
 from llmos.planner.grammar import DecodeState, Grammar, TokenMasker, accepts
 from llmos.planner.language import parse_plan
 from llmos.planner.tokenizer import PlannerTokenizer
@@ -35,14 +35,19 @@ def _valid(text: str, request: str, grammar, intents) -> None:
         assert set(intent.required) <= set(step.args), text     # and every required one
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_random_weights_still_give_valid_plans(tmp_path, seed, registry, intents, tokenizer):
-    from llmos.engine import load
-    model = load(random_checkpoint(tmp_path / "m", seed=seed), dtype="fp32")
+@pytest.mark.parametrize("seed, backend", [(0, "engine"), (1, "engine"), (0, "numpy")])
+def test_random_weights_still_give_valid_plans(tmp_path, seed, backend, registry, intents, tokenizer):
+    directory = random_checkpoint(tmp_path / "m", seed=seed)
+    if backend == "numpy":
+        from llmos.planner.npmodel import PlannerModel
+        start = PlannerModel(directory).session
+    else:
+        from llmos.engine import load
+        start = engine_session(load(directory, dtype="fp32"))
     grammar = Grammar.for_registry(registry)
     masker = TokenMasker(tokenizer.vocab.texts, tokenizer.vocab.eos)
     for request in REQUESTS:
-        out = constrained_decode(model, tokenizer.prompt(request), masker, tokenizer.vocab.texts,
+        out = constrained_decode(start, tokenizer.prompt(request), masker, tokenizer.vocab.texts,
                                  DecodeState(grammar.start(request)), max_new_tokens=96)
         assert out.finished
         _valid(tokenizer.text_of(out.tokens), request, grammar, intents)
