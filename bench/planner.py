@@ -156,7 +156,8 @@ def main() -> int:
           f"{statistics.quantiles(latencies, n=10)[-1] * 1000:.0f} ms; model load {load_s:.2f} s")
     print(f"grammar mask: {1e6 * mask_s / max(1, masks):.0f} µs per token ({masks} masks, "
           f"{forced} of {tokens} tokens forced by jump-forward)")
-    print(f"whole `ask --dry-run --json`: median {statistics.median(walls):.2f} s; peak RSS {peak_rss_mb:.0f} MB")
+    if walls:
+        print(f"whole `ask --dry-run --json`: median {statistics.median(walls):.2f} s; peak RSS {peak_rss_mb:.0f} MB")
     for cat, req, text, steps in errors[:ns.show_errors]:
         print(f"  ✗ [{cat}] {req!r}\n      got {text!r}\n      want {steps}")
     print(json.dumps({
@@ -168,7 +169,8 @@ def main() -> int:
         "set": str(ns.set) if ns.set else None, "file_errors": len(file_errors),
         "danger_denied_or_unplanned": f"{sum(danger_ok)}/{len(danger_ok)}",
         "latency_ms_median": round(med, 1), "load_s": round(load_s, 2),
-        "process_s_median": round(statistics.median(walls), 3), "peak_rss_mb": round(peak_rss_mb),
+        "process_s_median": round(statistics.median(walls), 3) if walls else None,
+        "peak_rss_mb": round(peak_rss_mb) if walls else None,
         "mask_us_per_token": round(1e6 * mask_s / max(1, masks), 1),
         "forced_share": round(forced / max(1, tokens), 3)}))
     return 0
