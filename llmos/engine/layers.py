@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import kernels
 from .cache import KVCache, causal_mask
 
 
@@ -232,8 +233,12 @@ class Block(nn.Module):
     def forward(self, x: torch.Tensor, rope: tuple[torch.Tensor, torch.Tensor], mask: torch.Tensor | None,
                 cache: KVCache | None) -> torch.Tensor:
         # torch.add(alpha=): one op for Granite's scaled residual
-        h = self.self_attn(self.input_layernorm(x), rope, mask, cache)
-        x = torch.add(x, h, alpha=self.residual_multiplier)
+        fused = kernels.attention_block(self, x, rope, cache)   # one token, int8: one C++ call
+        if fused is None:
+            h = self.self_attn(self.input_layernorm(x), rope, mask, cache)
+            x = torch.add(x, h, alpha=self.residual_multiplier)
+        else:
+            x = fused
         h = self.mlp(self.post_attention_layernorm(x))
         return torch.add(x, h, alpha=self.residual_multiplier)
 

@@ -103,6 +103,58 @@ def moe_experts(experts: Any, x: torch.Tensor, inds: torch.Tensor, weights: torc
 _EMPTY = torch.empty(0)
 
 
+def attention_block(block: Any, x: torch.Tensor, rope: tuple[torch.Tensor, torch.Tensor],
+                    cache: Any) -> torch.Tensor | None:
+    """``x + mult * attention(norm(x))`` for one token in one C++ call, or None for the torch path.
+
+    Taken when the block is the shared ``layers.Attention`` with int8 q|k|v and o, no clipping
+    and no full-width q/k norm, and the cache is a single sequence's ``KVCache``; the cache's
+    offset moves on as ``update_and_fetch`` would move it."""
+    from ..cache import KVCache
+
+    if (x.shape[0] != 1 or x.shape[1] != 1 or type(cache) is not KVCache or x.device.type != "cpu"
+            or x.dtype not in (torch.float32, torch.bfloat16) or cache.offset >= cache.max_len
+            or cache.keys.shape[0] != 1 or _ensure() is None):
+        return None
+    plan = getattr(block, "_q8_attention", None)
+    if plan is None:
+        plan = block._q8_attention = _attention_plan(block) or False
+    if plan is False:
+        return None
+    attn = block.self_attn
+    cos, sin = rope
+    out = _ext.attn_block_q8(x, plan["norm"], plan["eps"], attn.qkv_proj.weight, plan["qkv_s"], plan["qkv_b"],
+                             plan["q_norm"], plan["k_norm"], plan["qk_eps"], _fp32(cos[0, 0]), _fp32(sin[0, 0]),
+                             cache.keys[0], cache.values[0], cache.offset, attn.o_proj.weight, plan["o_s"],
+                             plan["o_b"], attn.heads, attn.kv_heads, attn.scale, block.residual_multiplier)
+    cache.offset += 1
+    return out
+
+
+def _attention_plan(block: Any) -> dict | None:
+    """fp32 copies of what ``attn_block_q8`` reads, or None when the block is not one it runs."""
+    from ..layers import Attention, RMSNorm
+    from ..quant import Int8Linear
+
+    attn = getattr(block, "self_attn", None)
+    norm = getattr(block, "input_layernorm", None)
+    if (type(attn) is not Attention or type(norm) is not RMSNorm or attn.clip_qkv is not None
+            or attn.qk_norm not in (None, "head") or not isinstance(attn.qkv_proj, Int8Linear)
+            or not isinstance(attn.o_proj, Int8Linear) or attn.qkv_proj.in_features % 32
+            or attn.o_proj.in_features % 32 or attn.head_dim % 2):
+        return None
+    head_norms = attn.qk_norm == "head"
+    return {
+        "norm": _fp32(norm.weight.detach()), "eps": norm.eps,
+        "qkv_s": _fp32(attn.qkv_proj.scales_f32), "o_s": _fp32(attn.o_proj.scales_f32),
+        "qkv_b": _EMPTY if attn.qkv_proj.bias is None else _fp32(attn.qkv_proj.bias),
+        "o_b": _EMPTY if attn.o_proj.bias is None else _fp32(attn.o_proj.bias),
+        "q_norm": _fp32(attn.q_norm.weight.detach()) if head_norms else _EMPTY,
+        "k_norm": _fp32(attn.k_norm.weight.detach()) if head_norms else _EMPTY,
+        "qk_eps": attn.q_norm.eps if head_norms else 0.0,
+    }
+
+
 def decode_step(model: Any):
     """The callable generate() uses for one decode step: (ids [B, 1], cache) -> logits [B, 1, V]."""
     return lambda ids, cache: model(ids, cache)

@@ -8,6 +8,8 @@ microseconds of dispatch, which at batch 1 is a large share of the step.
   second, as int8 dot products (AVX-512 VNNI, AVX2 or scalar, whichever -march=native has).
 - ``q8_linear``: the same dot product for small dense int8 linears at decode.
 - ``moe_decode``: float experts; the loop over the k experts runs in C++.
+- ``attn_block_q8``: one token's whole attention block with int8 q|k|v and o (norm, the
+  projections, per-head q/k norm, RoPE, the cache write, attention, residual).
 
 The build is cached under ``$XDG_CACHE_HOME/llmos/kernels``.
 """
@@ -247,10 +249,128 @@ torch::Tensor moe_q8(torch::Tensor x, torch::Tensor inds, torch::Tensor weights,
   return y.to(x.scalar_type());
 }
 
+// ---- one token's attention block ------------------------------------------------------------
+// x + mult * o(attention(rope(qk_norm(qkv(rms_norm(x)))))) for one token at position pos, with
+// int8 q|k|v and o weights, in one call: at decode every dispatched torch op costs microseconds,
+// and this block was ~25 of them per layer. The new key and value are written into the cache.
+// x [1, H]; norm_w [H] fp32; qkv [(h + 2kv) d, H] int8 + fp32 scales, bias [(h + 2kv) d] fp32 or
+// empty; q_norm / k_norm [d] fp32 or empty (per-head RMSNorm, Qwen3); cos / sin [d] fp32 (RoPE,
+// halves rotated, not interleaved); keys / values [kv, S, d] in fp32 or bf16; o [H, h d] int8.
+
+template <typename T>
+static void attend(const float* q, const T* K, const T* V, int64_t n, int64_t d, float scale, float* out) {
+  std::vector<float> p(n);
+  float best = -INFINITY;
+  for (int64_t t = 0; t < n; ++t) {
+    const T* k = K + t * d;
+    float s = 0.f;
+    for (int64_t i = 0; i < d; ++i) s += q[i] * (float)k[i];
+    p[t] = s * scale;
+    best = std::max(best, p[t]);
+  }
+  float total = 0.f;
+  for (int64_t t = 0; t < n; ++t) total += (p[t] = std::exp(p[t] - best));
+  for (int64_t i = 0; i < d; ++i) out[i] = 0.f;
+  for (int64_t t = 0; t < n; ++t) {
+    const T* v = V + t * d;
+    const float w = p[t] / total;
+    for (int64_t i = 0; i < d; ++i) out[i] += w * (float)v[i];
+  }
+}
+
+static void rms_norm_into(const float* x, const float* w, int64_t n, float eps, float* out) {
+  double ss = 0.0;
+  for (int64_t i = 0; i < n; ++i) ss += (double)x[i] * x[i];
+  const float r = 1.f / std::sqrt((float)(ss / n) + eps);
+  for (int64_t i = 0; i < n; ++i) out[i] = x[i] * r * (w ? w[i] : 1.f);
+}
+
+static void linear_q8(const QRow& a, const torch::Tensor& q, const torch::Tensor& s, const torch::Tensor& b,
+                      float* y) {
+  const int64_t N = q.size(0), K = q.size(1);
+  const int8_t* W = q.data_ptr<int8_t>();
+  const float* S = s.data_ptr<float>();
+  const float* B = b.numel() ? b.data_ptr<float>() : nullptr;
+  at::parallel_for(0, N, std::max<int64_t>(16, N / (4 * at::get_num_threads())), [&](int64_t lo, int64_t hi) {
+    dot_rows(W, [](int64_t n) { return n; }, lo, hi, a, K,
+             [&](int64_t n, float v) { y[n] = S[n] * v + (B ? B[n] : 0.f); });
+  });
+}
+
+torch::Tensor attn_block_q8(torch::Tensor x, torch::Tensor norm_w, double eps,
+                            torch::Tensor qkv, torch::Tensor qkv_s, torch::Tensor qkv_b,
+                            torch::Tensor q_norm, torch::Tensor k_norm, double qk_eps,
+                            torch::Tensor cos, torch::Tensor sin,
+                            torch::Tensor keys, torch::Tensor values, int64_t pos,
+                            torch::Tensor o, torch::Tensor o_s, torch::Tensor o_b,
+                            int64_t heads, int64_t kv_heads, double scale, double mult) {
+  const int64_t H = x.size(-1), d = keys.size(2), S = keys.size(1);
+  const int64_t nq = heads * d, nkv = kv_heads * d;
+  check_q8(qkv, qkv_s, H, "attn_block_q8 qkv");
+  check_q8(o, o_s, nq, "attn_block_q8 o");
+  TORCH_CHECK(x.numel() == H && qkv.size(0) == nq + 2 * nkv && o.size(0) == H && heads % kv_heads == 0 &&
+              keys.size(0) == kv_heads && keys.sizes() == values.sizes() && keys.is_contiguous() &&
+              values.is_contiguous() && keys.scalar_type() == values.scalar_type() && cos.numel() == d &&
+              sin.numel() == d && d % 2 == 0 && norm_w.numel() == H, "llmos attn_block_q8: shapes do not match");
+  TORCH_CHECK(pos >= 0 && pos < S, "llmos attn_block_q8: position ", pos, " outside the cache's ", S);
+  auto xf = x.to(torch::kFloat).contiguous();
+  const float* X = xf.data_ptr<float>();
+
+  std::vector<float> h(H);
+  rms_norm_into(X, norm_w.data_ptr<float>(), H, (float)eps, h.data());
+  QRow hq;
+  quantize_row(h.data(), H, hq);
+  std::vector<float> y(nq + 2 * nkv);
+  linear_q8(hq, qkv, qkv_s, qkv_b, y.data());
+
+  // per-head q/k norm, then RoPE on q and k: x * cos + rotate_half(x) * sin
+  const float* C = cos.data_ptr<float>();
+  const float* Sn = sin.data_ptr<float>();
+  const float* QN = q_norm.numel() ? q_norm.data_ptr<float>() : nullptr;
+  const float* KN = k_norm.numel() ? k_norm.data_ptr<float>() : nullptr;
+  std::vector<float> tmp(d);
+  for (int64_t hh = 0; hh < heads + kv_heads; ++hh) {
+    float* v = y.data() + hh * d;
+    const float* w = hh < heads ? QN : KN;
+    if (w) rms_norm_into(v, w, d, (float)qk_eps, v);
+    const int64_t half = d / 2;
+    for (int64_t i = 0; i < d; ++i) tmp[i] = v[i] * C[i] + (i < half ? -v[i + half] : v[i - half]) * Sn[i];
+    std::copy(tmp.begin(), tmp.end(), v);
+  }
+  std::vector<float> att(nq);
+  const int64_t group = heads / kv_heads;
+  const float sc = (float)scale;
+  AT_DISPATCH_FLOATING_TYPES_AND(at::ScalarType::BFloat16, keys.scalar_type(), "attn_block_q8", [&] {
+    scalar_t* K = keys.data_ptr<scalar_t>();
+    scalar_t* V = values.data_ptr<scalar_t>();
+    for (int64_t g = 0; g < kv_heads; ++g)
+      for (int64_t i = 0; i < d; ++i) {
+        K[(g * S + pos) * d + i] = (scalar_t)y[nq + g * d + i];
+        V[(g * S + pos) * d + i] = (scalar_t)y[nq + nkv + g * d + i];
+      }
+    at::parallel_for(0, heads, 1, [&](int64_t lo, int64_t hi) {
+      for (int64_t hh = lo; hh < hi; ++hh) {
+        const int64_t g = hh / group;
+        attend<scalar_t>(y.data() + hh * d, K + g * S * d, V + g * S * d, pos + 1, d, sc, att.data() + hh * d);
+      }
+    });
+  });
+
+  QRow aq;
+  quantize_row(att.data(), nq, aq);
+  std::vector<float> out(H);
+  linear_q8(aq, o, o_s, o_b, out.data());
+  auto r = torch::empty({1, H}, torch::kFloat);
+  float* R = r.data_ptr<float>();
+  for (int64_t i = 0; i < H; ++i) R[i] = X[i] + (float)mult * out[i];
+  return r.to(x.scalar_type()).view(x.sizes());
+}
+
 PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
   m.def("moe_decode", &moe_decode, "k routed experts for one token");
   m.def("q8_linear", &q8_linear, "int8 weights x int8-quantised activations, few rows");
   m.def("moe_q8", &moe_q8, "k routed int8 experts for one token in one call");
+  m.def("attn_block_q8", &attn_block_q8, "one token's int8 attention block, norm to residual, in one call");
 }
 """
 
