@@ -29,7 +29,7 @@ from llmos.errors import NormaliseError
 from llmos.intents.manifest import Intent, _format_of
 from llmos.plan.normalise import parse_duration, parse_signal, parse_size
 from llmos.planner import phrasings
-from llmos.planner.grammar import in_written_folder, is_name_in_folder, is_piece, path_shape_ok, quantity_spans
+from llmos.planner.grammar import folder_written, in_written_folder, is_name_in_folder, is_piece, path_shape_ok, quantity_spans
 from llmos.planner.canon import (LOCALISED_DIRS, PATH_CANON, canons_for, case_folds, is_pathish, path_canons,
                                  string_canon, written_only_inside)
 
@@ -67,7 +67,7 @@ def copyable(value: str, request: str, canons: Iterable[str] = (), path: bool = 
             return False
         ok = is_piece(seg, request, whole=path) or (seg in canons and not (path and written_only_inside(seg, request)))
         if not ok and path:
-            ok = any(seg.startswith(c.rstrip("/") + "/") and (c == "~" or c + "/" not in request)
+            ok = any(seg.startswith(c.rstrip("/") + "/") and not folder_written(c, request)
                      and is_name_in_folder(seg[len(c.rstrip("/")) + 1:], request)
                      for c in PATH_CANON if c not in (".", "/"))
         if not ok and path:

@@ -22,8 +22,8 @@ from functools import lru_cache
 from typing import Callable, Iterable, Sequence
 
 from llmos.intents.manifest import Intent, _format_of
-from llmos.planner.canon import (PATH_CANON, canons_for, case_folds, is_pathish, path_canons, string_canon,
-                                 written_only_inside)
+from llmos.planner.canon import (LOCALISED_DIRS, PATH_CANON, canons_for, case_folds, is_pathish, path_canons,
+                                 string_canon, written_only_inside)
 from llmos.planner.language import NONE, STEP_SEPARATOR
 
 MAX_STEPS = 4
@@ -204,7 +204,7 @@ class Str:
             if any(k.startswith(grown) for k in self.spec.canons):
                 canon = grown
             if (self.spec.path and ch == "/" and self.canon in self.spec.canons
-                    and self.canon not in (".", "/") and (self.canon == "~" or grown not in req)):
+                    and self.canon not in (".", "/") and not folder_written(self.canon, req)):
                 # canonical folder + "/": a name from the request follows (besides any copy going
                 # on); a folder the request itself writes out as a path is only ever copied
                 out.append(Str(self.spec, self.then, ALL, None, False, False, self.text + ch, True))
@@ -521,17 +521,39 @@ def _may_start(request: str, i: int) -> bool:
     return not (mid_chinese and any(start < i < close for start, close in _quoted_spans(request).items()))
 
 
+def folder_written(canon: str, request: str) -> bool:
+    """Whether the request writes a known folder out as the start of a path, in English or
+    localised ("~/Documents/…", "~/文档/…"): such a folder is only ever copied as written."""
+    if canon == "~":
+        return False
+    return canon + "/" in request or any(local + "/" in request for local, c in LOCALISED_DIRS.items() if c == canon)
+
+
+def _in_written_path(request: str, i: int) -> bool:
+    """Whether ``i`` lies inside a path the request writes: a "~" or "/" comes before it with
+    no blank and no word that ends a path in Chinese between ("片/cat.png" and "备份.tar.xz"
+    of "~/图片/cat.png" and "~/音乐备份.tar.xz"; but "婚礼.flac" in "把~/Music中的婚礼.flac")."""
+    j = i - 1
+    while j >= 0 and not request[j].isspace():
+        if request[j] in "~/":
+            return True
+        if request[j] in _AFTER_PATH_ZH:
+            return False
+        j -= 1
+    return False
+
+
 def _starts_at(request: str, i: int, kind: str) -> bool:
     """Whether a copy of ``kind`` may begin at ``i``: any "piece"; a "path" only where a name
     may begin too, never at a "/" inside a written path ("/notes.txt" of "Documents/notes.txt");
     a "name" after a known folder where a name may begin, but not with "~"."""
     if kind == "name":
-        return _name_start(request, i) and request[i] != "~"
+        return _name_start(request, i) and request[i] != "~" and not _in_written_path(request, i)
     if kind == "file":  # a name with a suffix ("todo.txt"), so that the copy can close
-        return (_name_start(request, i) and request[i] != "~"
+        return (_name_start(request, i) and request[i] != "~" and not _in_written_path(request, i)
                 and re.match(r"[^/\n]*\.[^\W_]", request[i:]) is not None)
     if kind == "path":
-        return _name_start(request, i) and _may_start(request, i)
+        return _name_start(request, i) and _may_start(request, i) and not _in_written_path(request, i)
     return _may_start(request, i)
 
 
@@ -817,7 +839,7 @@ def patterned_paths(request: str, pattern: str) -> tuple[str, ...]:
     out = set(pieces)
     for piece in pieces:
         if not piece.startswith(("~", "/", ".")) and is_name_in_folder(piece, request):
-            out.update(f"{c}/{piece}" for c in PATH_CANON if c not in (".", "/") and (c == "~" or c + "/" not in request))
+            out.update(f"{c}/{piece}" for c in PATH_CANON if c not in (".", "/") and not folder_written(c, request))
     return tuple(sorted(v for v in out if not v.startswith(" ") and not v.endswith(" ") and path_shape_ok(v)))
 
 

@@ -210,3 +210,19 @@ def test_a_name_may_follow_a_folder_the_request_writes(grammar, request_, text, 
 ])
 def test_paths_and_canons_offered_only_when_the_request_supports_them(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # no copy starts inside a path the request writes, also in Chinese without blanks
+    ("把 ~/图片/cat.png 复制到桌面", ' files.copy sources=[" ~/Pictures/片/cat.png"] destination=" ~/Desktop"', False),
+    ("把 ~/图片/cat.png 复制到桌面", ' files.copy sources=[" ~/图片/cat.png"] destination=" ~/Desktop"', True),
+    ("把音乐文件夹打包成 ~/音乐备份.tar.xz", ' files.compress sources=[" ~/Music"] archive=" ~/备份.tar.xz"', False),
+    ("把音乐文件夹打包成 ~/音乐备份.tar.xz", ' files.compress sources=[" ~/Music"] archive=" ~/音乐备份.tar.xz"', True),
+    # a path ended by a Chinese word leaves the names after it free
+    ("把~/Music中的婚礼.flac移到回收站", ' files.trash paths=[" ~/Music/婚礼.flac"]', True),
+    # a localised folder written as a path is copied as written, not re-used in English
+    ("显示 ~/文档/notes.txt 的内容", ' files.read path=" ~/Documents/notes.txt"', False),
+    ("显示 ~/文档/notes.txt 的内容", ' files.read path=" ~/文档/notes.txt"', True),
+])
+def test_copies_never_start_inside_a_written_path(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
