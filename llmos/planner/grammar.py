@@ -511,14 +511,17 @@ def _alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
+_NO_START = set(":;,!?)]}>：；，。！？、）》」』")
+
+
 def _may_start(request: str, i: int) -> bool:
     """Where any copied piece may begin: never inside an ASCII word, so a copy is "Inbox",
-    not "box" or "e a" out of "create a"; and never in the middle of Chinese text in quotes
-    (“下班了” is copied from its start, never as "班")."""
-    if _inside_word(request, i):
+    not "box" or "e a" out of "create a"; never inside quoted text ('dentist on friday 10am'
+    and “下班了” are copied from their start, never as "10am" or "班"); never at punctuation
+    that ends or separates (": render done")."""
+    if _inside_word(request, i) or request[i] in _NO_START:
         return False
-    mid_chinese = i > 0 and _is_cjk(request[i - 1])
-    return not (mid_chinese and any(start < i < close for start, close in _quoted_spans(request).items()))
+    return not any(start < i < close for start, close in _quoted_spans(request).items())
 
 
 def folder_written(canon: str, request: str) -> bool:
@@ -552,8 +555,9 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
     if kind == "file":  # a name with a suffix ("todo.txt"), so that the copy can close
         return (_name_start(request, i) and request[i] != "~" and not _in_written_path(request, i)
                 and re.match(r"[^/\n]*\.[^\W_]", request[i:]) is not None)
-    if kind == "path":
-        return _name_start(request, i) and _may_start(request, i) and not _in_written_path(request, i)
+    if kind == "path":  # never an option ("-9 5521" of "kill -9 5521")
+        return (_name_start(request, i) and _may_start(request, i) and not _in_written_path(request, i)
+                and request[i] != "-")
     return _may_start(request, i)
 
 

@@ -226,3 +226,16 @@ def test_paths_and_canons_offered_only_when_the_request_supports_them(grammar, r
 ])
 def test_copies_never_start_inside_a_written_path(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # copies start neither inside quoted text, nor at separating punctuation, nor a path at an option
+    ("add the line 'dentist on friday 10am' to ~/notes.txt", ' files.write path=" ~/notes.txt" content=" 10am"', False),
+    ("add the line 'dentist on friday 10am' to ~/notes.txt",
+     ' files.write path=" ~/notes.txt" content=" dentist on friday 10am"', True),
+    ("notfy me: render done", ' desktop.notify title=" : render done"', False),
+    ("notfy me: render done", ' desktop.notify title=" render done"', True),
+    ("kil -9 5521", ' files.find path=" -9 5521"', False),
+])
+def test_copies_start_where_a_value_can(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok

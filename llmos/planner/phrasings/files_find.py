@@ -58,7 +58,7 @@ TEMPLATES: list = [
       "are there any .{ext} files somewhere in {dir}?",
       "hunt down all {ext}s in {dir}",
       "in {dir}, find the files ending in .{ext}",
-      "find {dir} -name '*.{ext}'"],
+      "find {dir} -name *.{ext}"],
      ["{dir}里的{ext}文件都列出来",
       "帮我搜一下 {dir} 下面有没有 .{ext} 文件",
       "找找{dir}里扩展名是{ext}的文件",
