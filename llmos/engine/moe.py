@@ -14,6 +14,8 @@ else can replace the whole module as long as it keeps ``forward(x [N, H], inds, 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -36,6 +38,27 @@ def route_topk_softmax(logits: torch.Tensor, k: int) -> tuple[torch.Tensor, torc
     """Top k logits first, then softmax over just those (Granite)."""
     top, inds = logits.float().topk(k, dim=-1)
     return inds, top.softmax(dim=-1)
+
+
+@dataclass(frozen=True)
+class SoftmaxTopK:
+    """``route_softmax_topk`` as a value: the C++ MoE block recognises it and routes itself."""
+
+    k: int
+    renorm: bool
+
+    def __call__(self, logits: torch.Tensor, router: nn.Module) -> tuple[torch.Tensor, torch.Tensor]:
+        return route_softmax_topk(logits, self.k, self.renorm)
+
+
+@dataclass(frozen=True)
+class TopKSoftmax:
+    """``route_topk_softmax`` as a value (Granite)."""
+
+    k: int
+
+    def __call__(self, logits: torch.Tensor, router: nn.Module) -> tuple[torch.Tensor, torch.Tensor]:
+        return route_topk_softmax(logits, self.k)
 
 
 def route_greedy(logits: torch.Tensor, k: int, scale: float = 1.0, renorm: bool = False,

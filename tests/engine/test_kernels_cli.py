@@ -122,12 +122,16 @@ def test_moe_q8_refuses_bad_expert_ids_and_float_weights():
 
 
 @needs_cpp
-@pytest.mark.parametrize("arch, fused", [("qwen3_moe", True), ("granitemoe", True), ("llama", True),
-                                         ("qwen2_moe", True), ("olmoe", False)])
-def test_int8_model_decodes_the_same_through_the_kernels(tiny_checkpoint, monkeypatch, arch, fused):
+@pytest.mark.parametrize("arch, attention_fused, moe_fused", [
+    ("qwen3_moe", True, True), ("granitemoe", True, True), ("llama", True, False), ("qwen2_moe", True, False),
+    ("olmoe", False, True), ("mixtral", True, True)])
+def test_int8_model_decodes_the_same_through_the_kernels(tiny_checkpoint, monkeypatch, arch, attention_fused,
+                                                         moe_fused):
     # teacher-forced decode steps through the cache: the C++ int8 path against torch's. The
     # attention block runs in one call for per-head q/k norms (qwen3), residual multipliers
     # (granite) and biases (llama, qwen2); OLMoE's clipping and full-width norm stay in torch.
+    # The MoE block runs in one call for softmax-top-k (qwen3, olmoe, mixtral) and top-k-softmax
+    # (granite) routing; a dense MLP (llama) and a shared expert (qwen2_moe) stay in torch.
     assert kernels.build()
     model = engine.load(tiny_checkpoint(arch), quant="int8")
     ids = torch.randint(0, 200, (1, 24), generator=torch.Generator().manual_seed(1))
@@ -139,7 +143,8 @@ def test_int8_model_decodes_the_same_through_the_kernels(tiny_checkpoint, monkey
 
     with torch.inference_mode():
         fast = steps()
-        assert all(bool(block._q8_attention) is fused for block in model.model.layers)
+        assert all(bool(block._q8_attention) is attention_fused for block in model.model.layers)
+        assert all(bool(getattr(block, "_q8_moe", False)) is moe_fused for block in model.model.layers)
         monkeypatch.setattr(kernels, "_ext", None)
         monkeypatch.setattr(kernels, "_tried", True)
         slow = steps()

@@ -54,8 +54,8 @@ def _ensure() -> Any:
 def backend() -> str:
     """Which path runs, for ``llmosctl model info``."""
     if _ensure() is not None:
-        return (f"cpp (int8 x int8 expert and GEMV kernels, C++ expert loop for float weights; "
-                f"{torch.get_num_threads()} threads) + torch")
+        return (f"cpp (int8: one call per attention block and per MoE block at decode, GEMV and expert "
+                f"kernels; float weights: C++ expert loop; {torch.get_num_threads()} threads) + torch")
     return f"torch ({_why_not})"
 
 
@@ -153,6 +153,43 @@ def _attention_plan(block: Any) -> dict | None:
         "k_norm": _fp32(attn.k_norm.weight.detach()) if head_norms else _EMPTY,
         "qk_eps": attn.q_norm.eps if head_norms else 0.0,
     }
+
+
+def moe_block(block: Any, x: torch.Tensor) -> torch.Tensor | None:
+    """``x + mult * moe(norm(x))`` for one token in one C++ call, or None for the torch path.
+
+    Taken for a ``SparseMoe`` with int8 experts, no shared expert, and softmax-top-k or
+    top-k-softmax routing (``moe.SoftmaxTopK`` / ``moe.TopKSoftmax``)."""
+    if (x.shape[0] != 1 or x.shape[1] != 1 or x.device.type != "cpu"
+            or x.dtype not in (torch.float32, torch.bfloat16) or _ensure() is None):
+        return None
+    plan = getattr(block, "_q8_moe", None)
+    if plan is None:
+        plan = block._q8_moe = _moe_plan(block) or False
+    if plan is False:
+        return None
+    experts = block.mlp.experts
+    return _ext.moe_block_q8(x, plan["norm"], plan["eps"], plan["router"], plan["k"], plan["mode"], plan["renorm"],
+                             experts.gate_up, plan["gate_up_s"], experts.down, plan["down_s"],
+                             block.residual_multiplier)
+
+
+def _moe_plan(block: Any) -> dict | None:
+    from ..layers import RMSNorm
+    from ..moe import SoftmaxTopK, SparseMoe, TopKSoftmax
+
+    moe = getattr(block, "mlp", None)
+    norm = getattr(block, "post_attention_layernorm", None)
+    if (type(moe) is not SparseMoe or type(norm) is not RMSNorm or moe.shared_experts is not None
+            or type(moe.route) not in (SoftmaxTopK, TopKSoftmax) or not moe.experts.quantized
+            or moe.experts.hidden % 32 or moe.experts.intermediate % 32
+            or getattr(moe.gate, "e_score_correction_bias", None) is not None):
+        return None
+    route = moe.route
+    return {"norm": _fp32(norm.weight.detach()), "eps": norm.eps, "router": _fp32(moe.gate.weight.detach()),
+            "k": route.k, "mode": 0 if type(route) is SoftmaxTopK else 1,
+            "renorm": bool(getattr(route, "renorm", False)),
+            "gate_up_s": _fp32(moe.experts.gate_up_scales), "down_s": _fp32(moe.experts.down_scales)}
 
 
 def decode_step(model: Any):

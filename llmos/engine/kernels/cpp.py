@@ -10,6 +10,8 @@ microseconds of dispatch, which at batch 1 is a large share of the step.
 - ``moe_decode``: float experts; the loop over the k experts runs in C++.
 - ``attn_block_q8``: one token's whole attention block with int8 q|k|v and o (norm, the
   projections, per-head q/k norm, RoPE, the cache write, attention, residual).
+- ``moe_block_q8``: one token's whole MoE block with int8 experts (norm, router, softmax
+  top-k or top-k softmax routing, the experts, residual).
 
 The build is cached under ``$XDG_CACHE_HOME/llmos/kernels``.
 """
@@ -198,25 +200,18 @@ torch::Tensor q8_linear(torch::Tensor x, torch::Tensor q, torch::Tensor s) {
 
 // One token through its k routed experts, all in one call: gate_up for every chosen expert in
 // one parallel pass, SwiGLU, then down for every output row summed over the experts.
-// x [1, H]; inds [1, k]; weights [1, k]; gate_up [E, 2I, H] int8; down [E, H, I] int8;
-// scales fp32 [E, 2I] / [E, H].
-torch::Tensor moe_q8(torch::Tensor x, torch::Tensor inds, torch::Tensor weights,
-                     torch::Tensor gate_up, torch::Tensor gate_up_scales,
-                     torch::Tensor down, torch::Tensor down_scales) {
-  const int64_t H = x.size(1), E = gate_up.size(0), I2 = gate_up.size(1), I = I2 / 2;
-  check_q8(gate_up, gate_up_scales, H, "moe_q8 gate_up");
-  check_q8(down, down_scales, I, "moe_q8 down");
-  TORCH_CHECK(x.size(0) == 1 && gate_up.size(2) == H && down.size(0) == E && down.size(1) == H &&
-              down.size(2) == I, "llmos moe_q8: shapes do not match");
-  auto ids = inds.to(torch::kLong).contiguous();
-  auto wts = weights.to(torch::kFloat).contiguous();
-  const int64_t k = ids.numel();
-  const int64_t* id = ids.data_ptr<int64_t>();
-  for (int64_t j = 0; j < k; ++j) TORCH_CHECK(id[j] >= 0 && id[j] < E, "llmos moe_q8: expert id out of range");
-  const float* wt = wts.data_ptr<float>();
-  auto xf = x.to(torch::kFloat).contiguous();
+// x [H] fp32; id / wt [k]; gate_up [E, 2I, H] int8; down [E, H, I] int8; scales fp32 [E, 2I] / [E, H].
+static void experts_q8(const float* x, int64_t H, const int64_t* id, const float* wt, int64_t k,
+                       const torch::Tensor& gate_up, const torch::Tensor& gate_up_scales,
+                       const torch::Tensor& down, const torch::Tensor& down_scales, float* Y) {
+  const int64_t E = gate_up.size(0), I2 = gate_up.size(1), I = I2 / 2;
+  check_q8(gate_up, gate_up_scales, H, "moe gate_up");
+  check_q8(down, down_scales, I, "moe down");
+  TORCH_CHECK(gate_up.size(2) == H && down.size(0) == E && down.size(1) == H && down.size(2) == I,
+              "llmos moe: expert shapes do not match");
+  for (int64_t j = 0; j < k; ++j) TORCH_CHECK(id[j] >= 0 && id[j] < E, "llmos moe: expert id out of range");
   QRow xq;
-  quantize_row(xf.data_ptr<float>(), H, xq);
+  quantize_row(x, H, xq);
 
   const int8_t* GU = gate_up.data_ptr<int8_t>();
   const float* GS = gate_up_scales.data_ptr<float>();
@@ -236,8 +231,6 @@ torch::Tensor moe_q8(torch::Tensor x, torch::Tensor inds, torch::Tensor weights,
 
   const int8_t* D = down.data_ptr<int8_t>();
   const float* DS = down_scales.data_ptr<float>();
-  auto y = torch::empty({1, H}, torch::kFloat);
-  float* Y = y.data_ptr<float>();
   at::parallel_for(0, H, std::max<int64_t>(16, H / (4 * at::get_num_threads())), [&](int64_t b, int64_t e) {
     for (int64_t n = b; n < e; ++n) Y[n] = 0.f;
     for (int64_t j = 0; j < k; ++j) {
@@ -246,6 +239,20 @@ torch::Tensor moe_q8(torch::Tensor x, torch::Tensor inds, torch::Tensor weights,
                [&](int64_t n, float v) { Y[n] += wt[j] * DS[first + n] * v; });
     }
   });
+}
+
+// x [1, H]; inds [1, k]; weights [1, k] -> [1, H] in x's dtype
+torch::Tensor moe_q8(torch::Tensor x, torch::Tensor inds, torch::Tensor weights,
+                     torch::Tensor gate_up, torch::Tensor gate_up_scales,
+                     torch::Tensor down, torch::Tensor down_scales) {
+  const int64_t H = x.size(1);
+  TORCH_CHECK(x.size(0) == 1, "llmos moe_q8: one token at a time");
+  auto ids = inds.to(torch::kLong).contiguous();
+  auto wts = weights.to(torch::kFloat).contiguous();
+  auto xf = x.to(torch::kFloat).contiguous();
+  auto y = torch::empty({1, H}, torch::kFloat);
+  experts_q8(xf.data_ptr<float>(), H, ids.data_ptr<int64_t>(), wts.data_ptr<float>(), ids.numel(),
+             gate_up, gate_up_scales, down, down_scales, y.data_ptr<float>());
   return y.to(x.scalar_type());
 }
 
@@ -366,11 +373,68 @@ torch::Tensor attn_block_q8(torch::Tensor x, torch::Tensor norm_w, double eps,
   return r.to(x.scalar_type()).view(x.sizes());
 }
 
+// ---- one token's MoE block -------------------------------------------------------------------
+// x + mult * experts(route(router(rms_norm(x)))) with int8 experts, in one call. The normalised
+// token is rounded to x's dtype as the torch path rounds it, so routing sees the same input.
+// router [E, H] fp32; mode 0: softmax over all experts then the top k (renormalised when asked:
+// Qwen, Mixtral, OLMoE); mode 1: the top k logits then a softmax over them (Granite).
+torch::Tensor moe_block_q8(torch::Tensor x, torch::Tensor norm_w, double eps, torch::Tensor router,
+                           int64_t k, int64_t mode, bool renorm,
+                           torch::Tensor gate_up, torch::Tensor gate_up_scales,
+                           torch::Tensor down, torch::Tensor down_scales, double mult) {
+  const int64_t H = x.size(-1), E = router.size(0);
+  TORCH_CHECK(x.numel() == H && norm_w.numel() == H && router.size(1) == H && router.is_contiguous() &&
+              router.scalar_type() == torch::kFloat && k >= 1 && k <= E && (mode == 0 || mode == 1),
+              "llmos moe_block_q8: shapes do not match");
+  auto xf = x.to(torch::kFloat).contiguous();
+  const float* X = xf.data_ptr<float>();
+  std::vector<float> h(H);
+  rms_norm_into(X, nullptr, H, (float)eps, h.data());
+  const float* W = norm_w.data_ptr<float>();
+  const bool bf16 = x.scalar_type() == torch::kBFloat16;
+  for (int64_t i = 0; i < H; ++i) {
+    if (bf16) h[i] = (float)(c10::BFloat16)((float)(c10::BFloat16)h[i] * W[i]);
+    else h[i] *= W[i];
+  }
+  std::vector<float> logit(E);
+  const float* R = router.data_ptr<float>();
+  for (int64_t e = 0; e < E; ++e) {
+    float s = 0.f;
+    for (int64_t i = 0; i < H; ++i) s += R[e * H + i] * h[i];
+    logit[e] = s;
+  }
+  std::vector<int64_t> order(E);
+  for (int64_t e = 0; e < E; ++e) order[e] = e;
+  // ties go to the lower index, as torch.topk's do on CPU
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return logit[a] > logit[b]; });
+  std::vector<int64_t> id(order.begin(), order.begin() + k);
+  std::vector<float> wt(k);
+  const float top = logit[order[0]];
+  if (mode == 0) {
+    float total = 0.f;
+    for (int64_t e = 0; e < E; ++e) total += std::exp(logit[e] - top);
+    float kept = 0.f;
+    for (int64_t j = 0; j < k; ++j) kept += (wt[j] = std::exp(logit[id[j]] - top) / total);
+    if (renorm) for (int64_t j = 0; j < k; ++j) wt[j] /= kept;
+  } else {
+    float total = 0.f;
+    for (int64_t j = 0; j < k; ++j) total += (wt[j] = std::exp(logit[id[j]] - top));
+    for (int64_t j = 0; j < k; ++j) wt[j] /= total;
+  }
+  std::vector<float> y(H);
+  experts_q8(h.data(), H, id.data(), wt.data(), k, gate_up, gate_up_scales, down, down_scales, y.data());
+  auto r = torch::empty({1, H}, torch::kFloat);
+  float* O = r.data_ptr<float>();
+  for (int64_t i = 0; i < H; ++i) O[i] = X[i] + (float)mult * (bf16 ? (float)(c10::BFloat16)y[i] : y[i]);
+  return r.to(x.scalar_type()).view(x.sizes());
+}
+
 PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
   m.def("moe_decode", &moe_decode, "k routed experts for one token");
   m.def("q8_linear", &q8_linear, "int8 weights x int8-quantised activations, few rows");
   m.def("moe_q8", &moe_q8, "k routed int8 experts for one token in one call");
   m.def("attn_block_q8", &attn_block_q8, "one token's int8 attention block, norm to residual, in one call");
+  m.def("moe_block_q8", &moe_block_q8, "one token's int8 MoE block, norm and routing to residual, in one call");
 }
 """
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 from dataclasses import dataclass
 
 from ..layers import Attention, BaseArgs, Block, CausalLM, Decoder, Rope, drop_unused, fuse_attention, stack_experts
-from ..moe import SparseMoe, route_topk_softmax
+from ..moe import SparseMoe, TopKSoftmax
 
 
 @dataclass
@@ -31,7 +31,7 @@ class Model(CausalLM):
                                   qkv_bias=args.attention_bias, o_bias=args.attention_bias,
                                   scale=args.attention_multiplier),
                         SparseMoe(H, args.intermediate_size, args.num_local_experts,
-                                  lambda logits, router: route_topk_softmax(logits, k)),
+                                  TopKSoftmax(k)),
                         H, args.rms_norm_eps, residual_multiplier=args.residual_multiplier)
                   for _ in range(args.num_hidden_layers)]
         self.model = Decoder(args.vocab_size, H, blocks, args.rms_norm_eps)

@@ -7,7 +7,7 @@ from typing import ClassVar
 from dataclasses import dataclass
 
 from ..layers import Attention, BaseArgs, Block, CausalLM, Decoder, Rope, drop_unused, fuse_attention, stack_experts
-from ..moe import SparseMoe, route_softmax_topk
+from ..moe import SoftmaxTopK, SparseMoe
 
 
 @dataclass
@@ -25,7 +25,7 @@ class Model(CausalLM):
         H, k = args.hidden_size, args.num_experts_per_tok
         blocks = [Block(Attention(H, args.num_attention_heads, args.num_key_value_heads, args.head_dim),
                         SparseMoe(H, args.intermediate_size, args.num_local_experts,
-                                  lambda logits, router: route_softmax_topk(logits, k, renorm=True)),
+                                  SoftmaxTopK(k, renorm=True)),
                         H, args.rms_norm_eps)
                   for _ in range(args.num_hidden_layers)]
         self.model = Decoder(args.vocab_size, H, blocks, args.rms_norm_eps)

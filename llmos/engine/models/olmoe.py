@@ -7,7 +7,7 @@ from typing import ClassVar
 from dataclasses import dataclass
 
 from ..layers import Attention, BaseArgs, Block, CausalLM, Decoder, Rope, drop_unused, fuse_attention, stack_experts
-from ..moe import SparseMoe, route_softmax_topk
+from ..moe import SoftmaxTopK, SparseMoe
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Model(CausalLM):
                                   qkv_bias=args.attention_bias, o_bias=args.attention_bias, qk_norm="full",
                                   eps=args.rms_norm_eps, clip_qkv=args.clip_qkv),
                         SparseMoe(H, args.intermediate_size, args.num_experts,
-                                  lambda logits, router: route_softmax_topk(logits, k, renorm)),
+                                  SoftmaxTopK(k, renorm)),
                         H, args.rms_norm_eps)
                   for _ in range(args.num_hidden_layers)]
         self.model = Decoder(args.vocab_size, H, blocks, args.rms_norm_eps)

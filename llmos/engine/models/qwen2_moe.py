@@ -7,7 +7,7 @@ from typing import ClassVar
 from dataclasses import dataclass, field
 
 from ..layers import MLP, Attention, BaseArgs, Block, CausalLM, Decoder, Rope, drop_unused, fuse_attention, fuse_mlp, stack_experts
-from ..moe import SparseMoe, route_softmax_topk
+from ..moe import SoftmaxTopK, SparseMoe
 
 
 @dataclass
@@ -44,7 +44,7 @@ class Model(CausalLM):
             if args.is_moe(i):
                 shared = MLP(H, args.shared_expert_intermediate_size) if args.shared_expert_intermediate_size else None
                 mlp = SparseMoe(H, args.moe_intermediate_size, args.num_experts,
-                                lambda logits, router: route_softmax_topk(logits, k, renorm),
+                                SoftmaxTopK(k, renorm),
                                 shared=shared, shared_gate=shared is not None)
             else:
                 mlp = MLP(H, args.intermediate_size)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ..layers import MLP, Attention, BaseArgs, Block, CausalLM, Decoder, Rope, drop_unused, fuse_attention, fuse_mlp, stack_experts
-from ..moe import SparseMoe, route_softmax_topk
+from ..moe import SoftmaxTopK, SparseMoe
 
 
 @dataclass
@@ -26,8 +26,8 @@ class ModelArgs(BaseArgs):
         return i not in self.mlp_only_layers and self.num_experts > 0 and (i + 1) % self.decoder_sparse_step == 0
 
 
-def route(args: ModelArgs):
-    return lambda logits, router: route_softmax_topk(logits, args.num_experts_per_tok, args.norm_topk_prob)
+def route(args: ModelArgs) -> SoftmaxTopK:
+    return SoftmaxTopK(args.num_experts_per_tok, args.norm_topk_prob)
 
 
 class Model(CausalLM):
