@@ -103,6 +103,23 @@ def moe_experts(experts: Any, x: torch.Tensor, inds: torch.Tensor, weights: torc
 _EMPTY = torch.empty(0)
 
 
+def _one_cpu_token(x: torch.Tensor) -> bool:
+    return x.shape[0] == 1 and x.shape[1] == 1 and x.device.type == "cpu" and x.dtype in (torch.float32,
+                                                                                           torch.bfloat16)
+
+
+def _plan(block: Any, name: str, make: Any) -> dict | None:
+    """The fp32 copies a fused block kernel reads, made once per block and kept on it as
+    ``name`` (False when the kernel does not run this block), or None without the extension."""
+    if _ensure() is None:
+        return None
+    plan = getattr(block, name, None)
+    if plan is None:
+        plan = make(block) or False
+        setattr(block, name, plan)
+    return plan or None
+
+
 def attention_block(block: Any, x: torch.Tensor, rope: tuple[torch.Tensor, torch.Tensor],
                     cache: Any) -> torch.Tensor | None:
     """``x + mult * attention(norm(x))`` for one token in one C++ call, or None for the torch path.
@@ -112,14 +129,11 @@ def attention_block(block: Any, x: torch.Tensor, rope: tuple[torch.Tensor, torch
     offset moves on as ``update_and_fetch`` would move it."""
     from ..cache import KVCache
 
-    if (x.shape[0] != 1 or x.shape[1] != 1 or type(cache) is not KVCache or x.device.type != "cpu"
-            or x.dtype not in (torch.float32, torch.bfloat16) or cache.offset >= cache.max_len
-            or cache.keys.shape[0] != 1 or _ensure() is None):
+    if (not _one_cpu_token(x) or type(cache) is not KVCache or cache.offset >= cache.max_len
+            or cache.keys.shape[0] != 1):
         return None
-    plan = getattr(block, "_q8_attention", None)
+    plan = _plan(block, "_q8_attention", _attention_plan)
     if plan is None:
-        plan = block._q8_attention = _attention_plan(block) or False
-    if plan is False:
         return None
     attn = block.self_attn
     cos, sin = rope
@@ -160,13 +174,8 @@ def moe_block(block: Any, x: torch.Tensor) -> torch.Tensor | None:
 
     Taken for a ``SparseMoe`` with int8 experts, no shared expert, and softmax-top-k or
     top-k-softmax routing (``moe.SoftmaxTopK`` / ``moe.TopKSoftmax``)."""
-    if (x.shape[0] != 1 or x.shape[1] != 1 or x.device.type != "cpu"
-            or x.dtype not in (torch.float32, torch.bfloat16) or _ensure() is None):
-        return None
-    plan = getattr(block, "_q8_moe", None)
+    plan = _plan(block, "_q8_moe", _moe_plan) if _one_cpu_token(x) else None
     if plan is None:
-        plan = block._q8_moe = _moe_plan(block) or False
-    if plan is False:
         return None
     experts = block.mlp.experts
     return _ext.moe_block_q8(x, plan["norm"], plan["eps"], plan["router"], plan["k"], plan["mode"], plan["renorm"],
