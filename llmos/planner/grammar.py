@@ -550,10 +550,10 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
     """Whether a copy of ``kind`` may begin at ``i``: any "piece"; a "path" only where a name
     may begin too, never at a "/" inside a written path ("/notes.txt" of "Documents/notes.txt");
     a "name" after a known folder where a name may begin, but not with "~"."""
-    if kind == "name":
-        return _name_start(request, i) and request[i] != "~" and not _in_written_path(request, i)
+    if kind == "name":  # a name, never a path ("/media/usb") of its own
+        return _name_start(request, i) and request[i] not in "~/" and not _in_written_path(request, i)
     if kind == "file":  # a name with a suffix ("todo.txt"), so that the copy can close
-        return (_name_start(request, i) and request[i] != "~" and not _in_written_path(request, i)
+        return (_name_start(request, i) and request[i] not in "~/" and not _in_written_path(request, i)
                 and re.match(r"[^/\n]*\.[^\W_]", request[i:]) is not None)
     if kind == "path":  # never an option ("-9 5521" of "kill -9 5521")
         return (_name_start(request, i) and _may_start(request, i) and not _in_written_path(request, i)
@@ -612,10 +612,11 @@ def _repeats_folder(text: str) -> bool:
 
 
 def path_shape_ok(text: str) -> bool:
-    """Shapes no copied path may have whatever the request says: a blank then a second path
-    ("… into ~/pictures.zip"), or a known folder twice in a row ("~/Downloads/Downloads/x"
-    from "Downloads/x" after the canonical "~/Downloads/")."""
-    if re.search(r"\s[~/]", text):
+    """Shapes no copied path may have whatever the request says: a blank then a second path or
+    URL ("… into ~/pictures.zip", "opne https://…"), an empty part ("~/Documents//media/usb"),
+    or a known folder twice in a row ("~/Downloads/Downloads/x" from "Downloads/x" after the
+    canonical "~/Downloads/")."""
+    if re.search(r"\s([~/]|\w+://)", text) or re.search(r"(?<!:)//", text):
         return False
     parts = text.split("/")
     return not any(_repeats_folder("/".join(parts[:k])) for k in range(2, len(parts) + 1))
@@ -626,7 +627,10 @@ def _folder_kind(request: str, end: int) -> str | None:
     ("~/Documents" of "~/Documents/notes.txt"), "dir" when the written path ends there and its
     last part has no suffix ("~/Documents/Finance", not "~/Downloads/a.pdf"), else None."""
     if end < len(request) and request[end] == "/":
-        return "file" if end + 1 < len(request) and not request[end + 1].isspace() else None
+        # the folder of a written file ("notes.txt"), not of a written folder or of a name
+        # that goes on past a blank ("~/Pictures/Übersicht scan.png")
+        rest = re.match(r"[^\s/]*", request[end + 1:]).group(0)
+        return "file" if re.search(r".\.[^\W_]+$", rest) and _word_end(request, end + 1 + len(rest)) else None
     return "dir" if _word_end(request, end) and "." not in request[request.rfind("/", 0, end) + 1:end] else None
 
 

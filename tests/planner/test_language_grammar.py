@@ -182,6 +182,11 @@ def test_paths_are_copied_from_their_start(grammar, request_, text, ok):
     # a written file is no folder
     ("move ~/Downloads/a.pdf to Documents",
      ' files.move sources=[" ~/Downloads/a.pdf"] destination=" ~/Downloads/a.pdf/Documents"', False),
+    # the folder of a written folder, or of a name that goes on past a blank, takes no new name
+    ("copy the 'Q3 Budget.xlsx' in Documents to /mnt/share/finance",
+     ' files.copy sources=[" ~/Documents/Q3 Budget.xlsx"] destination=" /mnt/share/Q3 Budget.xlsx"', False),
+    ("shred-delete ~/Pictures/Übersicht scan.png, I don't need it in the bin",
+     ' files.delete paths=[" ~/Pictures/scan.png"]', False),
 ])
 def test_a_name_may_follow_a_folder_the_request_writes(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
@@ -194,6 +199,11 @@ def test_a_name_may_follow_a_folder_the_request_writes(grammar, request_, text, 
     ("zip the Pictures folder into ~/pictures.zip", ' files.compress sources=[" ~/Pictures"] archive=" ~/pictures.zip"', True),
     ("move Downloads/report.pdf to Documents",
      ' files.move sources=[" ~/Downloads/Downloads/report.pdf"] destination=" ~/Documents"', False),
+    # nor a second URL, nor an empty part
+    ("opne https://news.ycombinator.com", ' desktop.open target=" https://opne https://news.ycombinator.com"', False),
+    ("opne https://news.ycombinator.com", ' desktop.open target=" https://news.ycombinator.com"', True),
+    ("take me to the docs at /media/usb",
+     ' files.move sources=[" /media/usb"] destination=" ~/Documents//media/usb"', False),
     # a hidden folder is not cut off the written path it begins
     ("show me ~/.kube/config", ' files.read path=" ~/.kube"', False),
     ("show me ~/.kube/config", ' files.read path=" ~/.kube/config"', True),
