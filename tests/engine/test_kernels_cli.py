@@ -124,16 +124,18 @@ def test_moe_q8_refuses_bad_expert_ids_and_float_weights():
 @needs_cpp
 @pytest.mark.parametrize("arch, attention_fused, moe_fused", [
     ("qwen3_moe", True, True), ("granitemoe", True, True), ("llama", True, False), ("qwen2_moe", True, False),
-    ("olmoe", False, True), ("mixtral", True, True)])
+    ("olmoe", False, True), ("mixtral", True, True), ("qwen3_moe:int4", False, False)])
 def test_int8_model_decodes_the_same_through_the_kernels(tiny_checkpoint, monkeypatch, arch, attention_fused,
                                                          moe_fused):
     # teacher-forced decode steps through the cache: the C++ int8 path against torch's. The
     # attention block runs in one call for per-head q/k norms (qwen3), residual multipliers
     # (granite) and biases (llama, qwen2); OLMoE's clipping and full-width norm stay in torch.
     # The MoE block runs in one call for softmax-top-k (qwen3, olmoe, mixtral) and top-k-softmax
-    # (granite) routing; a dense MLP (llama) and a shared expert (qwen2_moe) stay in torch.
+    # (granite) routing; a dense MLP (llama) and a shared expert (qwen2_moe) stay in torch, and
+    # int4 models keep the torch path for both blocks.
     assert kernels.build()
-    model = engine.load(tiny_checkpoint(arch), quant="int8")
+    arch, _, quant = arch.partition(":")
+    model = engine.load(tiny_checkpoint(arch), quant=quant or "int8", group_size=32)
     ids = torch.randint(0, 200, (1, 24), generator=torch.Generator().manual_seed(1))
 
     def steps() -> torch.Tensor:

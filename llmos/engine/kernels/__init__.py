@@ -185,11 +185,12 @@ def moe_block(block: Any, x: torch.Tensor) -> torch.Tensor | None:
 
 def _moe_plan(block: Any) -> dict | None:
     from ..layers import RMSNorm
-    from ..moe import SoftmaxTopK, SparseMoe, TopKSoftmax
+    from ..moe import Experts, SoftmaxTopK, SparseMoe, TopKSoftmax
 
     moe = getattr(block, "mlp", None)
     norm = getattr(block, "post_attention_layernorm", None)
     if (type(moe) is not SparseMoe or type(norm) is not RMSNorm or moe.shared_experts is not None
+            or type(moe.experts) is not Experts
             or type(moe.route) not in (SoftmaxTopK, TopKSoftmax) or not moe.experts.quantized
             or moe.experts.hidden % 32 or moe.experts.intermediate % 32
             or getattr(moe.gate, "e_score_correction_bias", None) is not None):
