@@ -157,14 +157,20 @@ class PlannerModel:
         self.norm = weights["model.norm.weight"]
         self.layers = [Layer(weights, f"model.layers.{i}", self.n_experts) for i in range(n_layers)]
         self.inter = inter
-        inv_freq = 1.0 / theta ** (np.arange(0, d, 2, dtype=np.float64) / d)
-        angles = np.outer(np.arange(self.max_positions, dtype=np.float64), inv_freq)
+        self.inv_freq = 1.0 / theta ** (np.arange(0, d, 2, dtype=np.float64) / d)
+        self._rope(self.max_positions)
+
+    def _rope(self, n: int) -> None:
+        # cos/sin for positions 0..n-1; like the engine, positions past max_position_embeddings
+        # are computed on demand rather than refused (a long request still gets a plan)
+        angles = np.outer(np.arange(n, dtype=np.float64), self.inv_freq)
         angles = np.concatenate((angles, angles), axis=-1)
         self.cos, self.sin = np.cos(angles).astype(np.float32), np.sin(angles).astype(np.float32)
 
     def session(self, max_len: int) -> Callable[[list[int]], np.ndarray]:
         """A fresh KV cache of ``max_len`` positions; feed tokens, get the last position's logits."""
-        max_len = min(max_len, self.max_positions)
+        if max_len > self.cos.shape[0]:
+            self._rope(max_len)
         shape = (len(self.layers), self.kv_heads, max_len, self.head_dim)
         keys, values = np.zeros(shape, np.float32), np.zeros(shape, np.float32)
         length = [0]

@@ -58,6 +58,16 @@ def test_the_shipped_model_plans_alike_on_numpy_and_on_the_engine(registry):
         assert a.confidence == pytest.approx(b.confidence, abs=1e-3)
 
 
+def test_a_request_longer_than_the_trained_context_still_plans(registry):
+    from llmos.planner.grammar import Grammar
+    from llmos.planner.models import EmbeddedPlanner
+
+    planner = EmbeddedPlanner(backend="numpy")
+    request = "please, " * 150 + "show the 5 biggest files in my Downloads"
+    assert len(planner.tokenizer.prompt(request)) > 256        # max_position_embeddings
+    assert planner.draft(request, Grammar.for_registry(registry)).decoded.finished
+
+
 def test_ask_plans_without_importing_torch(tmp_path):
     code = ("import sys, json; from llmos.cli.ask import main; code = main(['--dry-run', '--json', "
             "'show the 5 biggest files in Downloads']); print(json.dumps('torch' in sys.modules))")
