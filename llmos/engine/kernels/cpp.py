@@ -444,9 +444,12 @@ def build_dir() -> Path:
     return base / "llmos" / "kernels"
 
 
+FLAGS = "-O3 -march=native -fopenmp"
+
+
 def module_name() -> str:
     import torch
-    digest = hashlib.sha256((SOURCE + torch.__version__).encode()).hexdigest()[:12]
+    digest = hashlib.sha256((SOURCE + FLAGS + torch.__version__).encode()).hexdigest()[:12]
     return f"llmos_moe_{digest}"
 
 
@@ -459,5 +462,8 @@ def load(verbose: bool = False):
     from torch.utils import cpp_extension
     directory = build_dir() / module_name()
     directory.mkdir(parents=True, exist_ok=True)
+    # -fopenmp: at::parallel_for is a header template that runs on one thread unless the
+    # extension itself is compiled with OpenMP; it then uses the libgomp torch already loaded
     return cpp_extension.load_inline(name=module_name(), cpp_sources=[SOURCE], build_directory=str(directory),
-                                     extra_cflags=["-O3", "-march=native"], verbose=verbose)
+                                     extra_cflags=FLAGS.split(),
+                                     extra_ldflags=["-fopenmp"], verbose=verbose)
