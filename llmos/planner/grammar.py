@@ -184,8 +184,10 @@ class Str:
             return []
         if self.spec.path and ch in "~/" and self.text[-1:].isspace():
             return []  # a second path begins: "the Pictures folder into ~/pictures.zip" is two
-        if self.spec.path and ch == "/" and _repeats_folder(self.text):
-            return []  # ~/Downloads/Downloads/…: refused now, not at the closing quote (a dead end)
+        if self.spec.path and ch == "/" and (_repeats_folder(self.text) or re.search(r"(\s\w+:/?|[^:]/)$", self.text)):
+            # ~/Downloads/Downloads/…, "…//…", "opne https://…": refused as they begin, not at the
+            # closing quote (path_shape_ok), which would be a dead end
+            return []
         if self.in_folder and ch == "~":
             return []
         out = []
@@ -555,9 +557,9 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
     if kind == "file":  # a name with a suffix ("todo.txt"), so that the copy can close
         return (_name_start(request, i) and request[i] not in "~/" and not _in_written_path(request, i)
                 and re.match(r"[^/\n]*\.[^\W_]", request[i:]) is not None)
-    if kind == "path":  # never an option ("-9 5521" of "kill -9 5521")
+    if kind == "path":  # never an option ("-9 5521" of "kill -9 5521"), nor the "//…" of a URL
         return (_name_start(request, i) and _may_start(request, i) and not _in_written_path(request, i)
-                and request[i] != "-")
+                and request[i] != "-" and not (request[i] == "/" and request[i - 1:i] == ":"))
     return _may_start(request, i)
 
 

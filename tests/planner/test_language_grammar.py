@@ -249,3 +249,10 @@ def test_copies_never_start_inside_a_written_path(grammar, request_, text, ok):
 ])
 def test_copies_start_where_a_value_can(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
+
+
+def test_a_path_never_starts_inside_a_url(grammar):
+    # "//example.org/…" out of "https://example.org/…" could never close: refused as it begins
+    request = "下载 https://example.org/file.zip 然后解压"
+    assert not accepts(grammar, request, ' files.mkdir path=" //example.org/file.zip"')
+    assert accepts(grammar, request, ' net.fetch url=" https://example.org/file.zip"')
