@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -125,19 +124,25 @@ def main() -> int:
 
     # whole-process runs: start-up, model load, plan, decide, print
     env = {**os.environ, **env_home}
-    walls = []
+    walls, peaks = [], []
+    # The child reports its own VmHWM: a forked child's ru_maxrss counts the pages it shared
+    # with this (torch-importing) process before exec, so RUSAGE_CHILDREN would report ours.
+    run_ask = ("import sys\n"
+               + (f"from llmos.planner import models; models.MODEL_DIR = {ns.model_dir!r}\n" if ns.model_dir else "")
+               + "from llmos.cli.ask import main\n"
+               "try:\n    code = main(sys.argv[1:])\nfinally:\n"
+               "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+               "    print('peak-kb', hwm.split()[1], file=sys.stderr)\n"
+               "sys.exit(code)\n")
     for k in range(ns.processes):
         t2 = time.perf_counter()
-        cmd = [sys.executable, "-m", "llmos.cli.ask", "--dry-run", "--json", "show the 5 biggest files in Downloads"]
-        if ns.model_dir:
-            cmd = [sys.executable, "-c", "import sys; from llmos.planner import models; "
-                   f"models.MODEL_DIR={ns.model_dir!r}; from llmos.cli.ask import main; "
-                   "sys.exit(main(sys.argv[1:]))", "--dry-run", "--json", "show the 5 biggest files in Downloads"]
+        cmd = [sys.executable, "-c", run_ask, "--dry-run", "--json", "show the 5 biggest files in Downloads"]
         r = subprocess.run(cmd, cwd=home, env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
         walls.append(time.perf_counter() - t2)
+        peaks += [int(line.split()[1]) / 1024 for line in r.stderr.splitlines() if line.startswith("peak-kb ")]
         if r.returncode != 0:
             print(r.stderr, file=sys.stderr)
-    peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak_rss_mb = max(peaks, default=0.0)
 
     total = [ok for oks in per_cat.values() for ok in oks]
     total_intents = [ok for oks in per_cat_intents.values() for ok in oks]
