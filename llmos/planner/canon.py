@@ -90,9 +90,15 @@ def string_canon(intents: Iterable[Intent]) -> dict[tuple[str, str], tuple[str, 
 
 def canons_for(request: str, canons: tuple[str, ...], folds: frozenset[str]) -> tuple[str, ...]:
     """The string canons offered to one request: a case fold ("pdf" from "PDFs") only when
-    the request says it in some case, so ".tmp files" is never planned as ext=pdf."""
+    the request says it in some case, so ".tmp files" is never planned as ext=pdf; an option
+    ("--incognito") only when the request says its words ("incognito mode") or is Chinese
+    (无痕模式 is its translation), so "run libreoffice --writer" is not given --incognito."""
     low = request.lower()
-    return tuple(c for c in canons if c not in folds or c.lower() in low)
+    chinese = re.search(r"[\u4e00-\u9fff]", request) is not None
+    return tuple(c for c in canons
+                 if (c not in folds or c.lower() in low)
+                 and (not c.startswith("-") or chinese
+                      or all(w in low for w in re.findall(r"[a-z0-9]+", c.lower()))))
 
 
 def case_folds(intents: Iterable[Intent]) -> frozenset[str]:

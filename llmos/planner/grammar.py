@@ -175,6 +175,8 @@ class Str:
             ok = self.after_nl and self.subs is ALL
         if self.in_folder == "file" and "." not in self.text.rsplit("/", 1)[-1]:
             return False
+        if not any(c.isalnum() for c in self.text) and self.canon not in self.spec.canons:
+            return False   # a copy of punctuation alone ("--") is no value; "~", "." and "/" are canons
         return (ok and (self.spec.check is None or self.spec.check(self.text))
                 and (not self.spec.path or path_shape_ok(self.text)))
 
@@ -667,7 +669,10 @@ def is_name_in_folder(value: str, request: str) -> bool:
 
 def _piece_end(request: str, end: int) -> bool:
     """A copied piece ends where an ASCII word does (CJK text has no such boundary to keep),
-    or before a plural "s" that ends one ("mp3" out of "mp3s")."""
+    never just after the dashes of an option ("--" out of "--writer"), or before a plural
+    "s" that ends one ("mp3" out of "mp3s")."""
+    if 0 < end < len(request) and request[end - 1] in "-_" and _alnum(request[end]):
+        return False
     if not _inside_word(request, end):
         return True
     return request[end] in "sS" and not _inside_word(request, end + 1)

@@ -256,3 +256,16 @@ def test_a_path_never_starts_inside_a_url(grammar):
     request = "下载 https://example.org/file.zip 然后解压"
     assert not accepts(grammar, request, ' files.mkdir path=" //example.org/file.zip"')
     assert accepts(grammar, request, ' net.fetch url=" https://example.org/file.zip"')
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # an option canon only when the request says its words (or is Chinese, where it is a translation)
+    ("run libreoffice --writer", ' process.launch command=" libreoffice" args=[" --incognito"]', False),
+    ("open chrome in incognito mode", ' process.launch command=" chrome" args=[" --incognito"]', True),
+    ("用无痕模式启动 chrome", ' process.launch command=" chrome" args=[" --incognito"]', True),
+    # an option is copied whole, never as its dashes
+    ("run libreoffice --writer", ' process.launch command=" libreoffice" args=[" --"]', False),
+    ("run libreoffice --writer", ' process.launch command=" libreoffice" args=[" --writer"]', True),
+])
+def test_options_are_said_or_copied_whole(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
