@@ -847,7 +847,7 @@ def patterned_paths(request: str, pattern: str) -> tuple[str, ...]:
     if check is None:
         return ()
     n = len(request)
-    starts = [i for i in range(n) if request[i] not in " \t" and _name_start(request, i)]
+    starts = [i for i in range(n) if request[i] not in " \t" and _starts_at(request, i, "path")]
     ends = [j for j in range(1, n + 1) if _word_end(request, j) or _is_cjk(request[j]) != _is_cjk(request[j - 1])]
     pieces = {request[i:j] for i in starts for j in ends if j > i and j - i <= 160
               and check(request[i:j]) and "\n" not in request[i:j] and path_shape_ok(request[i:j])}

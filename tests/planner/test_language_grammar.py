@@ -227,6 +227,7 @@ def test_paths_and_canons_offered_only_when_the_request_supports_them(grammar, r
     ("把 ~/图片/cat.png 复制到桌面", ' files.copy sources=[" ~/Pictures/片/cat.png"] destination=" ~/Desktop"', False),
     ("把 ~/图片/cat.png 复制到桌面", ' files.copy sources=[" ~/图片/cat.png"] destination=" ~/Desktop"', True),
     ("把音乐文件夹打包成 ~/音乐备份.tar.xz", ' files.compress sources=[" ~/Music"] archive=" ~/备份.tar.xz"', False),
+    ("把音乐文件夹打包成 ~/音乐备份.tar.xz", ' files.compress sources=[" ~/Music"] archive=" 备份.tar.xz"', False),
     ("把音乐文件夹打包成 ~/音乐备份.tar.xz", ' files.compress sources=[" ~/Music"] archive=" ~/音乐备份.tar.xz"', True),
     # a path ended by a Chinese word leaves the names after it free
     ("把~/Music中的婚礼.flac移到回收站", ' files.trash paths=[" ~/Music/婚礼.flac"]', True),
