@@ -111,7 +111,8 @@ def _one_cpu_token(x: torch.Tensor) -> bool:
 
 def _plan(block: Any, name: str, make: Any) -> dict | None:
     """The fp32 copies a fused block kernel reads, made once per block and kept on it as
-    ``name`` (False when the kernel does not run this block), or None without the extension."""
+    ``name`` (False when the kernel does not run this block), or None without the extension.
+    A model's weights are fixed once it decodes (quantisation happens at load)."""
     if _ensure() is None:
         return None
     plan = getattr(block, name, None)
@@ -137,22 +138,12 @@ def attention_block(block: Any, x: torch.Tensor, rope: tuple[torch.Tensor, torch
     if plan is None:
         return None
     attn = block.self_attn
-    cos, sin = _rope_fp32(rope)
     out = _ext.attn_block_q8(x, plan["norm"], plan["eps"], attn.qkv_proj.weight, plan["qkv_s"], plan["qkv_b"],
-                             plan["q_norm"], plan["k_norm"], plan["qk_eps"], cos, sin,
+                             plan["q_norm"], plan["k_norm"], plan["qk_eps"], rope[0], rope[1],
                              cache.keys[0], cache.values[0], cache.offset, attn.o_proj.weight, plan["o_s"],
                              plan["o_b"], attn.heads, attn.kv_heads, attn.scale, block.residual_multiplier)
     cache.offset += 1
     return out
-
-
-_rope_last: list = [None, None]   # (the step's rope tuple, its fp32 rows): every layer shares them
-
-
-def _rope_fp32(rope: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
-    if _rope_last[0] is not rope:
-        _rope_last[:] = [rope, (_fp32(rope[0][0, 0]), _fp32(rope[1][0, 0]))]
-    return _rope_last[1]
 
 
 def _attention_plan(block: Any) -> dict | None:

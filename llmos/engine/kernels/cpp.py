@@ -261,8 +261,9 @@ torch::Tensor moe_q8(torch::Tensor x, torch::Tensor inds, torch::Tensor weights,
 // int8 q|k|v and o weights, in one call: at decode every dispatched torch op costs microseconds,
 // and this block was ~25 of them per layer. The new key and value are written into the cache.
 // x [1, H]; norm_w [H] fp32; qkv [(h + 2kv) d, H] int8 + fp32 scales, bias [(h + 2kv) d] fp32 or
-// empty; q_norm / k_norm [d] fp32 or empty (per-head RMSNorm, Qwen3); cos / sin [d] fp32 (RoPE,
-// halves rotated, not interleaved); keys / values [kv, S, d] in fp32 or bf16; o [H, h d] int8.
+// empty; q_norm / k_norm [d] fp32 or empty (per-head RMSNorm, Qwen3); cos / sin: d values of any
+// float dtype (RoPE, halves rotated, not interleaved); keys / values [kv, S, d] in fp32 or bf16;
+// o [H, h d] int8.
 
 template <typename T>
 static void attend(const float* q, const T* K, const T* V, int64_t n, int64_t d, float scale, float* out) {
@@ -331,8 +332,9 @@ torch::Tensor attn_block_q8(torch::Tensor x, torch::Tensor norm_w, double eps,
   linear_q8(hq, qkv, qkv_s, qkv_b, y.data());
 
   // per-head q/k norm, then RoPE on q and k: x * cos + rotate_half(x) * sin
-  const float* C = cos.data_ptr<float>();
-  const float* Sn = sin.data_ptr<float>();
+  auto cf = cos.to(torch::kFloat).contiguous(), sf = sin.to(torch::kFloat).contiguous();
+  const float* C = cf.data_ptr<float>();
+  const float* Sn = sf.data_ptr<float>();
   const float* QN = q_norm.numel() ? q_norm.data_ptr<float>() : nullptr;
   const float* KN = k_norm.numel() ? k_norm.data_ptr<float>() : nullptr;
   std::vector<float> tmp(d);
