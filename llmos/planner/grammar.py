@@ -553,12 +553,11 @@ def _in_written_path(request: str, i: int) -> bool:
 def _starts_at(request: str, i: int, kind: str) -> bool:
     """Whether a copy of ``kind`` may begin at ``i``: any "piece"; a "path" only where a name
     may begin too, never at a "/" inside a written path ("/notes.txt" of "Documents/notes.txt");
-    a "name" after a known folder where a name may begin, but not with "~"."""
-    if kind == "name":  # a name, never a path ("/media/usb") of its own
-        return _name_start(request, i) and request[i] not in "~/" and not _in_written_path(request, i)
-    if kind == "file":  # a name with a suffix ("todo.txt"), so that the copy can close
+    a "name" after a known folder where a name may begin, never a path ("/media/usb") of its
+    own; a "file", a name with a suffix ("todo.txt"), so that the copy can close."""
+    if kind in ("name", "file"):
         return (_name_start(request, i) and request[i] not in "~/" and not _in_written_path(request, i)
-                and re.match(r"[^/\n]*\.[^\W_]", request[i:]) is not None)
+                and (kind == "name" or re.match(r"[^/\n]*\.[^\W_]", request[i:]) is not None))
     if kind == "path":  # never an option ("-9 5521" of "kill -9 5521"), nor the "//…" of a URL
         return (_name_start(request, i) and _may_start(request, i) and not _in_written_path(request, i)
                 and request[i] != "-" and not (request[i] == "/" and request[i - 1:i] == ":"))

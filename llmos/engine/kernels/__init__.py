@@ -15,6 +15,7 @@ from typing import Any
 
 import torch
 
+from ..cache import KVCache
 from . import cpp
 
 log = logging.getLogger(__name__)
@@ -129,8 +130,6 @@ def attention_block(block: Any, x: torch.Tensor, rope: tuple[torch.Tensor, torch
     Taken when the block is the shared ``layers.Attention`` with int8 q|k|v and o, no clipping
     and no full-width q/k norm, and the cache is a single sequence's ``KVCache``; the cache's
     offset moves on as ``update_and_fetch`` would move it."""
-    from ..cache import KVCache
-
     if (not _one_cpu_token(x) or type(cache) is not KVCache or cache.offset >= cache.max_len
             or cache.keys.shape[0] != 1):
         return None
