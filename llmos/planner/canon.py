@@ -12,6 +12,7 @@ and values the manifests' own examples give that are not in their text
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 from llmos.intents.manifest import Intent, _format_of
@@ -30,13 +31,72 @@ _HERE_SAID = re.compile(r"(^|\s)\.($|[\s,，。;:!?/])|\b(here|this (folder|dire
                         r"(folder|directory|dir)|cwd|pwd)\b|当前|这里|这儿|此处|这个(文件夹|目录)|本目录", re.I)
 
 
+# What names each folder besides its path: English words (a typo of a long one counts too),
+# and Chinese, so that a folder the request never names is never planned ("open bilibili.com"
+# is not ~/Videos/bilibili.com, "delete my llmos policy file" is not in ~/Music).
+_FOLDER_WORDS = {
+    "~/Desktop": ("desktop", "桌面"),
+    "~/Downloads": ("download", "downloads", "downloaded", "dl", "下载"),
+    "~/Documents": ("document", "documents", "docs", "doc", "文档"),
+    "~/Music": ("music", "song", "songs", "mp3", "mp3s", "audio", "音乐", "歌"),
+    "~/Pictures": ("picture", "pictures", "pics", "pic", "photo", "photos", "image", "images",
+                   "screenshot", "screenshots", "wallpaper", "wallpapers", "图片", "照片", "相片", "截图",
+                   "壁纸", "相册"),
+    "~/Videos": ("video", "videos", "movie", "movies", "film", "films", "clip", "clips", "视频", "电影",
+                 "影片"),
+    "~/Templates": ("template", "templates", "模板"),
+    "~/Public": ("public", "shared", "公共", "共享"),
+    "~/.ssh": ("ssh", "key", "keys", "id_rsa", "id_ed25519", "id_ecdsa", "密钥", "私钥"),
+    "~/.gnupg": ("gpg", "gnupg", "pgp"),
+    "~/.aws": ("aws",),
+    "~/.kube": ("kube", "kubernetes", "k8s", "kubectl"),
+    "~/.password-store": ("pass", "password", "passwords", "密码"),
+    "~/.config": ("config", "configs", "configuration", "settings", "配置"),
+    "~/.cache": ("cache", "caches", "cached", "缓存"),
+    "~/.local/share/Trash": ("trash", "bin", "recycle", "回收站", "垃圾"),
+    "~/.mozilla": ("mozilla", "firefox", "火狐"),
+}
+
+
+def _near(word: str, known: str) -> bool:
+    """A typo of a word of five letters or more: one edit (two for long words), a swap counting one."""
+    if len(known) < 5 or abs(len(word) - len(known)) > 2:
+        return False
+    limit = 1 if len(known) < 7 else 2
+    prev2, prev = None, list(range(len(known) + 1))
+    for i, a in enumerate(word, 1):
+        row = [i] + [0] * len(known)
+        for j, b in enumerate(known, 1):
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a != b))
+            if prev2 is not None and i > 1 and j > 1 and a == known[j - 2] and word[i - 2] == b:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+    return prev[-1] <= limit
+
+
+def folder_said(canon: str, request: str) -> bool:
+    """Whether the request names a known folder: its path (or a localised one, "~/下载"), one of
+    its words, or a typo of one ("downlaods")."""
+    if canon in request or any(local in request for local, c in LOCALISED_DIRS.items() if c == canon):
+        return True
+    words = _FOLDER_WORDS.get(canon)
+    if words is None:
+        return True
+    if any(w in request for w in words if not w.isascii()):
+        return True
+    said = re.findall(r"[a-z0-9_]+", request.lower())
+    return any(w in said or any(_near(s, w) for s in said) for w in words if w.isascii())
+
+
+@lru_cache(maxsize=512)
 def path_canons(request: str) -> tuple[str, ...]:
-    """The canonical folders a path may be for this request: the root folder only when the
-    request names it ("rm -rf /", "the root directory", "根目录"), the current folder only
-    when it says so ("here", "this folder", "当前目录", "."), since a small model that is
-    unsure otherwise falls back on "/" or "."."""
+    """The canonical folders a path may be for this request: home always; a known folder only
+    when the request names it (:func:`folder_said`); the root folder only when the request
+    names it ("rm -rf /", "the root directory", "根目录"), the current folder only when it says
+    so ("here", "this folder", "当前目录", "."), since a small model that is unsure otherwise
+    falls back on "/" or "." or a folder it has seen often."""
     drop = {c for c, said in (("/", _ROOT_SAID), (".", _HERE_SAID)) if not said.search(request)}
-    return tuple(c for c in PATH_CANON if c not in drop)
+    return tuple(c for c in PATH_CANON if c not in drop and folder_said(c, request))
 
 
 def written_only_inside(canon: str, request: str) -> bool:

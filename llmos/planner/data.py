@@ -69,7 +69,7 @@ def copyable(value: str, request: str, canons: Iterable[str] = (), path: bool = 
         if not ok and path:
             ok = any(seg.startswith(c.rstrip("/") + "/") and not folder_written(c, request)
                      and is_name_in_folder(seg[len(c.rstrip("/")) + 1:], request)
-                     for c in PATH_CANON if c not in (".", "/"))
+                     for c in canons if c not in (".", "/"))
         if not ok and path:
             ok = in_written_folder(seg, request)
         if not ok or (path and not path_shape_ok(seg)):

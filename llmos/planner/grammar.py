@@ -137,7 +137,7 @@ class Str:
 
     def __init__(self, spec: StrSpec, then: Then, subs=ALL, canon: str | None = "",
                  after_nl: bool = False, escape: bool = False, text: str = "",
-                 in_folder: bool | str = False, must_end: int | None = None) -> None:
+                 in_folder: bool | str = False, must_end: frozenset[int] | None = None) -> None:
         self.spec, self.then, self.subs, self.canon = spec, then, subs, canon
         self.after_nl, self.escape, self.text = after_nl, escape, text
         # a canonical folder (or one written out) + "/" + piece: the piece is a name said on its
@@ -145,7 +145,7 @@ class Str:
         # path; "file": after the folder of a written file, a name with a suffix (a rename)
         self.in_folder = in_folder
         # a copy that began just inside quotes runs to the closing quote: 'Backup finished'
-        # is copied whole, never as "Backup"
+        # is copied whole, never as "Backup"; one that began after a colon, to a clause's end
         self.must_end = must_end
 
     @property
@@ -162,7 +162,7 @@ class Str:
     def _closable(self) -> bool:
         if not self.text or self.text[-1] in " \t":
             return False
-        if self.must_end is not None and (self.subs is ALL or self.must_end not in self.subs):
+        if self.must_end is not None and (self.subs is ALL or not self.must_end & self.subs):
             return False
         req = self.spec.request
         if (self.canon and self.canon in self.spec.canons
@@ -170,7 +170,7 @@ class Str:
             ok = True
         elif self.subs is not ALL and self.subs:
             ends = _word_end if self.spec.whole else _piece_end
-            ok = any(ends(req, p) for p in self.subs)
+            ok = any(ends(req, p) and not (self.spec.multiline and _dangles(req, p)) for p in self.subs)
         else:
             ok = self.after_nl and self.subs is ALL
         if self.in_folder == "file" and "." not in self.text.rsplit("/", 1)[-1]:
@@ -195,13 +195,15 @@ class Str:
         out = []
         if self.subs is ALL:
             starts = _starts(req, self._start_kind).get(ch, ())
-            quoted = _quoted_spans(req)
+            quoted = {i: frozenset({close}) for i, close in _quoted_spans(req).items()}
+            if self.spec.multiline:  # free text: what a colon introduces is copied whole too
+                quoted = {**_colon_spans(req), **quoted}
             subs = frozenset(i + 1 for i in starts if i not in quoted)
             out.extend(Str(self.spec, self.then, frozenset({i + 1}), None, False, False, self.text + ch,
                            self.in_folder, quoted[i]) for i in starts if i in quoted)
         else:
             subs = frozenset(p + 1 for p in self.subs if p < len(req) and req[p] == ch
-                             and (self.must_end is None or p < self.must_end))
+                             and (self.must_end is None or p < max(self.must_end)))
         canon = None
         if self.canon is not None and not self.after_nl:
             grown = self.canon + ch
@@ -231,7 +233,7 @@ class Str:
             if ch == "n":
                 if not self.spec.multiline or self.subs is ALL or not self.subs:
                     return []
-                if self.must_end is not None and self.must_end not in self.subs:
+                if self.must_end is not None and not self.must_end & self.subs:
                     return []
                 return [Str(self.spec, self.then, ALL, None, True, False, self.text + "\n")]
             if ch in '"\\':
@@ -523,7 +525,7 @@ def _may_start(request: str, i: int) -> bool:
     not "box" or "e a" out of "create a"; never inside quoted text ('dentist on friday 10am'
     and “下班了” are copied from their start, never as "10am" or "班"); never at punctuation
     that ends or separates (": render done")."""
-    if _inside_word(request, i) or request[i] in _NO_START:
+    if _inside_word(request, i) or request[i] in _NO_START or _in_written_path(request, i):
         return False
     return not any(start < i < close for start, close in _quoted_spans(request).items())
 
@@ -544,7 +546,7 @@ def _in_written_path(request: str, i: int) -> bool:
     while j >= 0 and not request[j].isspace():
         if request[j] in "~/":
             return True
-        if request[j] in _AFTER_PATH_ZH:
+        if request[j] in _AFTER_PATH_ZH or request[j] in "，。；：！？、":
             return False
         j -= 1
     return False
@@ -598,12 +600,53 @@ def _quoted_spans(request: str) -> dict[int, int]:
     return out
 
 
+_THEN_WHEN = re.compile(r"\s+(in|after|within|every)\s+(\d|(a|an|one|two|three|four|five|ten|twenty|"
+                       r"thirty|half)\b)", re.I)
+_CLAUSE_END = re.compile(r"[,，;；。?？]|[.!！](\s|$)|\s+(and|then|also)\s|然后|并且|顺便|再")
+_COURTESY = re.compile(r"(\s*\b(please|pls|plz|thanks|thank you|now|again|just|real quick|for me)\b|"
+                       r"\s*[.!！。]|谢谢|一下)+$", re.I)
+
+
+@lru_cache(maxsize=256)
+def _colon_spans(request: str) -> dict[int, frozenset[int]]:
+    """Text a colon introduces, as for quoted text: "notify me: render done" → "render done",
+    "追加一行：明天交报告" → "明天交报告".  It runs to the end of the request, the next label
+    with a colon, or a time said after it ("remind me: call mom in 20 minutes"); or to the end
+    of its first clause (a comma, "and", 然后, a full stop); or to just before the courtesy
+    that ends either ("… please", "…，谢谢")."""
+    out: dict[int, frozenset[int]] = {}
+    quoted = _quoted_spans(request)
+    for m in re.finditer(r"(?<!\d)(:\s+|：\s*)(?=\S)", request):
+        start = m.end()
+        if any(s <= start <= e for s, e in quoted.items()):
+            continue
+        end = len(request.rstrip())
+        label = re.search(r"\s\S+(:\s|：)", request[start:end])  # "标题：喂猫 内容：备份完成"
+        if label:
+            end = start + label.start()
+        when = _THEN_WHEN.search(request, start, end)
+        if when and when.start() > start:
+            end = when.start()
+        ends = {end}
+        clause = _CLAUSE_END.search(request, start, end)  # "写入：你好，世界" may hold its comma
+        if clause and clause.start() > start:
+            ends.add(clause.start())
+        for e in list(ends):
+            courtesy = _COURTESY.search(request[start:e])
+            if courtesy and courtesy.start() > 0:
+                ends.add(start + courtesy.start())
+        out[start] = frozenset(ends)
+    return out
+
+
 def _name_start(request: str, i: int) -> bool:
     """Where a name said on its own may begin: after a blank, an opening quote or CJK text
     ("报告.pdf" in "图片里的报告.pdf"), never inside a written path ("usr/lib" of "/usr/lib")."""
     if i == 0:
         return True
     prev = request[i - 1]
+    if _is_cjk(prev) and request[i] == "." and prev not in _AFTER_PATH_ZH:
+        return False  # ".zip" of "资料.zip": the name is the whole of it
     return (prev.isspace() or prev in _OPENERS or _is_cjk(prev) or prev in "，。：；、,;:=" or
             _is_cjk(request[i]))
 
@@ -668,13 +711,33 @@ def is_name_in_folder(value: str, request: str) -> bool:
 
 def _piece_end(request: str, end: int) -> bool:
     """A copied piece ends where an ASCII word does (CJK text has no such boundary to keep),
-    never just after the dashes of an option ("--" out of "--writer"), or before a plural
-    "s" that ends one ("mp3" out of "mp3s")."""
+    never just after the dashes of an option ("--" out of "--writer"), nor in the middle of a
+    written path (" of ~" out of "of ~/Documents/notes.txt"), or before a plural "s" that ends
+    one ("mp3" out of "mp3s")."""
     if 0 < end < len(request) and request[end - 1] in "-_" and _alnum(request[end]):
+        return False
+    if 0 < end < len(request) and not request[end].isspace() and (request[end] == "/" or request[end - 1] in "~/"):
         return False
     if not _inside_word(request, end):
         return True
     return request[end] in "sS" and not _inside_word(request, end + 1)
+
+
+_NEVER_LAST = frozenset("the a an my your his her our their of and or to from with into".split())
+_BEFORE_QUANTITY = frozenset("in after within for at by every on until".split())
+_QUANTITY_START = re.compile(r"\s*(\d|(a|an|one|two|three|four|five|six|seven|eight|nine|ten|"
+                             r"fifteen|twenty|thirty|forty|fifty|sixty|half|noon|midnight)\b)", re.I)
+
+
+def _dangles(request: str, end: int) -> bool:
+    """Whether free text copied up to ``end`` stops on a word that leads into more: an article,
+    "of", "and" ("buy milk and"), or "in" before a time or amount ("check the oven in" of
+    "check the oven in 40 min")."""
+    words = request[:end].split()
+    last = words[-1].lower() if words else ""
+    if last in _NEVER_LAST:
+        return True
+    return last in _BEFORE_QUANTITY and _QUANTITY_START.match(request, end) is not None
 
 
 def is_piece(value: str, request: str, whole: bool = False) -> bool:
@@ -696,6 +759,8 @@ def _word_end(request: str, end: int) -> bool:
     nxt, last = request[end], request[end - 1] if end else ""
     if nxt.isspace() or nxt in "'\"“”‘’,，。？?!！、；;:：)）]>":
         return True
+    if last == "/":
+        return False  # "~/下载/" out of "~/下载/临时文件夹"
     if _is_cjk(nxt):
         return not _is_cjk(last) or nxt in _AFTER_PATH_ZH
     if nxt == "." and (end + 1 >= len(request) or request[end + 1].isspace()):
@@ -721,8 +786,10 @@ def quantity_spans(request: str, fmt: str) -> tuple[str, ...]:
 
     parse = parse_size if fmt == "size" else parse_duration
     n = len(request)
+    # never inside a number: "半小时" of "一个半小时", "个小时" of "两个小时"
     starts = [i for i in range(n) if (_is_cjk(request[i]) or request[i].isalnum())
-              and (_is_cjk(request[i]) or not _joins(request, i - 1))]
+              and (_is_cjk(request[i]) or not _joins(request, i - 1))
+              and not _in_zh_number(request, i)]
     spans: set[str] = set()
     for i in starts:
         for j in range(i + 1, min(n, i + 32) + 1):
@@ -743,10 +810,19 @@ def quantity_spans(request: str, fmt: str) -> tuple[str, ...]:
     if fmt == "size":  # a bare count ("5 files") or a word ("a") is not a size people mean
         spans = {s for s in spans if any(c.isdigit() for c in s) or _number(s) is None}
         spans = {s for s in spans if not s.isdigit()}
-    else:  # a duration names its unit ("3 days", "三天", "hour"), not just a number
-        spans = {s for s in spans if _number(s) is None}
+    else:  # a duration names its unit ("3 days", "三天", "hour"), not just a number ("in 20")
+        spans = {s for s in spans if _number(_FILLER.sub(" ", s.lower()).strip()) is None}
     return tuple(sorted(spans))
 
+
+_ZH_NUMBER = set("零〇一二两俩三四五六七八九十百千万几")
+
+
+def _in_zh_number(request: str, i: int) -> bool:
+    """Whether ``i`` continues a Chinese number ("半" of "一个半", "个" of "两个"), not "设个半年"."""
+    prev = request[i - 1] if i else ""
+    return prev in _ZH_NUMBER or (prev == "个" and i > 1 and request[i - 2] in _ZH_NUMBER)
+_FILLER = re.compile(r"\b(and|in|for|about|around|last|past|the|within)\b")
 
 _ROUND = (*range(0, 32), 40, 50, 60, 64, 90, 100, 128, 200, 256, 500, 1000)
 
@@ -853,7 +929,8 @@ def patterned_paths(request: str, pattern: str) -> tuple[str, ...]:
     out = set(pieces)
     for piece in pieces:
         if not piece.startswith(("~", "/", ".")) and is_name_in_folder(piece, request):
-            out.update(f"{c}/{piece}" for c in PATH_CANON if c not in (".", "/") and not folder_written(c, request))
+            out.update(f"{c}/{piece}" for c in path_canons(request)
+                       if c not in (".", "/") and not folder_written(c, request))
     return tuple(sorted(v for v in out if not v.startswith(" ") and not v.endswith(" ") and path_shape_ok(v)))
 
 

@@ -48,7 +48,7 @@ def test_random_weights_still_give_valid_plans(tmp_path, seed, backend, registry
     masker = TokenMasker(tokenizer.vocab.texts, tokenizer.vocab.eos)
     for request in REQUESTS:
         out = constrained_decode(start, tokenizer.prompt(request), masker, tokenizer.vocab.texts,
-                                 DecodeState(grammar.start(request)), max_new_tokens=96)
+                                 DecodeState(grammar.start(request)), max_new_tokens=192)
         assert out.finished
         _valid(tokenizer.text_of(out.tokens), request, grammar, intents)
 

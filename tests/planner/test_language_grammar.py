@@ -270,3 +270,64 @@ def test_a_path_never_starts_inside_a_url(grammar):
 ])
 def test_options_are_said_or_copied_whole(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a known folder only when the request names it: by word, in Chinese, or with a typo
+    ("用浏览器打开 bilibili.com", ' desktop.open target=" ~/Videos/bilibili.com"', False),
+    ("delete my llmos policy file ~/.config/llmos/policy.yaml", ' files.trash paths=[" ~/Music/llmos"]', False),
+    ("shwo me the biggest fiels in downlaods", ' files.find path=" ~/Downloads"', True),
+    ("视频文件夹有多大", ' files.usage path=" ~/Videos"', True),
+    ("how big are my movies", ' files.usage path=" ~/Videos"', True),
+    ("show my private key id_rsa", ' files.read path=" ~/.ssh/id_rsa"', True),
+    ("how big is my home folder", ' files.usage path=" ~"', True),
+])
+def test_a_known_folder_only_when_the_request_names_it(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a copied path does not stop at a "/" the written path goes on after
+    ("永久删除 ~/下载/临时文件夹，别放回收站", ' files.delete paths=[" ~/下载/"]', False),
+    ("永久删除 ~/下载/临时文件夹，别放回收站", ' files.delete paths=[" ~/下载/临时文件夹"]', True),
+    # free text neither starts nor ends inside a written path
+    ("在 ~/文档/notes.txt 后面追加一行：明天交报告", ' files.write path=" ~/文档/notes.txt" content=" 文档/notes.txt"', False),
+    ("add the line dentist to the end of ~/Documents/notes.txt",
+     ' files.write path=" ~/Documents/notes.txt" content=" of ~"', False),
+    # a name glued to Chinese text is copied from its start, not from its suffix
+    ("解压桌面上的 资料.zip", ' files.extract archive=" ~/Desktop/.zip"', False),
+    ("解压桌面上的 资料.zip", ' files.extract archive=" ~/Desktop/资料.zip"', True),
+])
+def test_copies_respect_written_paths_and_names(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # free text does not stop on a word that leads on ("… in" before a time, "… and", "… the")
+    ("remind me to check the washing machine in 40 min",
+     ' timer.remind message=" check the washing machine in" in=" 40 min"', False),
+    ("remind me to check the washing machine in 40 min",
+     ' timer.remind message=" check the washing machine" in=" 40 min"', True),
+    ("remind me to log in in 5 minutes", ' timer.remind message=" log in" in=" 5 minutes"', True),  # a phrase's end
+    ("notify me: buy milk and eggs", ' desktop.notify title=" buy milk and"', False),
+    # what a colon introduces is copied to the end of its clause, or before the courtesy after it
+    ("notfy me: render done", ' desktop.notify title=" render"', False),
+    ("notfy me: render done please", ' desktop.notify title=" render done"', True),
+    ("弹个通知：下载完成", ' desktop.notify title=" 下载"', False),
+    ("弹个通知：下载完成", ' desktop.notify title=" 下载完成"', True),
+    ("toast: move the car, and list my disks", ' desktop.notify title=" move the car" ; system.disks', True),
+    ("桌面通知 标题：喂猫 内容：备份完成", ' desktop.notify title=" 喂猫" body=" 备份完成"', True),
+    ("remind me in 20 minutes: call mom", ' timer.remind message=" call" in=" 20 minutes"', False),
+])
+def test_free_text_ends_where_its_phrase_does(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, fmt, want, not_want", [
+    ("remnd me in 20 minuts to take the pizza out", "duration", set(), {"in 20"}),   # no unit said
+    ("一个半小时后提醒我去接孩子", "duration", {"一个半小时"}, {"半小时", "个半小时"}),    # not inside a number
+    ("设个半年的定时提醒：收衣服", "duration", {"半年"}, set()),
+])
+def test_quantities_are_whole_and_name_a_unit(request_, fmt, want, not_want):
+    spans = set(quantity_spans(request_, fmt))
+    assert want <= spans and not (not_want & spans)
