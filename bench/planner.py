@@ -49,6 +49,7 @@ def main() -> int:
     p.add_argument("--processes", type=int, default=5, help="whole `ask --dry-run --json` runs to time")
     p.add_argument("--show-errors", type=int, default=25)
     p.add_argument("--set", type=lambda f: Path(f).resolve(), help="JSONL of hand-written requests to evaluate instead of the dev split")
+    p.add_argument("--category", help="evaluate only this category (en, zh, typo, multi, oos, danger)")
     ns = p.parse_args()
 
     base = Path(tempfile.mkdtemp(prefix="bench-planner-"))
@@ -86,6 +87,8 @@ def main() -> int:
                                            steps=[(st["intent"], st.get("args", {})) for st in r["steps"]]))
     else:
         dev = Generator(intents, seed=ns.seed).generate("dev", ns.per_template)
+    if ns.category:
+        dev = [s for s in dev if s.category == ns.category]
 
     t0 = time.perf_counter()
     plan_request("warm up", registry, ctx, embedded_dir=ns.model_dir, use_config=False)

@@ -552,14 +552,27 @@ def _in_written_path(request: str, i: int) -> bool:
     return False
 
 
+_LOCAL_NAMES = tuple(local[2:] for local in LOCALISED_DIRS)   # "文档" of "找文档里的…" → ~/文档
+_LEADS_TO_NAME = frozenset("called named titled in into inside on at of to from with and for as".split())
+
+
 def _starts_at(request: str, i: int, kind: str) -> bool:
     """Whether a copy of ``kind`` may begin at ``i``: any "piece"; a "path" only where a name
     may begin too, never at a "/" inside a written path ("/notes.txt" of "Documents/notes.txt");
     a "name" after a known folder where a name may begin, never a path ("/media/usb") of its
-    own; a "file", a name with a suffix ("todo.txt"), so that the copy can close."""
+    own, never inside quoted text nor at a word that only leads to the name ("called" of
+    "a folder called Projects"), and glued to Chinese text only with a suffix ("报告.pdf" of
+    "图片里的报告.pdf", never "所" of "桌面目录中所有"); a "file", a name with a suffix
+    ("todo.txt"), so that the copy can close."""
     if kind in ("name", "file"):
+        suffixed = re.match(r"[^/\n]*\.[^\W_]", request[i:]) is not None
+        glued = i > 0 and _is_cjk(request[i - 1]) and _is_cjk(request[i])   # inside Chinese text
+        word = re.match(r"[A-Za-z]+", request[i:])
         return (_name_start(request, i) and request[i] not in "~/" and not _in_written_path(request, i)
-                and (kind == "name" or re.match(r"[^/\n]*\.[^\W_]", request[i:]) is not None))
+                and not any(start < i < close for start, close in _quoted_spans(request).items())
+                and not (word and word.group(0).lower() in _LEADS_TO_NAME and not _alnum(request[i + len(word.group(0)):][:1] or " "))
+                and (not glued or re.match(r"[^\s/]*\.[^\W_]", request[i:]) or request.startswith(_LOCAL_NAMES, i))
+                and (suffixed or kind == "name"))
     if kind == "path":  # never an option ("-9 5521" of "kill -9 5521"), nor the "//…" of a URL
         return (_name_start(request, i) and _may_start(request, i) and not _in_written_path(request, i)
                 and request[i] != "-" and not (request[i] == "/" and request[i - 1:i] == ":"))
@@ -652,9 +665,11 @@ def _name_start(request: str, i: int) -> bool:
 
 
 def _repeats_folder(text: str) -> bool:
-    """Whether a path ends in a known folder said twice: "~/Downloads/Downloads"."""
+    """Whether a path ends in a known folder said twice: "~/Downloads/Downloads", or the
+    name after it begins with the folder's word: "~/Desktop/Desktop named Inbox"."""
     parts = text.split("/")
-    return len(parts) >= 2 and parts[-1] == parts[-2] and f"~/{parts[-1]}" in PATH_CANON
+    return (len(parts) >= 2 and f"~/{parts[-2]}" in PATH_CANON
+            and (parts[-1] == parts[-2] or parts[-1].startswith(parts[-2] + " ")))
 
 
 def path_shape_ok(text: str) -> bool:

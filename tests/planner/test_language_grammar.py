@@ -331,3 +331,21 @@ def test_free_text_ends_where_its_phrase_does(grammar, request_, text, ok):
 def test_quantities_are_whole_and_name_a_unit(request_, fmt, want, not_want):
     spans = set(quantity_spans(request_, fmt))
     assert want <= spans and not (not_want & spans)
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a name after a known folder: not a word that only leads to it, nor the folder's own word
+    ("create a folder called Projects in my home", ' files.mkdir path=" ~/called"', False),
+    ("create a folder called Projects in my home", ' files.mkdir path=" ~/Projects"', True),
+    ("new folder on my Desktop named Inbox", ' files.mkdir path=" ~/Desktop/Desktop named Inbox"', False),
+    ("new folder on my Desktop named Inbox", ' files.mkdir path=" ~/Desktop/Inbox"', True),
+    ("how big is ~/Music/music", ' files.usage path=" ~/Music/music"', True),
+    # nor the inside of quoted text, nor a piece glued to Chinese text without a suffix
+    ("pls read 'Meeting notes 2024-05-02.txt' on my Desktop", ' files.read path=" ~/Desktop/notes 2024-05-02.txt"', False),
+    ("pls read 'Meeting notes 2024-05-02.txt' on my Desktop",
+     ' files.read path=" ~/Desktop/Meeting notes 2024-05-02.txt"', True),
+    ("桌面文件夹中所有后缀为 .mp4 的文件", ' files.mkdir path=" ~/Desktop/所"', False),
+    ("帮我找文档里所有的PDF文件", ' files.find path=" ~/文档" ext=" pdf"', True),
+])
+def test_a_name_after_a_known_folder_is_a_name(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
