@@ -188,12 +188,13 @@ def _write_gguf(model_dir: Path, out: Path, qtype: str) -> None:
     from llmos.engine.gguf import write_gguf
     from llmos.engine.loader import load_safetensors_dir
     config = json.loads((model_dir / "config.json").read_text())
-    # llama.cpp insists on a vocabulary: byte tokens, then placeholders (no merges needed)
-    from transformers.models.gpt2.tokenization_gpt2 import bytes_to_unicode
-    tokens = list(bytes_to_unicode().values())
+    # llama.cpp insists on a vocabulary: byte tokens, one merge (it refuses a BPE vocabulary
+    # without merges), then placeholders
+    from transformers.convert_slow_tokenizer import bytes_to_unicode
+    tokens = list(bytes_to_unicode().values()) + ["ĠĠ"]
     tokens += [f"<t{i}>" for i in range(config["vocab_size"] - len(tokens))]
     spec = {"model": "gpt2", "pre": "default", "tokens": tokens, "token_type": [1] * len(tokens),
-            "merges": [], "bos_token_id": 0, "eos_token_id": 0}
+            "merges": ["Ġ Ġ"], "bos_token_id": 0, "eos_token_id": 0}
     write_gguf(out, config, load_safetensors_dir(model_dir), qtype, spec)
 
 
