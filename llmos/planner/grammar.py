@@ -567,10 +567,10 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
     if kind in ("name", "file"):
         suffixed = re.match(r"[^/\n]*\.[^\W_]", request[i:]) is not None
         glued = i > 0 and _is_cjk(request[i - 1]) and _is_cjk(request[i])   # inside Chinese text
-        word = re.match(r"[A-Za-z]+", request[i:])
+        word = re.match(r"[A-Za-z]+(?![A-Za-z0-9])", request[i:])
         return (_name_start(request, i) and request[i] not in "~/" and not _in_written_path(request, i)
                 and not any(start < i < close for start, close in _quoted_spans(request).items())
-                and not (word and word.group(0).lower() in _LEADS_TO_NAME and not _alnum(request[i + len(word.group(0)):][:1] or " "))
+                and not (word and word.group(0).lower() in _LEADS_TO_NAME)
                 and (not glued or re.match(r"[^\s/]*\.[^\W_]", request[i:]) or request.startswith(_LOCAL_NAMES, i))
                 and (suffixed or kind == "name"))
     if kind == "path":  # never an option ("-9 5521" of "kill -9 5521"), nor the "//…" of a URL
@@ -837,7 +837,9 @@ def _in_zh_number(request: str, i: int) -> bool:
     """Whether ``i`` continues a Chinese number ("半" of "一个半", "个" of "两个"), not "设个半年"."""
     prev = request[i - 1] if i else ""
     return prev in _ZH_NUMBER or (prev == "个" and i > 1 and request[i - 2] in _ZH_NUMBER)
-_FILLER = re.compile(r"\b(and|in|for|about|around|last|past|the|within)\b")
+
+
+_FILLER = re.compile(r"\b(and|in|for|about|around|last|past|the|within)\b")   # as parse_duration drops
 
 _ROUND = (*range(0, 32), 40, 50, 60, 64, 90, 100, 128, 200, 256, 500, 1000)
 
