@@ -84,8 +84,14 @@ def folder_said(canon: str, request: str) -> bool:
         return True
     if any(w in request for w in words if not w.isascii()):
         return True
-    said = re.findall(r"[a-z0-9_]+", request.lower())
-    return any(w in said or any(_near(s, w) for s in said) for w in words if w.isascii())
+    return any(canon in _folders_named_by(w) for w in re.findall(r"[a-z0-9_]+", request.lower()))
+
+
+@lru_cache(maxsize=1 << 16)
+def _folders_named_by(word: str) -> frozenset[str]:
+    """The known folders an English word (or a typo of one) names; words recur, so this is cached."""
+    return frozenset(c for c, words in _FOLDER_WORDS.items()
+                     if any(w == word or _near(word, w) for w in words if w.isascii()))
 
 
 @lru_cache(maxsize=512)
