@@ -76,15 +76,18 @@ def _near(word: str, known: str) -> bool:
 
 def folder_said(canon: str, request: str) -> bool:
     """Whether the request names a known folder: its path (or a localised one, "~/下载"), one of
-    its words, or a typo of one ("downlaods")."""
+    its words (not inside a path it writes), or a typo of one ("downlaods")."""
     if canon in request or any(local in request for local, c in LOCALISED_DIRS.items() if c == canon):
         return True
     words = _FOLDER_WORDS.get(canon)
     if words is None:
         return True
-    if any(w in request for w in words if not w.isascii()):
+    # a word after a "/" is part of a path, not a name: "~/.kube/config" names no ~/.config
+    # (a path's first word still does: "Downloads/report.pdf")
+    said = re.sub(r"(?<=/)[\w.~-]+", " ", request, flags=re.ASCII)
+    if any(w in said for w in words if not w.isascii()):
         return True
-    return any(canon in _folders_named_by(w) for w in re.findall(r"[a-z0-9_]+", request.lower()))
+    return any(canon in _folders_named_by(w) for w in re.findall(r"[a-z0-9_]+", said.lower()))
 
 
 @lru_cache(maxsize=1 << 16)

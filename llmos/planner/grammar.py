@@ -625,8 +625,8 @@ def _colon_spans(request: str) -> dict[int, frozenset[int]]:
     """Text a colon introduces, as for quoted text: "notify me: render done" → "render done",
     "追加一行：明天交报告" → "明天交报告".  It runs to the end of the request, the next label
     with a colon, or a time said after it ("remind me: call mom in 20 minutes"); or to the end
-    of its first clause (a comma, "and", 然后, a full stop); or to just before the courtesy
-    that ends either ("… please", "…，谢谢")."""
+    of one of its clauses (a comma, "and", 然后, a full stop); or to just before the courtesy
+    that ends any of these ("… please", "…，谢谢")."""
     out: dict[int, frozenset[int]] = {}
     quoted = _quoted_spans(request)
     for m in re.finditer(r"(?<!\d)(:\s+|：\s*)(?=\S)", request):
@@ -640,10 +640,8 @@ def _colon_spans(request: str) -> dict[int, frozenset[int]]:
         when = _THEN_WHEN.search(request, start, end)
         if when and when.start() > start:
             end = when.start()
-        ends = {end}
-        clause = _CLAUSE_END.search(request, start, end)  # "写入：你好，世界" may hold its comma
-        if clause and clause.start() > start:
-            ends.add(clause.start())
+        # or at any clause's end: "写入：你好，世界。然后…" holds its comma
+        ends = {end} | {c.start() for c in _CLAUSE_END.finditer(request, start, end) if c.start() > start}
         for e in list(ends):
             courtesy = _COURTESY.search(request[start:e])
             if courtesy and courtesy.start() > 0:

@@ -281,6 +281,9 @@ def test_options_are_said_or_copied_whole(grammar, request_, text, ok):
     ("how big are my movies", ' files.usage path=" ~/Videos"', True),
     ("show my private key id_rsa", ' files.read path=" ~/.ssh/id_rsa"', True),
     ("how big is my home folder", ' files.usage path=" ~"', True),
+    # a folder's word inside a written path does not name it
+    ("show me ~/.kube/config", ' files.find path=" ~/.config"', False),
+    ("show me my config folder", ' files.find path=" ~/.config"', True),
 ])
 def test_a_known_folder_only_when_the_request_names_it(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
