@@ -74,20 +74,17 @@ def _near(word: str, known: str) -> bool:
     return prev[-1] <= limit
 
 
-def folder_said(canon: str, request: str) -> bool:
-    """Whether the request names a known folder: its path (or a localised one, "~/下载"), one of
-    its words (not inside a path it writes), or a typo of one ("downlaods")."""
-    if canon in request or any(local in request for local, c in LOCALISED_DIRS.items() if c == canon):
-        return True
-    words = _FOLDER_WORDS.get(canon)
-    if words is None:
-        return True
+def folders_said(request: str) -> frozenset[str]:
+    """The known folders the request names: by path (or a localised one, "~/下载"), by one of
+    their words (not inside a path it writes), or by a typo of one ("downlaods")."""
     # a word after a "/" is part of a path, not a name: "~/.kube/config" names no ~/.config
     # (a path's first word still does: "Downloads/report.pdf")
     said = re.sub(r"(?<=/)[\w.~-]+", " ", request, flags=re.ASCII)
-    if any(w in said for w in words if not w.isascii()):
-        return True
-    return any(canon in _folders_named_by(w) for w in re.findall(r"[a-z0-9_]+", said.lower()))
+    by_word = frozenset().union(*map(_folders_named_by, re.findall(r"[a-z0-9_]+", said.lower())))
+    return frozenset(c for c, words in _FOLDER_WORDS.items()
+                     if c in request or c in by_word
+                     or any(local in request for local, known in LOCALISED_DIRS.items() if known == c)
+                     or any(w in said for w in words if not w.isascii()))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -100,12 +97,13 @@ def _folders_named_by(word: str) -> frozenset[str]:
 @lru_cache(maxsize=512)
 def path_canons(request: str) -> tuple[str, ...]:
     """The canonical folders a path may be for this request: home always; a known folder only
-    when the request names it (:func:`folder_said`); the root folder only when the request
+    when the request names it (:func:`folders_said`); the root folder only when the request
     names it ("rm -rf /", "the root directory", "根目录"), the current folder only when it says
     so ("here", "this folder", "当前目录", "."), since a small model that is unsure otherwise
     falls back on "/" or "." or a folder it has seen often."""
     drop = {c for c, said in (("/", _ROOT_SAID), (".", _HERE_SAID)) if not said.search(request)}
-    return tuple(c for c in PATH_CANON if c not in drop and folder_said(c, request))
+    said = folders_said(request)
+    return tuple(c for c in PATH_CANON if c not in drop and (c not in _FOLDER_WORDS or c in said))
 
 
 def written_only_inside(canon: str, request: str) -> bool:

@@ -195,9 +195,7 @@ class Str:
         out = []
         if self.subs is ALL:
             starts = _starts(req, self._start_kind).get(ch, ())
-            quoted = {i: frozenset({close}) for i, close in _quoted_spans(req).items()}
-            if self.spec.multiline:  # free text: what a colon introduces is copied whole too
-                quoted = {**_colon_spans(req), **quoted}
+            quoted = _whole_spans(req, self.spec.multiline)
             subs = frozenset(i + 1 for i in starts if i not in quoted)
             out.extend(Str(self.spec, self.then, frozenset({i + 1}), None, False, False, self.text + ch,
                            self.in_folder, quoted[i]) for i in starts if i in quoted)
@@ -527,7 +525,7 @@ def _may_start(request: str, i: int) -> bool:
     that ends or separates (": render done")."""
     if _inside_word(request, i) or request[i] in _NO_START or _in_written_path(request, i):
         return False
-    return not any(start < i < close for start, close in _quoted_spans(request).items())
+    return not _inside_quotes(request, i)
 
 
 def folder_written(canon: str, request: str) -> bool:
@@ -569,7 +567,7 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
         glued = i > 0 and _is_cjk(request[i - 1]) and _is_cjk(request[i])   # inside Chinese text
         word = re.match(r"[A-Za-z]+(?![A-Za-z0-9])", request[i:])
         return (_name_start(request, i) and request[i] not in "~/" and not _in_written_path(request, i)
-                and not any(start < i < close for start, close in _quoted_spans(request).items())
+                and not _inside_quotes(request, i)
                 and not (word and word.group(0).lower() in _LEADS_TO_NAME)
                 and (not glued or re.match(r"[^\s/]*\.[^\W_]", request[i:]) or request.startswith(_LOCAL_NAMES, i))
                 and (suffixed or kind == "name"))
@@ -611,6 +609,18 @@ def _quoted_spans(request: str) -> dict[int, int]:
                 continue
         i += 1
     return out
+
+
+def _inside_quotes(request: str, i: int) -> bool:
+    return any(start < i < close for start, close in _quoted_spans(request).items())
+
+
+@lru_cache(maxsize=256)
+def _whole_spans(request: str, free_text: bool) -> dict[int, frozenset[int]]:
+    """Where a copy that begins there must end: quoted text at its closing quote, and for free
+    text, what a colon introduces at one of its ends (:func:`_colon_spans`)."""
+    quoted = {i: frozenset({close}) for i, close in _quoted_spans(request).items()}
+    return {**_colon_spans(request), **quoted} if free_text else quoted
 
 
 _THEN_WHEN = re.compile(r"\s+(in|after|within|every)\s+(\d|(a|an|one|two|three|four|five|ten|twenty|"
