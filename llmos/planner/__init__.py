@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmos.errors import PlanError
-from llmos.plan.model import Plan
+from llmos.plan.model import Plan, Step
 
 CONFIDENT = 0.5      # the least certain free choice of a plan the embedded planner keeps
 
@@ -63,7 +63,7 @@ def finalise(request: str, text: str, registry: Any, ctx: Any) -> Plan:
     from llmos.planner.language import parse_plan
 
     intents = {i.name: i for i in registry}
-    steps = without_repeats(parse_plan(text.strip(), intents))
+    steps = renamed_beside_source(without_repeats(parse_plan(text.strip(), intents)))
     plan = Plan(steps, None if steps else no_step_reply(request), request)
     return prepare_plan(plan, registry, ctx)
 
@@ -76,6 +76,25 @@ def without_repeats(steps: list) -> list:
     if any("$ref" in json.dumps(s.args) for s in steps):
         return steps
     return [s for i, s in enumerate(steps) if i == 0 or (s.intent, s.args) != (steps[i - 1].intent, steps[i - 1].args)]
+
+
+_NEW_NAME = re.compile(r"^[^/~]*\.\w+$")   # a bare file name with a suffix: "notes-2024.txt"
+
+
+def renamed_beside_source(steps: list) -> list:
+    """"rename ~/Documents/notes.txt to notes-2024.txt" means ~/Documents/notes-2024.txt:
+    a single source written with its folder, moved or copied to a bare file name, keeps its
+    folder.  (Taken literally, the name would land in whatever folder `ask` ran in.)  The
+    grammar lets the model write the whole path; a small model often writes just the name."""
+    out = []
+    for s in steps:
+        sources, dest = s.args.get("sources"), s.args.get("destination")
+        if (s.intent in ("files.move", "files.copy") and isinstance(sources, list) and len(sources) == 1
+                and isinstance(sources[0], str) and "/" in sources[0].rstrip("/")
+                and isinstance(dest, str) and _NEW_NAME.match(dest)):
+            s = Step(s.intent, {**s.args, "destination": sources[0].rstrip("/").rsplit("/", 1)[0] + "/" + dest})
+        out.append(s)
+    return out
 
 
 _planners: dict[str, Any] = {}

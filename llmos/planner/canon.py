@@ -58,16 +58,39 @@ _FOLDER_WORDS = {
 }
 
 
+# Keys next to each other on a QWERTY keyboard (and along the row string the data's typos
+# use): a slip of the finger replaces a letter by a neighbour, "dowbloads", never "films" → "files".
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_AT = {ch: (r, c) for r, row in enumerate(_ROWS) for c, ch in enumerate(row)}
+_RUN = "".join(_ROWS)
+
+
+def _neighbours(a: str, b: str) -> bool:
+    if a not in _KEY_AT or b not in _KEY_AT:
+        return False
+    (ra, ca), (rb, cb) = _KEY_AT[a], _KEY_AT[b]
+    if abs(ra - rb) <= 1 and abs(ca - cb) <= 1:
+        return True
+    return abs(_RUN.index(a) - _RUN.index(b)) == 1
+
+
+# Everyday words one slip away from a folder word: they are never a typo of it
+# ("move" is no "movie", "share" no "shared", "passed" no "passwd").
+_REAL_WORDS = frozenset("move moves moved mover shred share shares passed".split())
+
+
 def _near(word: str, known: str) -> bool:
-    """A typo of a word of five letters or more: one edit (two for long words), a swap counting one."""
-    if len(known) < 5 or abs(len(word) - len(known)) > 2:
+    """A typo of a word of five letters or more: one edit (two for long words), where a
+    substitution must be a neighbouring key and a swap of two letters counts one."""
+    if len(known) < 5 or abs(len(word) - len(known)) > 2 or word in _REAL_WORDS:
         return False
     limit = 1 if len(known) < 7 else 2
     prev2, prev = None, list(range(len(known) + 1))
     for i, a in enumerate(word, 1):
         row = [i] + [0] * len(known)
         for j, b in enumerate(known, 1):
-            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a != b))
+            slip = 0 if a == b else (1 if _neighbours(a, b) else 3)
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + slip)
             if prev2 is not None and i > 1 and j > 1 and a == known[j - 2] and word[i - 2] == b:
                 row[j] = min(row[j], prev2[j - 2] + 1)
         prev2, prev = prev, row
@@ -106,16 +129,23 @@ def path_canons(request: str) -> tuple[str, ...]:
     return tuple(c for c in PATH_CANON if c not in drop and (c not in _FOLDER_WORDS or c in said))
 
 
+@lru_cache(maxsize=1024)
 def written_only_inside(canon: str, request: str) -> bool:
-    """Whether a hidden canonical folder is written only as the start of a longer path and not
-    named otherwise: "show me ~/.kube/config" never means "~/.kube".  (People name hidden
-    folders by their path; the XDG folders have words and aliases, "movies" for ~/Videos,
-    so they are not held to this.)"""
-    base = canon.rsplit("/", 1)[-1]
-    if not base.startswith(".") or canon not in request:
+    """Whether a known folder is written only as the start of longer paths and not named
+    otherwise: "show me ~/.kube/config" never means "~/.kube", nor does "move report.pdf
+    into ~/Documents/Work" mean "~/Documents" (a small model likes to stop at the folder
+    it knows).  A localised form ("~/文档/备份") counts as the folder written.  The XDG
+    folders are named by their words and aliases ("movies" for ~/Videos) too."""
+    forms = [canon] + [local for local, known in LOCALISED_DIRS.items() if known == canon]
+    if canon in ("~", ".", "/") or not any(f + "/" in request for f in forms):
         return False
-    rest = re.sub(re.escape(canon) + r"/\S+", " ", request)
-    return canon not in rest and base[1:].lower() not in rest.lower()
+    rest = request
+    for f in forms:
+        rest = re.sub(re.escape(f) + r"/\S+", " ", rest)
+    base = canon.rsplit("/", 1)[-1]
+    if base.startswith("."):   # a hidden folder is named by its own name ("my kube folder"), not
+        return base[1:].lower() not in rest.lower()   # by what keeps files there ("firefox")
+    return canon not in folders_said(rest)
 
 
 # The localised XDG folder names the manifests' Chinese examples use, → the canonical form.

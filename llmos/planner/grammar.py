@@ -859,7 +859,14 @@ def _int_candidates(request: str, round_ones: bool) -> frozenset[int]:
         n = _number(word)
         if n is not None and n == int(n):
             found.add(int(n))
-    return frozenset(found | set(_ROUND)) if round_ones else frozenset(found)
+    if not round_ones:
+        return frozenset(found)
+    # a round number that only begins a stated one is a copy stopped short: "the last 200
+    # matches" is never limit 20 (a single digit stays: "the biggest of the 10" may be 1)
+    runs = re.findall(r"\d+", request)
+    short = {r for r in _ROUND if r >= 10 and r not in found
+             and any(run.startswith(str(r)) and len(run) > len(str(r)) for run in runs)}
+    return frozenset(found | (set(_ROUND) - short))
 
 
 @lru_cache(maxsize=1024)

@@ -79,3 +79,18 @@ def test_a_step_said_twice_in_a_row_is_said_once():
     chained = [Step("files.find", {"path": "/tmp"}), Step("files.find", {"path": "/tmp"}),
                Step("files.trash", {"paths": {"$ref": "steps[1].paths"}})]
     assert without_repeats(chained) == chained
+
+
+def test_a_rename_to_a_bare_name_keeps_the_folder():
+    from llmos.plan.model import Step
+    from llmos.planner import renamed_beside_source
+
+    rename = Step("files.move", {"sources": ["~/Documents/notes.txt"], "destination": "notes-2024.txt"})
+    assert renamed_beside_source([rename])[0].args["destination"] == "~/Documents/notes-2024.txt"
+    copy = Step("files.copy", {"sources": ["/srv/a.txt"], "destination": "b.txt"})
+    assert renamed_beside_source([copy])[0].args["destination"] == "/srv/b.txt"
+    for kept in (Step("files.move", {"sources": ["draft.txt"], "destination": "final.txt"}),          # both in the cwd
+                 Step("files.move", {"sources": ["~/a.txt", "~/b.txt"], "destination": "c.txt"}),      # not one source
+                 Step("files.move", {"sources": ["~/a.txt"], "destination": "~/Documents"}),           # a folder written
+                 Step("files.move", {"sources": {"$ref": "steps[0].paths"}, "destination": "x.txt"})):
+        assert renamed_beside_source([kept]) == [kept]

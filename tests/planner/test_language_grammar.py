@@ -131,6 +131,10 @@ def test_a_known_folder_with_a_name_or_a_whole_copy_is_fine(grammar, request_, t
     ("set the volume to 50%", " process.kill pid=50", True),
     ("what's the capital of Australia?", " process.info pid=1", False),
     ("show the biggest file in Downloads", ' files.find path=" ~/Downloads" sort=size order=desc limit=1', True),
+    # a round number that only begins a stated one is a copy stopped short
+    ("give me the last 200 journal lines", " system.logs limit=20", False),
+    ("give me the last 200 journal lines", " system.logs limit=200", True),
+    ("the biggest of the 10 newest files in Downloads", " system.logs limit=1", True),
 ])
 def test_identifiers_are_stated_numbers_knobs_may_be_round(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
@@ -284,6 +288,15 @@ def test_options_are_said_or_copied_whole(grammar, request_, text, ok):
     # a folder's word inside a written path does not name it
     ("show me ~/.kube/config", ' files.find path=" ~/.config"', False),
     ("show me my config folder", ' files.find path=" ~/.config"', True),
+    ("Please move report.pdf from Downloads into ~/Documents/Work",
+     ' files.move sources=[" ~/Downloads/report.pdf"] destination=" ~/Documents"', False),
+    ("Please move report.pdf from Downloads into ~/Documents/Work",
+     ' files.move sources=[" ~/Downloads/report.pdf"] destination=" ~/Documents/Work"', True),
+    ("move ~/Documents/old.txt to my documents folder", ' files.move sources=[" ~/Documents/old.txt"] destination=" ~/Documents"', True),
+    # everyday words that are one slip from a folder word name no folder; real slips do
+    ("move the files from Downloads", ' files.find path=" ~/Videos"', False),
+    ("shred the old lecture notes", ' files.find path=" ~/Pictures"', False),
+    ("show me the dowbloads folder", ' files.find path=" ~/Downloads"', True),
 ])
 def test_a_known_folder_only_when_the_request_names_it(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
