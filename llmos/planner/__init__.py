@@ -70,12 +70,20 @@ def finalise(request: str, text: str, registry: Any, ctx: Any) -> Plan:
 
 def without_repeats(steps: list) -> list:
     """A small model sometimes says a step twice ("system.info aspect=os ; system.info
-    aspect=os" for "which distro and kernel am I on?"); a repeat right after the same step
-    adds nothing, so it goes.  Plans whose steps refer to each other are left as written,
-    since dropping a step would renumber the references."""
+    aspect=os" for "which distro and kernel am I on?"), or again with an argument more or
+    less ("system.logs grep=segfault limit=200 ; system.logs limit=200").  A step that
+    repeats the one before it, with no argument both set to different values, adds nothing,
+    so it goes; "the nginx logs and the ssh logs" (unit differs) stays two steps.  Plans
+    whose steps refer to each other are left as written, since dropping a step would
+    renumber the references."""
     if any("$ref" in json.dumps(s.args) for s in steps):
         return steps
-    return [s for i, s in enumerate(steps) if i == 0 or (s.intent, s.args) != (steps[i - 1].intent, steps[i - 1].args)]
+    out: list = []
+    for s in steps:
+        if out and s.intent == out[-1].intent and all(out[-1].args[k] == v for k, v in s.args.items() if k in out[-1].args):
+            continue
+        out.append(s)
+    return out
 
 
 _NEW_NAME = re.compile(r"^[^/~]*\.\w+$")   # a bare file name with a suffix: "notes-2024.txt"

@@ -128,6 +128,7 @@ class StrSpec:
     check: Callable[[str], bool] | None = None   # the value must pass this to close
     blanks: bool = True                          # False: a single word (URLs, hosts)
     whole: bool = False                          # a copied path ends where its word ends
+    prose: bool = False                          # a message, title or content: see _lead_word
 
 
 class Str:
@@ -157,7 +158,7 @@ class Str:
         """Where a new copy may begin: a name after a known folder, a path, or any piece."""
         if self.in_folder:
             return "file" if self.in_folder == "file" else "name"
-        return "path" if self.spec.path else "piece"
+        return "path" if self.spec.path else "prose" if self.spec.prose else "piece"
 
     def _closable(self) -> bool:
         if not self.text or self.text[-1] in " \t":
@@ -170,7 +171,8 @@ class Str:
             ok = True
         elif self.subs is not ALL and self.subs:
             ends = _word_end if self.spec.whole else _piece_end
-            ok = any(ends(req, p) and not (self.spec.multiline and _dangles(req, p)) for p in self.subs)
+            ok = any(ends(req, p) and not (self.spec.multiline and _dangles(req, p))
+                     and not (self.spec.prose and _cuts_written_path(req, p)) for p in self.subs)
         else:
             ok = self.after_nl and self.subs is ALL
         if self.in_folder == "file" and "." not in self.text.rsplit("/", 1)[-1]:
@@ -195,7 +197,7 @@ class Str:
         out = []
         if self.subs is ALL:
             starts = _starts(req, self._start_kind).get(ch, ())
-            quoted = _whole_spans(req, self.spec.multiline)
+            quoted = _whole_spans(req, self.spec.multiline, self.spec.prose)
             subs = frozenset(i + 1 for i in starts if i not in quoted)
             out.extend(Str(self.spec, self.then, frozenset({i + 1}), None, False, False, self.text + ch,
                            self.in_folder, quoted[i]) for i in starts if i in quoted)
@@ -480,8 +482,10 @@ class Grammar:
             return StrSpec(request, check=_CHECKS[fmt], blanks=False)  # copied, one word, must read as one
         if fmt is not None:
             return StrSpec(request)
+        # prose (a long maxLength: a message, a title, a file's text) is what the request says
+        # to write or show, never its own command word
         return StrSpec(request, canons_for(request, self.string_canon.get((intent, name), ()), self.case_folds),
-                       multiline=True)
+                       multiline=True, prose=prop.get("maxLength", 0) >= 100)
 
     def _refs(self, done: tuple, want: str, arg: ArgSpec) -> list[str]:
         """``@N.field`` for earlier steps whose declared output has the right shape."""
@@ -574,7 +578,42 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
     if kind == "path":  # never an option ("-9 5521" of "kill -9 5521"), nor the "//…" of a URL
         return (_name_start(request, i) and _may_start(request, i) and not _in_written_path(request, i)
                 and request[i] != "-" and not (request[i] == "/" and request[i - 1:i] == ":"))
+    if kind == "prose":   # nor a path the request writes, unless quoted: that is where to write
+        return (_may_start(request, i) and (i != _lead_word(request) or bool(_lead_spans(request)))
+                and (request[i] not in "~/" or i in _quoted_spans(request)))
     return _may_start(request, i)
+
+
+_LEAD_COURTESY = re.compile(r"(\s*(please|pls|plz|kindly|hey|hi|ok|okay|so|yo|llmos|could you|can you|would you|"
+                            r"will you|i want to|i'd like to|i need to|i wanna|go ahead and|quickly|just)\b[\s,!]*)*",
+                            re.I)
+
+
+def _lead_word(request: str) -> int:
+    """Where the request's first word after any courtesy begins, when it is an English word;
+    -1 when the request begins otherwise (a quote, Chinese, a path)."""
+    i = _LEAD_COURTESY.match(request).end()
+    return i if i < len(request) and request[i].isascii() and request[i].isalpha() else -1
+
+
+@lru_cache(maxsize=256)
+def _lead_spans(request: str) -> dict[int, frozenset[int]]:
+    """Prose that begins with the request's first word runs to the end of that clause or to a
+    time said after it: "buy milk, remind me in 2 hours", "take the pizza out in 20 minutes,
+    remind me".  Otherwise the first word is the command ("pop" of "pop up a notification that
+    says Lunch time!", "overwrite" of "please overwrite ~/a.txt with …"), which a small model
+    that cannot find the message copies.  Empty when the request has no such end."""
+    i = _lead_word(request)
+    if i < 0:
+        return {}
+    ends = {c.start() for c in _CLAUSE_END.finditer(request, i) if c.start() > i}
+    when = _THEN_WHEN.search(request, i)
+    if when and when.start() > i:
+        ends.add(when.start())
+    # the command must follow the clause, and a clause that writes a path is a command
+    # ("create ~/Journal and write 'Day 1' into …")
+    ends = {e for e in ends if request[e:].strip(" .!?！。？") and not re.search(r"(^|\s)[~/]", request[i:e])}
+    return {i: frozenset(ends)} if ends else {}
 
 
 @lru_cache(maxsize=512)
@@ -616,11 +655,14 @@ def _inside_quotes(request: str, i: int) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _whole_spans(request: str, free_text: bool) -> dict[int, frozenset[int]]:
-    """Where a copy that begins there must end: quoted text at its closing quote, and for free
-    text, what a colon introduces at one of its ends (:func:`_colon_spans`)."""
+def _whole_spans(request: str, free_text: bool, prose: bool = False) -> dict[int, frozenset[int]]:
+    """Where a copy that begins there must end: quoted text at its closing quote; for free
+    text, what a colon introduces at one of its ends (:func:`_colon_spans`); for prose, what
+    begins with the request's first word at its clause's end (:func:`_lead_spans`)."""
     quoted = {i: frozenset({close}) for i, close in _quoted_spans(request).items()}
-    return {**_colon_spans(request), **quoted} if free_text else quoted
+    if not free_text:
+        return quoted
+    return {**(_lead_spans(request) if prose else {}), **_colon_spans(request), **quoted}
 
 
 _THEN_WHEN = re.compile(r"\s+(in|after|within|every)\s+(\d|(a|an|one|two|three|four|five|ten|twenty|"
@@ -750,6 +792,13 @@ _NEVER_LAST = frozenset("the a an my your his her our their of and or to from wi
 _BEFORE_QUANTITY = frozenset("in after within for at by every on until".split())
 _QUANTITY_START = re.compile(r"\s*(\d|(a|an|one|two|three|four|five|six|seven|eight|nine|ten|"
                              r"fifteen|twenty|thirty|forty|fifty|sixty|half|noon|midnight)\b)", re.I)
+
+
+def _cuts_written_path(request: str, end: int) -> bool:
+    """Whether ``end`` falls inside a path the request writes ("day1" of "~/Journal/day1.txt"):
+    prose may hold a whole path, never a piece of one."""
+    return end < len(request) and not request[end].isspace() and _in_written_path(request, end) \
+        and request[end] not in ",，。；;!！?？'\"”’)）" and not (request[end] == "." and request[end + 1:end + 2] in ("", " "))
 
 
 def _dangles(request: str, end: int) -> bool:

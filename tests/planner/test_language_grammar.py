@@ -319,6 +319,33 @@ def test_copies_respect_written_paths_and_names(grammar, request_, text, ok):
 
 
 @pytest.mark.parametrize("request_, text, ok", [
+    # prose (a message, a title, a file's text) is never the request's command word…
+    ("pop up a notification that says Lunch time!", ' desktop.notify title=" pop"', False),
+    ("please overwrite ~/a.txt with hello", ' files.write path=" ~/a.txt" content=" overwrite"', False),
+    ("pop up a notification that says Lunch time!", ' desktop.notify title=" Lunch time!"', True),
+    ("pop up a notification that says Lunch time!",
+     ' desktop.notify title=" pop up a notification that says Lunch time"', False),
+    ("create ~/Journal and write 'Day 1' into ~/Journal/day1.txt",
+     ' files.write path=" ~/Journal/day1.txt" content=" create ~/Journal"', False),
+    ("create ~/Journal and write 'Day 1' into ~/Journal/day1.txt",
+     ' files.write path=" ~/Journal/day1.txt" content=" into ~/Journal/day1"', False),
+    ("remind me to back up ~/thesis.tex in 2 hours",
+     ' timer.remind message=" back up ~/thesis.tex" in=" 2 hours"', True),
+    ("check my battery and remind me in 1 hour to plug it in", ' timer.remind message=" check" in=" 1 hour"', False),
+    # a first clause that is the message itself
+    ("buy milk, remind me in 2 hours", ' timer.remind message=" buy milk" in=" 2 hours"', True),
+    ("take the pizza out in 20 minutes, remind me", ' timer.remind message=" take the pizza out" in=" 20 minutes"', True),
+    ("buy milk, remind me in 2 hours", ' timer.remind message=" buy" in=" 2 hours"', False),
+    # …nor a path the request writes, unless quoted
+    ('overwrite /etc/resolv.conf with "nameserver 1.1.1.1"',
+     ' files.write path=" /etc/resolv.conf" content=" /etc/resolv.conf"', False),
+    ('write "/etc is read-only" to ~/note.txt', ' files.write path=" ~/note.txt" content=" /etc is read-only"', True),
+])
+def test_prose_is_what_the_request_says_to_write(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
     # free text does not stop on a word that leads on ("… in" before a time, "… and", "… the")
     ("remind me to check the washing machine in 40 min",
      ' timer.remind message=" check the washing machine in" in=" 40 min"', False),
