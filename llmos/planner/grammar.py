@@ -758,6 +758,8 @@ def in_written_folder(value: str, request: str) -> bool:
 
 
 def _occurrences(value: str, request: str, kind: str) -> list[int]:
+    if not value:
+        return []   # "" is found everywhere, even past the end ("~/Backups/" has no name)
     quoted = _quoted_spans(request)
     out, i = [], request.find(value)
     while i >= 0:
