@@ -571,15 +571,15 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
         glued = i > 0 and _is_cjk(request[i - 1]) and _is_cjk(request[i])   # inside Chinese text
         word = re.match(r"[A-Za-z]+(?![A-Za-z0-9])", request[i:])
         return (_name_start(request, i) and request[i] not in "~/" and not _in_written_path(request, i)
-                and not _inside_quotes(request, i)
+                and not _inside_quotes(request, i) and not _command_word(request, i)
                 and not (word and word.group(0).lower() in _LEADS_TO_NAME)
                 and (not glued or re.match(r"[^\s/]*\.[^\W_]", request[i:]) or request.startswith(_LOCAL_NAMES, i))
                 and (suffixed or kind == "name"))
     if kind == "path":  # never an option ("-9 5521" of "kill -9 5521"), nor the "//…" of a URL
         return (_name_start(request, i) and _may_start(request, i) and not _in_written_path(request, i)
-                and request[i] != "-" and not (request[i] == "/" and request[i - 1:i] == ":"))
+                and not _command_word(request, i) and request[i] != "-" and not (request[i] == "/" and request[i - 1:i] == ":"))
     if kind == "prose":   # nor a path the request writes, unless quoted: that is where to write
-        return (_may_start(request, i) and (i != _lead_word(request) or bool(_lead_spans(request)))
+        return (_may_start(request, i) and not _command_word(request, i)
                 and (request[i] not in "~/" or i in _quoted_spans(request)))
     return _may_start(request, i)
 
@@ -594,6 +594,16 @@ def _lead_word(request: str) -> int:
     -1 when the request begins otherwise (a quote, Chinese, a path)."""
     i = _LEAD_COURTESY.match(request).end()
     return i if i < len(request) and request[i].isascii() and request[i].isalpha() else -1
+
+
+def _command_word(request: str, i: int) -> bool:
+    """Whether ``i`` begins the request's command: its first word ("make" of "make a new folder
+    called Receipts in ~/Documents", never ~/Documents/make), unless that word names a file
+    ("notes.txt, open it") or begins a clause that is a message (:func:`_lead_spans`)."""
+    if i != _lead_word(request):
+        return False
+    word = re.match(r"\S*", request[i:]).group(0)
+    return "." not in word.rstrip(".,!?") and not _lead_spans(request)
 
 
 @lru_cache(maxsize=256)

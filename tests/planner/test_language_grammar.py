@@ -329,6 +329,11 @@ def test_copies_respect_written_paths_and_names(grammar, request_, text, ok):
      ' files.write path=" ~/Journal/day1.txt" content=" create ~/Journal"', False),
     ("create ~/Journal and write 'Day 1' into ~/Journal/day1.txt",
      ' files.write path=" ~/Journal/day1.txt" content=" into ~/Journal/day1"', False),
+    # the command word is no name either
+    ("make a new folder called Receipts in ~/Documents", ' files.mkdir path=" ~/Documents/make"', False),
+    ("make a new folder called Receipts in ~/Documents", ' files.mkdir path=" ~/Documents/Receipts"', True),
+    ('save "buy milk" to ~/shopping.txt', ' files.mkdir path=" ~/save"', False),
+    ("notes.txt, open it", ' desktop.open target=" notes.txt"', True),
     ("remind me to back up ~/thesis.tex in 2 hours",
      ' timer.remind message=" back up ~/thesis.tex" in=" 2 hours"', True),
     ("check my battery and remind me in 1 hour to plug it in", ' timer.remind message=" check" in=" 1 hour"', False),
