@@ -20,6 +20,7 @@ from llmos.intents.manifest import Intent
 from llmos.planner.decode import Decoded, constrained_decode, engine_session
 from llmos.planner.grammar import DecodeState, Grammar, TokenMasker, feed
 from llmos.planner.language import render_plan
+from llmos.planner.spelling import Speller
 
 MODEL_DIR = Path(__file__).with_name("model")
 
@@ -67,10 +68,13 @@ class EmbeddedPlanner:
             self.backend, self.start = "engine", engine_session(model)
         self.tokenizer = PlannerTokenizer(Path(model_dir) / "tokenizer.model")
         self.masker = TokenMasker(self.tokenizer.vocab.texts, self.tokenizer.vocab.eos)
+        self.speller = Speller.for_model(model_dir)
         self.load_seconds = time.perf_counter() - t0
 
     def draft(self, request: str, grammar: Grammar, max_new_tokens: int = 160) -> Draft:
         t0 = time.perf_counter()
+        # the model reads, and copies values from, the request with typos of its words mended
+        request = self.speller.correct(request) if self.speller else request
         state = DecodeState(grammar.start(request))
         with _one_thread(self.backend):
             decoded = constrained_decode(self.start, self.tokenizer.prompt(request), self.masker,

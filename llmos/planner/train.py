@@ -147,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     from llmos.intents import Registry
     from llmos.planner.data import Generator
     from llmos.planner.language import render_plan
+    from llmos.planner.spelling import WORDS_FILE, vocabulary, write_vocabulary
     from llmos.planner.tokenizer import PlannerTokenizer
 
     torch.manual_seed(ns.seed)
@@ -164,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="planner-train-"))
     texts = [s.request for s in samples] + [render_plan(list(s.steps), intents) for s in samples]
     build_tokenizer(texts, intents, size["vocab"], str(work / "tokenizer"), ns.seed)
+    # the words of its requests, for mending typos before the model reads (llmos.planner.spelling)
+    write_vocabulary(vocabulary(s.request for s in samples if s.lang == "en" and s.category != "typo"),
+                     work / WORDS_FILE)
     tok = PlannerTokenizer(work / "tokenizer.model")
     data = encode_samples(samples, tok, intents)
     log.info("tokenizer: %d pieces; %d sequences, mean length %.1f", tok.sp.get_piece_size(), len(data),
@@ -259,6 +263,7 @@ def save(model, config, tok, work: Path, out: Path, intents: dict, meta: dict) -
     model.config.output_router_logits = False
     model.save_pretrained(out, safe_serialization=True)
     shutil.copy(work / "tokenizer.model", out / "tokenizer.model")
+    shutil.copy(work / WORDS_FILE, out / WORDS_FILE)
     (out / "tokenizer_config.json").write_text(json.dumps({
         "tokenizer_class": "LlamaTokenizer", "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>",
         "add_bos_token": False, "add_eos_token": False, "model_max_length": 256,

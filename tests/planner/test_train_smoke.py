@@ -19,7 +19,7 @@ def test_three_training_steps_make_a_model_the_engine_loads(tmp_path):
                        timeout=120)
     assert r.returncode == 0, r.stderr[-2000:]
     assert "step 3/3" in r.stderr
-    for name in ("config.json", "model.safetensors", "tokenizer.model", "tokenizer_config.json", "planner.json"):
+    for name in ("config.json", "model.safetensors", "tokenizer.model", "tokenizer_config.json", "planner.json", "words.txt"):
         assert (out / name).exists(), name
     assert json.loads((out / "planner.json").read_text())["steps"] == 3
 

@@ -1,0 +1,148 @@
+"""Typos in the words the planner knows, mended before the model reads the request.
+
+"shwo me the biggest fiels in downlaods" reads to the small planner like another
+language: its tokenizer cuts each typo into rare pieces.  Training adds typos, but
+a typo it never saw still derails the plan.  So an English word that is neither in
+the planner's vocabulary (``words.txt`` next to the model: the words of its training
+requests, with their counts) nor an English word at all (pyspellchecker's dictionary)
+is replaced by the vocabulary word it is one slip away from, when there is one:
+
+- one edit for words of four to six letters, two for longer ones; a swap of two
+  letters is one edit, and a replaced letter must be a neighbouring key;
+- never a change that only drops an ending ("llmosd" stays: it is not "llmos"), though a
+  last letter may have been lost ("creat", "usin");
+- never inside quotes, paths, URLs, options or file names, nor in words in capitals.
+
+A real word is never changed ("lunch" is not "launch", "next" not "net"), and names
+the dictionary does not know stay as typed unless one slip from a planner word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from llmos.planner.canon import _neighbours
+
+WORDS_FILE = "words.txt"
+_WORD = re.compile(r"(?<![\w./~@:\\-])[A-Za-z]{4,}(?![\w/@:\\-]|\.\w)")
+
+
+def vocabulary(requests: Iterable[str], min_share: float = 2e-5, min_count: int = 5) -> Counter:
+    """The English words of training requests common enough to be the planner's own: a
+    typo the data generator made is rare, a word of the templates frequent."""
+    counts: Counter = Counter()
+    for text in requests:
+        counts.update(w.lower() for w in re.findall(r"[A-Za-z]+", text))
+    floor = max(min_count, int(sum(counts.values()) * min_share))
+    common = Counter({w: n for w, n in counts.items() if n >= floor and len(w) >= 2})
+    # the templates' own typos ("fiels", "creat") are common too: a word that is no English
+    # word and one slip from a far commoner one is a typo of it, not a word of the planner
+    speller = Speller(dict(common))
+    return Counter({w: n for w, n in common.items()
+                    if not ((k := speller._mend(w, among=True)) and common[k] >= 20 * n)})
+
+
+def write_vocabulary(words: Counter, path: Path) -> None:
+    path.write_text("".join(f"{w} {n}\n" for w, n in sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))))
+
+
+def read_vocabulary(path: Path) -> dict[str, int]:
+    out = {}
+    for line in path.read_text().splitlines():
+        word, _, count = line.partition(" ")
+        if word and count.isdigit():
+            out[word] = int(count)
+    return out
+
+
+def _slips(word: str, known: str, limit: int) -> int:
+    """Edits from ``word`` to ``known`` (limit + 1 when more): insertions, deletions, swaps of
+    neighbours in the word, and replacements by a neighbouring key."""
+    if abs(len(word) - len(known)) > limit:
+        return limit + 1
+    prev2, prev = None, list(range(len(known) + 1))
+    for i, a in enumerate(word, 1):
+        row = [i] + [0] * len(known)
+        for j, b in enumerate(known, 1):
+            cost = 0 if a == b else (1 if _neighbours(a, b) else limit + 1)
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
+            if prev2 is not None and i > 1 and j > 1 and a == known[j - 2] and word[i - 2] == b:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+        if min(prev) > limit:
+            return limit + 1
+    return prev[-1]
+
+
+class Speller:
+    """Mends typos of the planner's words in a request; see the module docstring."""
+
+    def __init__(self, words: dict[str, int]) -> None:
+        self.words = words
+        self._by_length: dict[int, list[str]] = {}
+        for w in sorted(words, key=lambda w: -words[w]):
+            self._by_length.setdefault(len(w), []).append(w)
+
+    @classmethod
+    def for_model(cls, model_dir: str | Path) -> "Speller | None":
+        path = Path(model_dir) / WORDS_FILE
+        return cls(read_vocabulary(path)) if path.is_file() else None
+
+    def correct(self, request: str) -> str:
+        from llmos.planner.grammar import _quoted_spans
+
+        quoted = [(start, end) for start, end in _quoted_spans(request).items()]
+        out, last = [], 0
+        for m in _WORD.finditer(request):
+            word = m.group(0)
+            if any(s <= m.start() < e for s, e in quoted) or (word.isupper() and len(word) > 1):
+                continue
+            fixed = self._mend(word.lower())
+            if fixed:
+                out.append(request[last:m.start()])
+                out.append(fixed.capitalize() if word[0].isupper() else fixed)
+                last = m.end()
+        return "".join(out) + request[last:] if out else request
+
+    def _mend(self, word: str, among: bool = False) -> str | None:
+        """The vocabulary word ``word`` is a typo of, or None; ``among``: ``word`` is itself in
+        the vocabulary (while building it)."""
+        if word in self.words and not among:
+            return None
+        limit = 1 if len(word) < 7 else 2
+        best: tuple | None = None
+        for n in range(len(word) - limit, len(word) + limit + 1):
+            for rank, known in enumerate(self._by_length.get(n, ())):   # most frequent first
+                if (known == word or known[0] != word[0] or word.startswith(known)
+                        or (known.startswith(word) and n > len(word) + 1)):
+                    continue   # an ending added ("llmosd", "starts") is no typo; one letter dropped is
+                d = _slips(word, known, limit)
+                # fewest slips; then a swap or a wrong key before a letter lost or doubled
+                # ("opne" is "open", not "one"), a swap first ("waht" is "what", not
+                # "want"); then the commoner word
+                key = (d, abs(n - len(word)), sorted(known) != sorted(word), rank)
+                if d <= limit and (best is None or key < best[0]):
+                    best = (key, known)
+        if best is None or _is_english(word):
+            return None
+        return best[1]
+
+
+@lru_cache(maxsize=1)
+def _dictionary():
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:   # without a dictionary no word can be told from a typo: none is changed
+        return None
+    return SpellChecker(distance=1)
+
+
+def _is_english(word: str) -> bool:
+    """Whether ``word`` is a real English word (the dictionary, 0.15 s, is loaded only when a
+    typo is suspected)."""
+    checker = _dictionary()
+    return checker is None or not checker.unknown([word])
