@@ -68,49 +68,57 @@ class Decoded:
 
 def constrained_decode(start: Start, prompt: Sequence[int], masker: TokenMasker, texts: Sequence,
                        state: DecodeState, max_new_tokens: int = 160,
-                       on_token: Callable[[int], None] | None = None, retries: int = 4) -> Decoded:
+                       on_token: Callable[[int], None] | None = None, retries: int = 16) -> Decoded:
     """Greedy plan tokens for ``prompt`` that keep ``state`` legal, until EOS is the choice.
 
     A token can be legal yet lead where no token of this vocabulary goes on (a
-    prefix of a multi-character symbol the vocabulary lacks); then decoding
-    starts again with that token banned after that prefix.
+    prefix of a multi-character symbol the vocabulary lacks, or a copy that can
+    no longer end well); then decoding starts again with that text banned, however
+    it is cut into tokens.  A dead end the model keeps walking into is thus
+    backed out of a token at a time.
     """
-    banned: set[tuple[tuple[int, ...], int]] = set()
+    banned: set[bytes] = set()
     for _ in range(retries):
         try:
             return _decode(start, prompt, masker, texts, state, max_new_tokens, on_token, banned)
         except _DeadEnd as e:
-            banned.add((e.prefix[:-1], e.prefix[-1]))
+            banned.add(e.text)
     raise DecodeError("the grammar and this vocabulary keep leading to dead ends")
 
 
 class _DeadEnd(Exception):
-    def __init__(self, prefix: tuple[int, ...]) -> None:
-        self.prefix = prefix
+    def __init__(self, text: bytes) -> None:
+        self.text = text
+
+
+def _bytes(text: str | bytes) -> bytes:
+    return text.encode() if isinstance(text, str) else text
 
 
 def _decode(start: Start, prompt: Sequence[int], masker: TokenMasker, texts: Sequence, state: DecodeState,
             max_new_tokens: int, on_token: Callable[[int], None] | None,
-            banned: set[tuple[tuple[int, ...], int]]) -> Decoded:
+            banned: set[bytes]) -> Decoded:
     feed = start(len(prompt) + max_new_tokens + 2)
     pending = list(prompt)
     logits = None
     out = Decoded([])
     wrap_up = int(max_new_tokens * 0.75)
+    written = b""   # the plan so far, in bytes
     while len(out.tokens) < max_new_tokens:
         t0 = time.perf_counter()
         allowed = masker.allowed(state)
         if len(out.tokens) >= wrap_up:
             allowed = _wrap_up(allowed, texts, masker.eos)
         if banned:
-            prefix = tuple(out.tokens)
-            allowed = [t for t in allowed if (prefix, t) not in banned]
+            rests = tuple(b[len(written):] for b in banned if len(b) > len(written) and b.startswith(written))
+            if rests:   # tokens that would write a banned text (or go past it)
+                allowed = [t for t in allowed if t == masker.eos or not _bytes(texts[t]).startswith(rests)]
         out.mask_seconds += time.perf_counter() - t0
         out.masks += 1
         if not allowed:
             if not out.tokens:
                 raise DecodeError("the grammar allows no first token")
-            raise _DeadEnd(tuple(out.tokens))
+            raise _DeadEnd(written)
         if len(allowed) == 1:
             token = allowed[0]
             out.forced += 1
@@ -129,6 +137,7 @@ def _decode(start: Start, prompt: Sequence[int], masker: TokenMasker, texts: Seq
             return out
         out.tokens.append(token)
         pending.append(token)
+        written += _bytes(texts[token])
         state = masker.advance(state, texts[token])
         if on_token:
             on_token(token)

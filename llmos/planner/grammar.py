@@ -194,6 +194,8 @@ class Str:
             return []
         if self.in_folder and ch == "~":
             return []
+        if self.spec.path and ch in " \t" and _repeats_folder(self.text):
+            return []   # "~/Desktop/Desktop into it": refused as its first word ends, not when it fails to close
         out = []
         if self.subs is ALL:
             starts = _starts(req, self._start_kind).get(ch, ())
@@ -555,7 +557,8 @@ def _in_written_path(request: str, i: int) -> bool:
 
 
 _LOCAL_NAMES = tuple(local[2:] for local in LOCALISED_DIRS)   # "文档" of "找文档里的…" → ~/文档
-_LEADS_TO_NAME = frozenset("called named titled in into inside on at of to from with and for as".split())
+_LEADS_TO_NAME = frozenset("called named titled in into inside on at of to from with and for as then also "
+                           "the a an all my every any some these those this that it them".split())
 
 
 def _starts_at(request: str, i: int, kind: str) -> bool:
@@ -570,7 +573,8 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
         suffixed = re.match(r"[^/\n]*\.[^\W_]", request[i:]) is not None
         glued = i > 0 and _is_cjk(request[i - 1]) and _is_cjk(request[i])   # inside Chinese text
         word = re.match(r"[A-Za-z]+(?![A-Za-z0-9])", request[i:])
-        return (_name_start(request, i) and request[i] not in "~/" and not _in_written_path(request, i)
+        return (_name_start(request, i) and request[i] not in "~/" and not request[i].isspace()
+                and not _in_written_path(request, i)
                 and not _inside_quotes(request, i) and not _command_word(request, i)
                 and not (word and word.group(0).lower() in _LEADS_TO_NAME)
                 and (not glued or re.match(r"[^\s/]*\.[^\W_]", request[i:]) or request.startswith(_LOCAL_NAMES, i))

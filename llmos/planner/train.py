@@ -263,7 +263,7 @@ def save(model, config, tok, work: Path, out: Path, intents: dict, meta: dict) -
     model.config.output_router_logits = False
     model.save_pretrained(out, safe_serialization=True)
     shutil.copy(work / "tokenizer.model", out / "tokenizer.model")
-    shutil.copy(work / WORDS_FILE, out / WORDS_FILE)
+    shutil.copy(work / "words.txt", out / "words.txt")   # llmos.planner.spelling.WORDS_FILE
     (out / "tokenizer_config.json").write_text(json.dumps({
         "tokenizer_class": "LlamaTokenizer", "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>",
         "add_bos_token": False, "add_eos_token": False, "model_max_length": 256,

@@ -100,3 +100,41 @@ def test_a_rename_to_a_bare_name_keeps_the_folder():
                  Step("files.move", {"sources": ["~/a.txt"], "destination": "~/Documents"}),           # a folder written
                  Step("files.move", {"sources": {"$ref": "steps[0].paths"}, "destination": "x.txt"})):
         assert renamed_beside_source([kept]) == [kept]
+
+
+def test_a_dead_end_is_backed_out_of_whatever_tokens_spell_it(registry, tokenizer):
+    """A model that keeps walking into a state the grammar cannot leave still ends with a plan."""
+    import numpy as np
+
+    texts = tokenizer.vocab.texts
+    spelled = [t.encode() if isinstance(t, str) else t for t in texts]   # None for special tokens
+    want, trap = b' process.kill name=" firefox"', b'name=" firefox'
+    request = "kill firefox"
+    prompt = tokenizer.prompt(request)
+    written: dict[int, bytes] = {}
+
+    class Trapped(TokenMasker):            # no token goes on once the plan reaches the trap
+        def allowed(self, state):
+            return [] if trap in written.get(id(state), b"") else super().allowed(state)
+
+        def advance(self, state, text):
+            new = super().advance(state, text)
+            written[id(new)] = written.get(id(state), b"") + (text.encode() if isinstance(text, str) else text)
+            return new
+
+    def stubborn(max_len):                 # prefers whatever spells more of `want` from what it wrote
+        seen: list[int] = []
+
+        def feed(tokens):
+            seen.extend(tokens)
+            so_far = b"".join(spelled[t] for t in seen[len(prompt):])
+            rest = want[len(so_far):] if want.startswith(so_far) else b""
+            return np.array([10.0 * len(b) if b and rest.startswith(b) else 0.0 for b in spelled])
+        return feed
+
+    grammar = Grammar.for_registry(registry)
+    state = DecodeState(grammar.start(request))
+    out = constrained_decode(stubborn, prompt, Trapped(texts, tokenizer.vocab.eos), texts, state, max_new_tokens=64)
+    text = tokenizer.text_of(out.tokens)
+    assert out.finished and trap.decode() not in text
+    assert accepts(grammar, request, text), text

@@ -331,6 +331,7 @@ def test_copies_respect_written_paths_and_names(grammar, request_, text, ok):
      ' files.write path=" ~/Journal/day1.txt" content=" into ~/Journal/day1"', False),
     # the command word is no name either
     ("make a new folder called Receipts in ~/Documents", ' files.mkdir path=" ~/Documents/make"', False),
+    ("move all the png files from my Desktop into it", ' files.trash paths=[" ~/Desktop/all the"]', False),
     ("make a new folder called Receipts in ~/Documents", ' files.mkdir path=" ~/Documents/Receipts"', True),
     ('save "buy milk" to ~/shopping.txt', ' files.mkdir path=" ~/save"', False),
     ("notes.txt, open it", ' desktop.open target=" notes.txt"', True),
