@@ -73,17 +73,36 @@ def constrained_decode(start: Start, prompt: Sequence[int], masker: TokenMasker,
 
     A token can be legal yet lead where no token of this vocabulary goes on (a
     prefix of a multi-character symbol the vocabulary lacks, or a copy that can
-    no longer end well); then decoding starts again with that text banned, however
-    it is cut into tokens.  A dead end the model keeps walking into is thus
-    backed out of a token at a time.
+    no longer end well); then decoding starts again with the last choice that led
+    there banned, however the text is cut into tokens: the last place on the way
+    where the grammar offered more than one character ("~/D" of a destination
+    that can only become the archive's own path, when "~/r" for "~/restore" was
+    open).  If every choice there fails too, the next retry backs out to the choice
+    before it.
     """
     banned: set[bytes] = set()
     for _ in range(retries):
         try:
             return _decode(start, prompt, masker, texts, state, max_new_tokens, on_token, banned)
         except _DeadEnd as e:
-            banned.add(e.text)
+            choice = _last_choice(state.nodes, e.text)
+            banned.add(choice if choice not in banned else e.text)
     raise DecodeError("the grammar and this vocabulary keep leading to dead ends")
+
+
+def _last_choice(nodes: tuple, text: bytes) -> bytes:
+    """The prefix of ``text`` that ends with the last character chosen among several."""
+    from llmos.planner.grammar import feed, next_chars
+
+    chars = text.decode("utf-8", errors="ignore")
+    branch = None
+    for i, ch in enumerate(chars):
+        if len(next_chars(nodes)) > 1:
+            branch = i
+        nodes = feed(nodes, ch)
+        if not nodes:
+            break
+    return text if branch is None else chars[:branch + 1].encode()
 
 
 class _DeadEnd(Exception):

@@ -129,6 +129,7 @@ class StrSpec:
     blanks: bool = True                          # False: a single word (URLs, hosts)
     whole: bool = False                          # a copied path ends where its word ends
     prose: bool = False                          # a message, title or content: see _lead_word
+    taken: frozenset = frozenset()               # paths this step already names: not again
 
 
 class Str:
@@ -161,7 +162,7 @@ class Str:
         return "path" if self.spec.path else "prose" if self.spec.prose else "piece"
 
     def _closable(self) -> bool:
-        if not self.text or self.text[-1] in " \t":
+        if not self.text or self.text[-1] in " \t" or self.text in self.spec.taken:
             return False
         if self.must_end is not None and (self.subs is ALL or not self.must_end & self.subs):
             return False
@@ -194,8 +195,10 @@ class Str:
             return []
         if self.in_folder and ch == "~":
             return []
-        if self.spec.path and ch in " \t" and _repeats_folder(self.text):
-            return []   # "~/Desktop/Desktop into it": refused as its first word ends, not when it fails to close
+        if self.spec.path and ch in " \t" and (_repeats_folder(self.text) or _SUFFIX_END.search(self.text)):
+            # "~/Desktop/Desktop into it": refused as its first word ends, not when it fails to
+            # close; a file's suffix ends its name ("~/notes.txt into it" is no file)
+            return []
         out = []
         if self.subs is ALL:
             starts = _starts(req, self._start_kind).get(ch, ())
@@ -242,7 +245,7 @@ class Str:
                 return self._extend(ch)
             return []
         if ch == '"':
-            return self.then() if self._closable() else []
+            return self.then(self.text) if self._closable() else []
         if ch == "\\":
             return [Str(self.spec, self.then, self.subs, self.canon, self.after_nl, True, self.text,
                         self.in_folder, self.must_end)]
@@ -372,7 +375,7 @@ class Grammar:
             options.append((" " + NONE, lambda: [End()]))
         for name, spec in self.specs.items():
             if self._feasible(request, spec):
-                options.append((" " + name, self._after_arg_then(request, done, name, -1, frozenset())))
+                options.append((" " + name, self._after_arg_then(request, done, name, -1, frozenset(), frozenset())))
         return [choice(options)]
 
     @staticmethod
@@ -392,10 +395,15 @@ class Grammar:
             return False
         return not spec.any_of or any(not (group & missing) for group in spec.any_of)
 
-    def _after_arg_then(self, request: str, done: tuple, intent: str, last: int, used: frozenset) -> Then:
-        return lambda: self._after_arg(request, done, intent, last, used)
+    def _after_arg_then(self, request: str, done: tuple, intent: str, last: int, used: frozenset,
+                        said: frozenset) -> Then:
+        return lambda: self._after_arg(request, done, intent, last, used, said)
 
-    def _after_arg(self, request: str, done: tuple, intent: str, last: int, used: frozenset) -> list:
+    def _after_arg(self, request: str, done: tuple, intent: str, last: int, used: frozenset,
+                   said: frozenset) -> list:
+        """After argument ``last`` of a step: another argument, the next step, or the end.
+        ``said``: the paths this step names so far; a step never names one path twice
+        (extract X into X, copy X to X), a small model's way of filling a slot it missed."""
         spec = self.specs[intent]
         options: list[tuple[str, Then]] = []
         for j in range(last + 1, len(spec.args)):
@@ -403,7 +411,7 @@ class Grammar:
                 continue  # nothing in the request can fill it (no size said, no URL, ...)
             if spec.can_take(j, used):
                 arg = spec.args[j]
-                options.append((f" {arg.name}=", self._value_then(request, done, intent, j, used)))
+                options.append((f" {arg.name}=", self._value_then(request, done, intent, j, used, said)))
         nodes: list = []
         if spec.complete(used):
             steps = done + (intent,)
@@ -414,13 +422,17 @@ class Grammar:
             nodes.append(choice(options))
         return nodes
 
-    def _value_then(self, request: str, done: tuple, intent: str, j: int, used: frozenset) -> Then:
-        return lambda: self._value(request, done, intent, j, used)
+    def _value_then(self, request: str, done: tuple, intent: str, j: int, used: frozenset, said: frozenset) -> Then:
+        return lambda: self._value(request, done, intent, j, used, said)
 
-    def _value(self, request: str, done: tuple, intent: str, j: int, used: frozenset) -> list:
+    def _value(self, request: str, done: tuple, intent: str, j: int, used: frozenset, said: frozenset) -> list:
         spec = self.specs[intent]
         arg = spec.args[j]
-        then = self._after_arg_then(request, done, intent, j, used | {arg.name})
+        pathish = is_pathish(_format_of(arg.item if arg.kind == "array" else arg.prop))
+
+        def after(more: frozenset) -> Then:
+            return self._after_arg_then(request, done, intent, j, used | {arg.name}, said | more if pathish else said)
+        then = after(frozenset())
         if arg.kind == "enum":
             return [choice((str(v), then) for v in arg.prop["enum"])]
         if arg.kind == "bool":
@@ -428,35 +440,44 @@ class Grammar:
         if arg.kind == "int":
             return [choice((v, then) for v in int_values(request, arg.prop))]
         refs = self._refs(done, "array" if arg.kind == "array" else "string", arg)
+        taken = said if pathish else None   # None: values that may repeat (a program's options)
         if arg.kind == "array":
-            item_then = self._items_then(request, intent, arg, then, 1)
-            opening = [("[", lambda: self._string_value(request, intent, arg.name, arg.item, item_then))]
+            item_then = self._items_then(request, intent, arg, after, 1, taken)
+            opening = [("[", lambda: self._string_value(request, intent, arg.name, arg.item, item_then, taken or frozenset()))]
             return [choice(opening + [(r, then) for r in refs])]
         closed = self.closed_values(request, arg.prop)
         if closed is not None:
-            return [choice([(_quoted(v), then) for v in closed] + [(r, then) for r in refs])]
-        return [choice([('" ', lambda: [Str(self._str_spec(request, intent, arg.name, arg.prop), then)])]
+            return [choice([(_quoted(v), after(frozenset({v}))) for v in closed if v not in (taken or ())]
+                           + [(r, then) for r in refs])]
+        return [choice([('" ', lambda: [Str(self._str_spec(request, intent, arg.name, arg.prop, taken or frozenset()),
+                                            lambda text: after(frozenset({text}))())])]
                        + [(r, then) for r in refs])]
 
-    def _items_then(self, request: str, intent: str, arg: ArgSpec, then: Then, count: int) -> Then:
-        def after_item() -> list:
-            options: list[tuple[str, Then]] = [("]", then)]
+    def _items_then(self, request: str, intent: str, arg: ArgSpec, after: Callable[[frozenset], Then],
+                    count: int, taken: frozenset | None) -> Callable[[str], list]:
+        """After an array's ``count``-th item, given its text (paths are not named twice)."""
+        def after_item(text: str) -> list:
+            now = taken | {text} if taken is not None else None
+            options: list[tuple[str, Then]] = [("]", after(now or frozenset()))]
             if count < MAX_ITEMS:
-                nxt = self._items_then(request, intent, arg, then, count + 1)
-                options.append((",", lambda: self._string_value(request, intent, arg.name, arg.item, nxt)))
+                nxt = self._items_then(request, intent, arg, after, count + 1, now)
+                options.append((",", lambda: self._string_value(request, intent, arg.name, arg.item, nxt,
+                                                                now or frozenset())))
             return [choice(options)]
         return after_item
 
-    def _string_value(self, request: str, intent: str, name: str, prop: dict, then: Then) -> list:
+    def _string_value(self, request: str, intent: str, name: str, prop: dict, then: Callable[[str], list],
+                      taken: frozenset = frozenset()) -> list:
+        """One array item; ``then`` takes the item's text."""
         kind = _kind(prop)
         if kind == "enum":
-            return [choice((str(v), then) for v in prop["enum"])]
+            return [choice((str(v), lambda v=v: then(str(v))) for v in prop["enum"])]
         if kind == "int":
-            return [Int("", then)]
+            return [Int("", lambda: then(""))]
         closed = self.closed_values(request, prop)
         if closed is not None:
-            return [choice((_quoted(v), then) for v in closed)]
-        return [choice([('" ', lambda: [Str(self._str_spec(request, intent, name, prop), then)])])]
+            return [choice((_quoted(v), lambda v=v: then(v)) for v in closed if v not in taken)]
+        return [choice([('" ', lambda: [Str(self._str_spec(request, intent, name, prop, taken), then)])])]
 
     @staticmethod
     def closed_values(request: str, prop: dict) -> tuple[str, ...] | None:
@@ -475,11 +496,11 @@ class Grammar:
             return patterned_paths(request, prop["pattern"])
         return None
 
-    def _str_spec(self, request: str, intent: str, name: str, prop: dict) -> StrSpec:
+    def _str_spec(self, request: str, intent: str, name: str, prop: dict, taken: frozenset = frozenset()) -> StrSpec:
         fmt = _format_of(prop)
         if is_pathish(fmt):
             return StrSpec(request, path_canons(request), path=True, check=_pattern_check(prop.get("pattern")),
-                           whole=True)
+                           whole=True, taken=taken)
         if fmt in _CHECKS:
             return StrSpec(request, check=_CHECKS[fmt], blanks=False)  # copied, one word, must read as one
         if fmt is not None:
@@ -726,6 +747,9 @@ def _name_start(request: str, i: int) -> bool:
         return False  # ".zip" of "资料.zip": the name is the whole of it
     return (prev.isspace() or prev in _OPENERS or _is_cjk(prev) or prev in "，。：；、,;:=" or
             _is_cjk(request[i]))
+
+
+_SUFFIX_END = re.compile(r"[^/\s.]\.[A-Za-z][A-Za-z0-9]{0,4}$")   # "notes.txt", "a.tar.gz", not "Vol." nor "v1.2"
 
 
 def _repeats_folder(text: str) -> bool:

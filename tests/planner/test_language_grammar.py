@@ -352,6 +352,27 @@ def test_prose_is_what_the_request_says_to_write(grammar, request_, text, ok):
 
 
 @pytest.mark.parametrize("request_, text, ok", [
+    # a step never names one path twice
+    ("extract ~/Downloads/backup.tar.gz into ~/restore",
+     ' files.extract archive=" ~/Downloads/backup.tar.gz" destination=" ~/Downloads/backup.tar.gz"', False),
+    ("extract ~/Downloads/backup.tar.gz into ~/restore",
+     ' files.extract archive=" ~/Downloads/backup.tar.gz" destination=" ~/restore"', True),
+    ("copy ~/a.txt and ~/b.txt to ~/c", ' files.copy sources=[" ~/a.txt"," ~/a.txt"] destination=" ~/c"', False),
+    ("copy ~/a.txt and ~/b.txt to ~/c", ' files.copy sources=[" ~/a.txt"] destination=" ~/a.txt"', False),
+    ("copy ~/a.txt and ~/b.txt to ~/c", ' files.copy sources=[" ~/a.txt"," ~/b.txt"] destination=" ~/c"', True),
+    # a file's suffix ends its name: the copy does not run on into the sentence
+    ("copy ~/a.txt into it", ' files.copy sources=[" ~/a.txt"] destination=" ~/a.txt into it"', False),
+    ("delete ~/Desktop/Screenshot 1.png", ' files.trash paths=[" ~/Desktop/Screenshot 1.png"]', True),
+    # two steps may (copy, then open what was copied), and a program's options may repeat
+    ("copy ~/a.txt to ~/c and open ~/a.txt",
+     ' files.copy sources=[" ~/a.txt"] destination=" ~/c" ; desktop.open target=" ~/a.txt"', True),
+    ("run ls -l -l", ' process.launch command=" ls" args=[" -l"," -l"]', True),
+])
+def test_a_step_names_a_path_once(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
     # free text does not stop on a word that leads on ("… in" before a time, "… and", "… the")
     ("remind me to check the washing machine in 40 min",
      ' timer.remind message=" check the washing machine in" in=" 40 min"', False),
