@@ -51,7 +51,10 @@ def decide(principal: Principal, intent_name: str, args: Mapping, effects: Itera
     """
     del args  # effects are what the policy judges; kept in the signature by contract
     live = [g for g in grants if _grant_live(g, principal, now)]
+    effects = list(effects)
     details = [_decide_effect(principal, intent_name, e, rules, live) for e in effects]
+    details.extend(_decide_effect(principal, intent_name, inner, rules, live)
+                   for e in effects for inner in _deleted_inside(principal, e, rules))
     details.extend(_call_rules(intent_name, rules))
     hints = annotations or {}
     if hints.get("destructiveHint") and not any(d.verdict != ALLOW for d in details):
@@ -110,6 +113,25 @@ def _decide_effect(principal: Principal, intent: str, effect: Effect, rules: Seq
     how = "allowed" if grant.verdict == ALLOW else "refused"
     return verdict(grant.verdict, f"you {how} this ({grant.lifetime}); {reason}",
                    f"grant:{grant.id}")
+
+
+def _deleted_inside(principal: Principal, effect: Effect, rules: Sequence[Rule]) -> list[Effect]:
+    """Deleting a folder deletes everything in it: for a delete of ``~`` (or ``~/.config``),
+    the delete of each path inside it that a deny rule names (``~/.ssh``, llmos's own rules)
+    is judged too, so that "rm -rf ~" is denied as surely as "rm -rf ~/.ssh".  Pure: the
+    paths come from the rules, not the disk; a glob's wildcards stand for any name."""
+    if effect.kind != "delete" or not (effect.facts and effect.facts.canonical) or not effect.target.startswith("/"):
+        return []
+    inside = effect.target.rstrip("/") + "/"
+    out = []
+    for rule in rules:
+        if rule.verdict != DENY or (rule.kinds is not None and "delete" not in rule.kinds):
+            continue
+        for pattern in rule.paths:
+            path = re.sub(r"\*+|\?|\[[^]]*\]", "x", expand_pattern(pattern, principal))
+            if path.startswith(inside):
+                out.append(Effect("delete", path, effect.arg, effect.facts))
+    return out
 
 
 def _call_rules(intent: str, rules: Sequence[Rule]) -> list[EffectDecision]:

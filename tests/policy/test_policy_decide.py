@@ -142,6 +142,24 @@ def test_call_combines_effects(effects, verdict, rule):
     assert (d.verdict, d.rule) == (verdict, rule)
 
 
+@pytest.mark.parametrize("target, verdict, rule", [
+    # deleting a folder deletes what is in it: home holds ~/.ssh, ~/.config holds llmos's rules
+    ("/home/u", DENY, "default:secrets"),
+    ("/home/u/.config", DENY, "default:secrets"),
+    ("/home/u/.local", DENY, "default:secrets"),
+    ("/proc", DENY, "default:write-elsewhere"),
+    # a folder that holds nothing a rule protects is an ordinary delete
+    ("/home/u/Documents", ASK, "default:delete"),
+    ("/home/u/.sshfoo", ASK, "default:delete"),
+])
+def test_deleting_a_folder_is_judged_by_what_it_holds(target, verdict, rule):
+    d = decide(U, "files.delete", {}, [Effect("delete", target, "paths", C)], RULES, [])
+    assert (d.verdict, d.rule) == (verdict, rule), d.reason
+    # writing into it is not deleting it: copying a file into home stays an ordinary write
+    w = decide(U, "files.copy", {}, [Effect("write", target, "destination", C)], RULES, [])
+    assert w.rule != "default:secrets"
+
+
 def test_destructive_intents_ask_every_time_even_without_effects():
     d = decide(U, "process.kill", {"pid": 5}, [], RULES, [])
     assert (d.verdict, d.rule) == (ASK, "default:destructive")
