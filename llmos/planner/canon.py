@@ -79,22 +79,31 @@ def _neighbours(a: str, b: str) -> bool:
 _REAL_WORDS = frozenset("move moves moved mover shred share shares passed".split())
 
 
-def _near(word: str, known: str) -> bool:
-    """A typo of a word of five letters or more: one edit (two for long words), where a
-    substitution must be a neighbouring key and a swap of two letters counts one."""
-    if len(known) < 5 or abs(len(word) - len(known)) > 2 or word in _REAL_WORDS:
-        return False
-    limit = 1 if len(known) < 7 else 2
+def slips(word: str, known: str, limit: int) -> int:
+    """Typing slips from ``word`` to ``known`` (``limit + 1`` when more): a letter lost or
+    added, two neighbours swapped, or a letter replaced by a neighbouring key."""
+    if abs(len(word) - len(known)) > limit:
+        return limit + 1
     prev2, prev = None, list(range(len(known) + 1))
     for i, a in enumerate(word, 1):
         row = [i] + [0] * len(known)
         for j, b in enumerate(known, 1):
-            slip = 0 if a == b else (1 if _neighbours(a, b) else 3)
-            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + slip)
+            cost = 0 if a == b else (1 if _neighbours(a, b) else limit + 1)
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
             if prev2 is not None and i > 1 and j > 1 and a == known[j - 2] and word[i - 2] == b:
                 row[j] = min(row[j], prev2[j - 2] + 1)
         prev2, prev = prev, row
-    return prev[-1] <= limit
+        if min(prev) > limit:
+            return limit + 1
+    return prev[-1]
+
+
+def _near(word: str, known: str) -> bool:
+    """A typo of a word of five letters or more: one slip (two for long words)."""
+    if len(known) < 5 or abs(len(word) - len(known)) > 2 or word in _REAL_WORDS:
+        return False
+    limit = 1 if len(known) < 7 else 2
+    return slips(word, known, limit) <= limit
 
 
 def folders_said(request: str) -> frozenset[str]:

@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from llmos.planner.canon import _neighbours
+from llmos.planner.canon import slips
 
 WORDS_FILE = "words.txt"
 _WORD = re.compile(r"(?<![\w./~@:\\-])[A-Za-z]{4,}(?![\w/@:\\-]|\.\w)")
@@ -57,25 +57,6 @@ def read_vocabulary(path: Path) -> dict[str, int]:
         if word and count.isdigit():
             out[word] = int(count)
     return out
-
-
-def _slips(word: str, known: str, limit: int) -> int:
-    """Edits from ``word`` to ``known`` (limit + 1 when more): insertions, deletions, swaps of
-    neighbours in the word, and replacements by a neighbouring key."""
-    if abs(len(word) - len(known)) > limit:
-        return limit + 1
-    prev2, prev = None, list(range(len(known) + 1))
-    for i, a in enumerate(word, 1):
-        row = [i] + [0] * len(known)
-        for j, b in enumerate(known, 1):
-            cost = 0 if a == b else (1 if _neighbours(a, b) else limit + 1)
-            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
-            if prev2 is not None and i > 1 and j > 1 and a == known[j - 2] and word[i - 2] == b:
-                row[j] = min(row[j], prev2[j - 2] + 1)
-        prev2, prev = prev, row
-        if min(prev) > limit:
-            return limit + 1
-    return prev[-1]
 
 
 class Speller:
@@ -120,7 +101,7 @@ class Speller:
                 if (known == word or known[0] != word[0] or word.startswith(known)
                         or (known.startswith(word) and n > len(word) + 1)):
                     continue   # an ending added ("llmosd", "starts") is no typo; one letter dropped is
-                d = _slips(word, known, limit)
+                d = slips(word, known, limit)
                 # fewest slips; then a swap or a wrong key before a letter lost or doubled
                 # ("opne" is "open", not "one"), a swap first ("waht" is "what", not
                 # "want"); then the commoner word
