@@ -1202,8 +1202,8 @@ class Generator:
 
     def conjunctions(self, samples: list[Sample], rng: random.Random, share: float = 0.08) -> list[Sample]:
         """Two unrelated one-step requests of the same split said in one breath ("ping X and then
-        show my network status"): the plan is both steps in order.  Teaches any two intents
-        to compose, beyond the hand-written pairs."""
+        show my network status"), a quarter of them with a third: the plan is the steps in
+        order.  Teaches any intents to compose, beyond the hand-written pairs."""
         singles: dict[str, list[Sample]] = {"en": [], "zh": []}
         for s in samples:
             if s.category in ("en", "zh", "typo") and len(s.steps) == 1:
@@ -1213,17 +1213,20 @@ class Generator:
             lang = "zh" if rng.random() < 0.35 else "en"
             if len(singles[lang]) < 2:
                 continue
-            a, b = rng.sample(singles[lang], 2)
-            if a.steps[0][0] == b.steps[0][0]:
+            parts = rng.sample(singles[lang], 3 if rng.random() < 0.25 else 2)
+            if len({p.steps[0][0] for p in parts}) < len(parts):
                 continue
-            first = a.request.rstrip("?？.。!！ ")
-            if lang == "zh":
-                text = first + rng.choice(["，然后", "，再", "，接着", "，并且", "。然后", "，顺便"]) + b.request
-            else:
-                second = b.request[:1].lower() + b.request[1:] if not b.request.startswith(("I ", "I'")) else b.request
-                text = first + rng.choice([" and ", " and then ", ", then ", "; also ", ". Then ", " and after that ",
-                                           ", and ", " then "]) + second
-            c = Sample(text, a.steps + b.steps, "multi", f"conj:{a.template}|{b.template}", lang)
+            text = parts[0].request
+            for p in parts[1:]:
+                text = text.rstrip("?？.。!！ ")
+                if lang == "zh":
+                    text += rng.choice(["，然后", "，再", "，接着", "，并且", "。然后", "，顺便"]) + p.request
+                else:
+                    nxt = p.request[:1].lower() + p.request[1:] if not p.request.startswith(("I ", "I'")) else p.request
+                    text += rng.choice([" and ", " and then ", ", then ", "; also ", ". Then ", " and after that ",
+                                        ", and ", " then "]) + nxt
+            c = Sample(text, sum((p.steps for p in parts), ()), "multi",
+                       "conj:" + "|".join(p.template for p in parts), lang)
             if self.valid(c):
                 out.append(c)
         return out
