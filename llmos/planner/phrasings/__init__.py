@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 
 AREAS = ("files_find", "files_ops", "net_desktop", "process_system", "multi_oos_danger", "args_relations",
-         "distinctions", "oos_multi_more", "constructions")
+         "distinctions", "oos_multi_more", "constructions", "multi_steps")
 KINDS = ("TEMPLATES", "DANGER", "OOS_EN", "OOS_ZH", "SELECT_EN", "SELECT_ZH", "FOLLOW", "PAIRS")
 
 

@@ -362,7 +362,7 @@ PAIRS = [
      ["先看看{proc}有没有在运行，然后关掉", "查一下{proc}在不在跑，在的话结束它", "{proc}开着吗？开着就关了它"]),
     # close one program and start another
     (("process.kill", {"name": "{proc}"}), ("process.launch", {"command": "{proc2}"}),
-     ["close {proc} and start {proc2} instead", "kill {proc}, then launch {proc2}", "swap {proc} for {proc2}: quit one, open the other"],
+     ["kill {proc}, then launch {proc2}", "swap {proc} for {proc2}: quit one, open the other"],
      ["关掉{proc}换成{proc2}", "把{proc}关了，改开{proc2}"]),
     (("process.kill", {"name": "firefox"}), ("process.launch", {"command": "chromium"}),
      ["close firefox and open chromium instead", "quit firefox, I want chromium", "clsoe firefox and start chromium"],
@@ -372,8 +372,7 @@ PAIRS = [
      ["vlc 卡住了，关掉它，改开 mpv"]),
     # a notification now and a reminder later, with two different texts
     (("desktop.notify", {"title": "{content}"}), ("timer.remind", {"message": "{message}", "in": "{duration}"}),
-     ["notify me '{content}' and remind me in {duration} to {message}",
-      "pop up a notification that says {content}, and in {duration} remind me to {message}",
+     ["pop up a notification that says {content}, and in {duration} remind me to {message}",
       "send me a notification saying {content}; also a reminder to {message} in {duration}"],
      ["发个通知说{content}，再在{duration}后提醒我{message}", "弹一个内容是{content}的通知，另外{duration}后提醒我{message}"]),
     # a port, then a unit's logs
