@@ -21,7 +21,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from llmos.planner.grammar import DecodeState, TokenMasker
+from llmos.planner.grammar import DecodeState, TokenMasker, next_chars
+from llmos.planner.grammar import feed as feed_grammar   # `feed` here is a model's feed function
 
 Feed = Callable[[list[int]], np.ndarray]   # tokens in, the last position's logits out
 Start = Callable[[int], Feed]              # a fresh KV cache of that many positions
@@ -92,14 +93,12 @@ def constrained_decode(start: Start, prompt: Sequence[int], masker: TokenMasker,
 
 def _last_choice(nodes: tuple, text: bytes) -> bytes:
     """The prefix of ``text`` that ends with the last character chosen among several."""
-    from llmos.planner.grammar import feed, next_chars
-
     chars = text.decode("utf-8", errors="ignore")
     branch = None
     for i, ch in enumerate(chars):
         if len(next_chars(nodes)) > 1:
             branch = i
-        nodes = feed(nodes, ch)
+        nodes = feed_grammar(nodes, ch)
         if not nodes:
             break
     return text if branch is None else chars[:branch + 1].encode()

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Iterable
 
 from llmos.planner.canon import slips
+from llmos.planner.grammar import _quoted_spans
 
 WORDS_FILE = "words.txt"
 _WORD = re.compile(r"(?<![\w./~@:\\-])[A-Za-z]{4,}(?![\w/@:\\-]|\.\w)")
@@ -74,8 +75,6 @@ class Speller:
         return cls(read_vocabulary(path)) if path.is_file() else None
 
     def correct(self, request: str) -> str:
-        from llmos.planner.grammar import _quoted_spans
-
         quoted = [(start, end) for start, end in _quoted_spans(request).items()]
         out, last = [], 0
         for m in _WORD.finditer(request):
