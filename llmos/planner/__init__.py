@@ -63,7 +63,7 @@ def finalise(request: str, text: str, registry: Any, ctx: Any) -> Plan:
     from llmos.planner.language import parse_plan
 
     intents = {i.name: i for i in registry}
-    steps = renamed_beside_source(without_repeats(parse_plan(text.strip(), intents)))
+    steps = line_breaks_only_append(renamed_beside_source(without_repeats(parse_plan(text.strip(), intents))))
     plan = Plan(steps, None if steps else no_step_reply(request), request)
     return prepare_plan(plan, registry, ctx)
 
@@ -82,6 +82,20 @@ def without_repeats(steps: list) -> list:
     for s in steps:
         if out and s.intent == out[-1].intent and all(out[-1].args[k] == v for k, v in s.args.items() if k in out[-1].args):
             continue
+        out.append(s)
+    return out
+
+
+def line_breaks_only_append(steps: list) -> list:
+    """A line the model ends with "\\n" belongs to an append ("add 'call bob' to the end of
+    todo.txt"): a file written whole gets the text said, no newline the request never wrote
+    ("write 'hi' to ~/a.txt" is "hi").  Text of several lines keeps its last break."""
+    out = []
+    for s in steps:
+        content = s.args.get("content")
+        if (s.intent == "files.write" and not s.args.get("append") and isinstance(content, str)
+                and content.endswith("\n") and "\n" not in content.rstrip("\n")):
+            s = Step(s.intent, {**s.args, "content": content.rstrip("\n")})
         out.append(s)
     return out
 

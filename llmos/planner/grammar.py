@@ -171,9 +171,7 @@ class Str:
                 and not (self.spec.path and written_only_inside(self.canon, req))):
             ok = True
         elif self.subs is not ALL and self.subs:
-            ends = _word_end if self.spec.whole else _piece_end
-            ok = any(ends(req, p) and not (self.spec.multiline and _dangles(req, p))
-                     and not (self.spec.prose and _cuts_written_path(req, p)) for p in self.subs)
+            ok = self._piece_ends()
         else:
             ok = self.after_nl and self.subs is ALL
         if self.in_folder == "file" and "." not in self.text.rsplit("/", 1)[-1]:
@@ -182,6 +180,14 @@ class Str:
             return False   # a copy of punctuation alone ("--") is no value; "~", "." and "/" are canons
         return (ok and (self.spec.check is None or self.spec.check(self.text))
                 and (not self.spec.path or path_shape_ok(self.text)))
+
+    def _piece_ends(self) -> bool:
+        """The piece being copied may end here: at a word's end, not on a word that leads into
+        more, not cutting a written path."""
+        req = self.spec.request
+        ends = _word_end if self.spec.whole else _piece_end
+        return any(ends(req, p) and not (self.spec.multiline and _dangles(req, p))
+                   and not (self.spec.prose and _cuts_written_path(req, p)) for p in self.subs)
 
     def _extend(self, ch: str) -> list:
         req = self.spec.request
@@ -236,9 +242,7 @@ class Str:
     def feed(self, ch: str) -> list:
         if self.escape:
             if ch == "n":
-                if not self.spec.multiline or self.subs is ALL or not self.subs:
-                    return []
-                if self.must_end is not None and not self.must_end & self.subs:
+                if not self._may_break_line():
                     return []
                 return [Str(self.spec, self.then, ALL, None, True, False, self.text + "\n")]
             if ch in '"\\':
@@ -257,6 +261,20 @@ class Str:
     def final(self) -> bool:
         return False
 
+    # next_chars must offer every character feed accepts: the decoder masks tokens by it, so a
+    # character it forgets is one the model can never write (append's "\n" had been unreachable)
+    def _may_break_line(self) -> bool:
+        """A "\\n" may follow the piece being copied where it may end, once it holds a word."""
+        return (self.spec.multiline and self.subs is not ALL and bool(self.subs)
+                and (self.must_end is None or bool(self.must_end & self.subs))
+                and any(c.isalnum() for c in self.text.rsplit("\n", 1)[-1]) and self._piece_ends())
+
+    def _may_name_in_written_folder(self) -> bool:
+        """A "/" and a name said on its own may follow a folder written out (_extend)."""
+        return (self.spec.path and self.subs is not ALL and bool(self.subs) and not self.in_folder
+                and ("/" in self.text or self.text.startswith("~"))
+                and any(_folder_kind(self.spec.request, p) for p in self.subs))
+
     def next_chars(self) -> set[str]:
         if self.escape:
             return {"n", '"', "\\"}
@@ -274,8 +292,10 @@ class Str:
                     if k.startswith(self.canon) and len(k) > len(self.canon)}
             if self.spec.path and self.canon in self.spec.canons:
                 out.add("/")
-        if '"' in out or "\\" in out:
+        if '"' in out or "\\" in out or self._may_break_line():
             out.add("\\")
+        if self._may_name_in_written_folder():
+            out.add("/")
         out.discard('"')
         out.discard("\n")
         if not self.text or self.after_nl or not self.spec.blanks:
@@ -552,7 +572,10 @@ def _may_start(request: str, i: int) -> bool:
     that ends or separates (": render done")."""
     if _inside_word(request, i) or request[i] in _NO_START or _in_written_path(request, i):
         return False
-    return not _inside_quotes(request, i)
+    # nor at a quote mark: quoted text is copied from just inside, and "'\nto" of "write 'hi'
+    # to ~/a.txt" is no copy
+    quoted = _quoted_spans(request)
+    return not _inside_quotes(request, i) and i not in quoted.values() and i + 1 not in quoted
 
 
 def folder_written(canon: str, request: str) -> bool:
@@ -578,6 +601,15 @@ def _in_written_path(request: str, i: int) -> bool:
 
 
 _LOCAL_NAMES = tuple(local[2:] for local in LOCALISED_DIRS)   # "文档" of "找文档里的…" → ~/文档
+# words that join a message to the rest of the request, never its first word: "create
+# ~/Journal and write 'Day 1' into …" is no content " and write", "… that says Lunch time!" no
+# title "says"
+_LEADS_TO_PROSE = frozenset("and then also or but of to into from with as that saying says say titled called named "
+                            "reading reads text".split())
+# what a request calls a thing, or does to it, is not its name unless quoted: "make a folder
+# /opt/hack" is no /opt/hack/folder, "… and write 'hello' to ~/notes/first.txt" no ~/notes/write
+_NAMING = re.compile(r"\b(called|named|titled)\s+$", re.I)   # "a folder named new" is named "new"
+_NEVER_A_NAME = frozenset("folder folders directory directories dir file files write create make new".split())
 _LEADS_TO_NAME = frozenset("called named titled in into inside on at of to from with and for as then also "
                            "the a an all my every any some these those this that it them".split())
 
@@ -598,14 +630,18 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
                 and not _in_written_path(request, i)
                 and not _inside_quotes(request, i) and not _command_word(request, i)
                 and not (word and word.group(0).lower() in _LEADS_TO_NAME)
+                and not (word and word.group(0).lower() in _NEVER_A_NAME and i not in _quoted_spans(request)
+                         and not _NAMING.search(request, 0, i))
                 and (not glued or re.match(r"[^\s/]*\.[^\W_]", request[i:]) or request.startswith(_LOCAL_NAMES, i))
                 and (suffixed or kind == "name"))
     if kind == "path":  # never an option ("-9 5521" of "kill -9 5521"), nor the "//…" of a URL
         return (_name_start(request, i) and _may_start(request, i) and not _in_written_path(request, i)
                 and not _command_word(request, i) and request[i] != "-" and not (request[i] == "/" and request[i - 1:i] == ":"))
     if kind == "prose":   # nor a path the request writes, unless quoted: that is where to write
+        word = re.match(r"[A-Za-z]+(?![A-Za-z0-9])", request[i:])
         return (_may_start(request, i) and not _command_word(request, i)
-                and (request[i] not in "~/" or i in _quoted_spans(request)))
+                and (request[i] not in "~/" or i in _quoted_spans(request))
+                and not (word and word.group(0).lower() in _LEADS_TO_PROSE))
     return _may_start(request, i)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from llmos.planner.data import Generator
-from llmos.planner.grammar import DecodeState, Grammar, TokenMasker, accepts, quantity_spans
+from llmos.planner.grammar import DecodeState, Grammar, TokenMasker, accepts, feed, next_chars, quantity_spans
 from llmos.planner.language import parse_plan, render_plan
 
 
@@ -181,6 +181,10 @@ def test_paths_are_copied_from_their_start(grammar, request_, text, ok):
     ("rename ~/Documents/notes.txt to todo.txt",
      ' files.move sources=[" ~/Documents/notes.txt"] destination=" ~/Documents/todo.txt"', True),
     ("make a folder Invoices under ~/Documents/Finance", ' files.mkdir path=" ~/Documents/Finance/Invoices"', True),
+    # what the request calls the thing, or does to it, is not its name, unless it is named so
+    ("make a folder /opt/hack", ' files.mkdir path=" /opt/hack/folder"', False),
+    ("create ~/notes and write 'hi' to ~/notes/first.txt", ' files.write path=" ~/notes/write" content=" hi"', False),
+    ("create a folder named new in /tmp", ' files.mkdir path=" /tmp/new"', True),
     # after the folder of a written file only a file name (with a suffix) may follow
     ("rename ~/Documents/notes.txt to todo", ' files.move sources=[" ~/Documents/notes.txt"] destination=" ~/Documents/todo"', False),
     # a written file is no folder
@@ -346,9 +350,37 @@ def test_copies_respect_written_paths_and_names(grammar, request_, text, ok):
     ('overwrite /etc/resolv.conf with "nameserver 1.1.1.1"',
      ' files.write path=" /etc/resolv.conf" content=" /etc/resolv.conf"', False),
     ('write "/etc is read-only" to ~/note.txt', ' files.write path=" ~/note.txt" content=" /etc is read-only"', True),
+    # …nor begins with a word that joins it to the rest, nor at a quote mark
+    ("create ~/Journal and write 'Day 1' into ~/Journal/day1.txt",
+     ' files.write path=" ~/Journal/day1.txt" content=" and write"', False),
+    ('notify me with the text "frame 240"', ' desktop.notify title=" the text"', True),
+    ('notify me with the text "frame 240"', ' desktop.notify title=" with the text"', False),
+    ("write 'hi' to ~/a.txt", ' files.write path=" ~/a.txt" content=" \' to ~/a.txt"', False),
+    ("write 'hi' to ~/a.txt", ' files.write path=" ~/a.txt" content=" \'hi\'"', False),
+    ("write 'hi' to ~/a.txt", ' files.write path=" ~/a.txt" content=" hi"', True),
+    # a line break follows a piece that ends a word and holds one
+    ("append hello to ~/notes.txt", ' files.write path=" ~/notes.txt" content=" hello\\n" append=true', True),
+    ("append hello to ~/notes.txt", ' files.write path=" ~/notes.txt" content=" hel\\n" append=true', False),
 ])
 def test_prose_is_what_the_request_says_to_write(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
+
+
+def test_the_decoder_may_write_every_character_the_grammar_accepts(samples, grammar, intents):
+    """The decoder masks tokens by next_chars, so a character feed accepts but next_chars does
+    not offer is one the model can never write: an append's "\\n" had been unreachable, and a
+    name after a folder the request writes ("/media/usb/logo-big.png")."""
+    unreachable = []
+    for s in samples:
+        text = render_plan(list(s.steps), intents)
+        state = grammar.start(s.request)
+        for k, ch in enumerate(text):
+            if ch not in next_chars(state):
+                unreachable.append((s.request, text[:k + 1]))
+                break
+            state = feed(state, ch)
+    # the generator's noise may misspell a courtesy word the grammar cannot end a copy on
+    assert len(unreachable) <= len(samples) // 500, unreachable[:5]
 
 
 @pytest.mark.parametrize("request_, text, ok", [
