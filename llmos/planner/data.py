@@ -49,6 +49,13 @@ class Sample:
                 "category": self.category, "template": self.template, "lang": self.lang}
 
 
+# Find-then-act sources are every selection × every follow-up phrasing: at full weight they
+# were 54 % of the training samples and single-step requests, what people mostly type, a
+# quarter.  Each of them gets this share of ``per_template`` in training (the dev split keeps
+# its composition, so its figures stay comparable).
+FIND_THEN_ACT_SHARE = 0.2
+
+
 def is_dev_template(template: str, dev_share: float = 0.15) -> bool:
     """A stable, seed-free choice, so adding templates never reshuffles the split."""
     h = int(hashlib.sha256(template.encode()).hexdigest()[:8], 16)
@@ -1192,7 +1199,10 @@ class Generator:
                 continue
             # out-of-scope shapes draw fresh fillers each time: more of them teach "none" as a
             # kind of request (numbers, programs, devices that serve no intent), not a list
-            for k in range(per_template * (3 if template.startswith("oos-shape:") else 1)):
+            count = per_template * (3 if template.startswith("oos-shape:") else 1)
+            if split == "train" and template.startswith("m:"):
+                count = max(1, round(count * FIND_THEN_ACT_SHARE))
+            for k in range(count):
                 noisy = rng.random() < noisy_share and not template.startswith("oos:")
                 s = make(rng, noisy)
                 if s is None or not self.valid(s):

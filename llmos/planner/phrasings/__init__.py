@@ -16,7 +16,8 @@ from __future__ import annotations
 import importlib
 
 AREAS = ("files_find", "files_ops", "net_desktop", "process_system", "multi_oos_danger", "args_relations",
-         "distinctions", "oos_multi_more", "constructions", "multi_steps")
+         "distinctions", "oos_multi_more", "constructions", "multi_steps", "verbs_en", "colloquial_zh",
+         "prose_args")
 KINDS = ("TEMPLATES", "DANGER", "OOS_EN", "OOS_ZH", "SELECT_EN", "SELECT_ZH", "FOLLOW", "PAIRS")
 
 
