@@ -604,8 +604,9 @@ _LOCAL_NAMES = tuple(local[2:] for local in LOCALISED_DIRS)   # "文档" of "找
 # words that join a message to the rest of the request, never its first word: "create
 # ~/Journal and write 'Day 1' into …" is no content " and write", "… that says Lunch time!" no
 # title "says"
-_LEADS_TO_PROSE = frozenset("and then also or but of to into from with as that saying says say titled called named "
-                            "reading reads text".split())
+# ("say" and "text" may begin one: "remind me to text Alice", "… to say thanks")
+_LEADS_TO_PROSE = frozenset("and then also or but of to into from with as that saying says titled called named "
+                            "reading reads".split())
 # what a request calls a thing, or does to it, is not its name unless quoted: "make a folder
 # /opt/hack" is no /opt/hack/folder, "… and write 'hello' to ~/notes/first.txt" no ~/notes/write
 _NAMING = re.compile(r"\b(called|named|titled)\s+$", re.I)   # "a folder named new" is named "new"

@@ -354,6 +354,7 @@ def test_copies_respect_written_paths_and_names(grammar, request_, text, ok):
     ("create ~/Journal and write 'Day 1' into ~/Journal/day1.txt",
      ' files.write path=" ~/Journal/day1.txt" content=" and write"', False),
     ('notify me with the text "frame 240"', ' desktop.notify title=" the text"', True),
+    ("remind me to text Alice in 5 minutes", ' timer.remind message=" text Alice" in=" 5 minutes"', True),
     ('notify me with the text "frame 240"', ' desktop.notify title=" with the text"', False),
     ("write 'hi' to ~/a.txt", ' files.write path=" ~/a.txt" content=" \' to ~/a.txt"', False),
     ("write 'hi' to ~/a.txt", ' files.write path=" ~/a.txt" content=" \'hi\'"', False),
