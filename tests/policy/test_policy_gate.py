@@ -73,3 +73,20 @@ def test_shipped_intents_through_the_registry(principal, home, tmp_path):
     d = authorize(principal, read.name, args, effects_of(read, args), consent=AutoYes(),
                   rules=rules_here(tmp_path))
     assert (d.verdict, d.rule) == (DENY, "default:secrets")
+
+
+def test_opening_a_secret_is_judged_as_reading_it(principal, home, tmp_path):
+    """desktop.open hands its target to the default app, which reads it: "show me
+    ~/.kube/config" planned as desktop.open is denied like files.read; a web address is
+    opened by the browser and has no path effect."""
+    from llmos.intents.effects import effects_of
+    from llmos.intents.registry import Registry, package_intents_dir
+    open_ = Registry([package_intents_dir()]).get("desktop.open")
+    args = {"target": f"{home}/.kube/config"}
+    d = authorize(principal, open_.name, args, effects_of(open_, args), consent=AutoYes(),
+                  rules=rules_here(tmp_path), annotations=open_.annotations)
+    assert (d.verdict, d.rule) == (DENY, "default:secrets")
+    web = effects_of(open_, {"target": "https://example.org/a"})
+    assert [e.kind for e in web] == ["exec", "desktop"]
+    local = effects_of(open_, {"target": "file:///etc/hostname"})
+    assert local[0].kind == "read"
