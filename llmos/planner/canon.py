@@ -198,13 +198,17 @@ def canons_for(request: str, canons: tuple[str, ...], folds: frozenset[str]) -> 
     """The string canons offered to one request: a case fold ("pdf" from "PDFs") only when
     the request says it in some case, so ".tmp files" is never planned as ext=pdf; an option
     ("--incognito") only when the request says its words ("incognito mode") or is Chinese
-    (无痕模式 is its translation), so "run libreoffice --writer" is not given --incognito."""
+    (无痕模式 is its translation), so "run libreoffice --writer" is not given --incognito;
+    any other translation, in English, only when the request says a word of it ("chrome" for
+    google-chrome, "terminal" for x-terminal-emulator), so "start the robot vacuum" is
+    never planned as launching google-chrome."""
     low = request.lower()
     chinese = re.search(r"[\u4e00-\u9fff]", request) is not None
     return tuple(c for c in canons
                  if (c not in folds or c.lower() in low)
                  and (not c.startswith("-") or chinese
-                      or all(w in low for w in re.findall(r"[a-z0-9]+", c.lower()))))
+                      or all(w in low for w in re.findall(r"[a-z0-9]+", c.lower())))
+                 and (c in folds or chinese or any(w in low for w in re.findall(r"[a-z0-9]{3,}", c.lower()))))
 
 
 def case_folds(intents: Iterable[Intent]) -> frozenset[str]:

@@ -281,6 +281,18 @@ def test_options_are_said_or_copied_whole(grammar, request_, text, ok):
 
 
 @pytest.mark.parametrize("request_, text, ok", [
+    # a program name the examples translate is offered in English only for a word of it
+    ("please start the robot vacuum", ' process.launch command=" google-chrome"', False),
+    ("launch chrome", ' process.launch command=" google-chrome"', True),
+    ("open a terminal", ' process.launch command=" x-terminal-emulator"', True),
+    ("open a terminal", ' process.launch command=" gnome-calculator"', False),
+    ("打开谷歌浏览器", ' process.launch command=" google-chrome"', True),
+])
+def test_translated_program_names_need_a_word_of_them(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
     # a known folder only when the request names it: by word, in Chinese, or with a typo
     ("用浏览器打开 bilibili.com", ' desktop.open target=" ~/Videos/bilibili.com"', False),
     ("delete my llmos policy file ~/.config/llmos/policy.yaml", ' files.trash paths=[" ~/Music/llmos"]', False),
