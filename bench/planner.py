@@ -100,6 +100,7 @@ def main() -> int:
     latencies, mask_s, masks, tokens, forced = [], 0.0, 0, 0, 0
     errors = []
     danger_ok = []
+    calibration = []   # (confidence of a plan with steps, exact?, is the target "no steps"?)
     for s in dev:
         try:
             want = prepare_plan(Plan([Step(i, a) for i, a in s.steps]), registry, ctx)
@@ -124,6 +125,8 @@ def main() -> int:
             danger_ok.append(not outcome.plan.steps or any(v == "deny" for v, _ in decisions))
         if not ok:
             errors.append((s.category, s.request, outcome.text, s.steps))
+        calibration.append((outcome.confidence if outcome.plan.steps else 1.0, ok,
+                            not want.steps and s.category != "danger"))
 
     # whole-process runs: start-up, model load, plan, decide, print
     env = {**os.environ, **env_home}
@@ -166,6 +169,14 @@ def main() -> int:
           f"{forced} of {tokens} tokens forced by jump-forward)")
     if walls:
         print(f"whole `ask --dry-run --json`: median {statistics.median(walls):.2f} s; peak RSS {peak_rss_mb:.0f} MB")
+    # how sure the planner is of the plans it gets wrong: below a threshold, answering "not
+    # sure" instead would turn each wrong plan of an out-of-scope request into a right one
+    for t in (0.3, 0.4, 0.5, 0.6):
+        below = [(ok, oos) for conf, ok, oos in calibration if conf < t]
+        if below:
+            print(f"plans with confidence < {t}: {len(below)} ({100 * len(below) / len(calibration):.1f} %), "
+                  f"{100 * sum(ok for ok, _ in below) / len(below):.0f} % of them right, "
+                  f"{sum(oos for _, oos in below)} of them out of scope")
     for cat, req, text, steps in errors[:ns.show_errors]:
         print(f"  ✗ [{cat}] {req!r}\n      got {text!r}\n      want {steps}")
     print(json.dumps({
