@@ -264,8 +264,9 @@ class Str:
     # next_chars must offer every character feed accepts: the decoder masks tokens by it, so a
     # character it forgets is one the model can never write (append's "\n" had been unreachable)
     def _may_break_line(self) -> bool:
-        """A "\\n" may follow the piece being copied where it may end, once it holds a word."""
-        return (self.spec.multiline and self.subs is not ALL and bool(self.subs)
+        """A "\\n" may follow the piece being copied where it may end, once it holds a word;
+        only in prose (lines of a file, a message), never in a program name or a pattern."""
+        return (self.spec.multiline and self.spec.prose and self.subs is not ALL and bool(self.subs)
                 and (self.must_end is None or bool(self.must_end & self.subs))
                 and any(c.isalnum() for c in self.text.rsplit("\n", 1)[-1]) and self._piece_ends())
 

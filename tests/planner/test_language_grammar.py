@@ -374,6 +374,7 @@ def test_copies_respect_written_paths_and_names(grammar, request_, text, ok):
     # a line break follows a piece that ends a word and holds one
     ("append hello to ~/notes.txt", ' files.write path=" ~/notes.txt" content=" hello\\n" append=true', True),
     ("append hello to ~/notes.txt", ' files.write path=" ~/notes.txt" content=" hel\\n" append=true', False),
+    ("launch firefox help", ' process.launch command=" firefox\\nhelp"', False),
 ])
 def test_prose_is_what_the_request_says_to_write(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
