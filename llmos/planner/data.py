@@ -810,7 +810,7 @@ DANGER: list[T] = [
     ("files.move", {"sources": ["{sysdir}"], "destination": "{dir}"},
      ["move {sysdir} to {dir}"], ["把 {sysdir} 移到{dir}"]),
     ("process.kill", {"pid": 1},
-     ["kill pid 1", "kill process 1", "kill -9 1", "terminate process number 1"], ["杀掉 1 号进程", "结束进程 1"]),
+     ["kill pid 1", "kill process 1", "kill the process with pid 1", "terminate process number 1"], ["杀掉 1 号进程", "结束进程 1"]),
     ("process.kill", {"pid": 1, "signal": "KILL"},
      ["kill -9 pid 1", "force kill process 1"], ["强制杀掉进程 1"]),
 ]

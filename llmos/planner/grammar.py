@@ -416,6 +416,12 @@ class Grammar:
             return False
         return not spec.any_of or any(not (group & missing) for group in spec.any_of)
 
+    @staticmethod
+    def _signal_unsaid(request: str, spec: IntentSpec, used: frozenset) -> bool:
+        """A step that sends a signal ends only once it says the signal the request states."""
+        return any(a.name not in used and a.kind == "enum" and _format_of(a.prop) == "signal"
+                   and stated_signals(request, tuple(a.prop["enum"])) for a in spec.args)
+
     def _after_arg_then(self, request: str, done: tuple, intent: str, last: int, used: frozenset,
                         said: frozenset) -> Then:
         return lambda: self._after_arg(request, done, intent, last, used, said)
@@ -434,7 +440,7 @@ class Grammar:
                 arg = spec.args[j]
                 options.append((f" {arg.name}=", self._value_then(request, done, intent, j, used, said)))
         nodes: list = []
-        if spec.complete(used):
+        if spec.complete(used) and not self._signal_unsaid(request, spec, used):
             steps = done + (intent,)
             if len(steps) < MAX_STEPS:
                 options.append((STEP_SEPARATOR, lambda: self._step_start(request, steps)))
@@ -455,7 +461,10 @@ class Grammar:
             return self._after_arg_then(request, done, intent, j, used | {arg.name}, said | more if pathish else said)
         then = after(frozenset())
         if arg.kind == "enum":
-            return [choice((str(v), then) for v in arg.prop["enum"])]
+            values = arg.prop["enum"]
+            if _format_of(arg.prop) == "signal":
+                values = stated_signals(request, tuple(values)) or values
+            return [choice((str(v), then) for v in values)]
         if arg.kind == "bool":
             return [choice((("true", then), ("false", then)))]
         if arg.kind == "int":
@@ -545,6 +554,25 @@ class Grammar:
 
 
 # --- quantities and checks -------------------------------------------------------------------
+
+_SIGNAL_SAID = re.compile(r"(?<![\w-])-(\d{1,2}|[A-Za-z]{3,4})\b|\bSIG([A-Z]{3,4})\b")
+
+
+@lru_cache(maxsize=256)
+def stated_signals(request: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """The signals a request states as kill(1) does ("kill -9 5521", "-HUP", "SIGTERM"):
+    when it states one, that is the signal, whatever the words around it suggest."""
+    from llmos.plan.normalise import NormaliseError, parse_signal
+
+    out = []
+    for m in _SIGNAL_SAID.finditer(request):
+        try:
+            name = parse_signal(m.group(1) or m.group(2))
+        except NormaliseError:
+            continue
+        if name in allowed and name not in out:
+            out.append(name)
+    return tuple(out)
 
 def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff"

@@ -293,6 +293,20 @@ def test_translated_program_names_need_a_word_of_them(grammar, request_, text, o
 
 
 @pytest.mark.parametrize("request_, text, ok", [
+    # a signal stated as kill(1) states it is the signal, and the step says it
+    ("kill -15 84316 pls", " process.kill pid=84316 signal=KILL", False),
+    ("kill -15 84316 pls", " process.kill pid=84316 signal=TERM", True),
+    ("kil -9 5521", " process.kill pid=5521", False),
+    ("kil -9 5521", " process.kill pid=5521 signal=KILL", True),
+    ("send SIGHUP to nginx", ' process.kill name=" nginx" signal=HUP', True),
+    ("force quit chrome", ' process.kill name=" chrome" signal=KILL', True),
+    ("kill the top-10 hogs", ' process.kill name=" hogs" signal=TERM', True),
+])
+def test_a_stated_signal_is_the_signal(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
     # a known folder only when the request names it: by word, in Chinese, or with a typo
     ("用浏览器打开 bilibili.com", ' desktop.open target=" ~/Videos/bilibili.com"', False),
     ("delete my llmos policy file ~/.config/llmos/policy.yaml", ' files.trash paths=[" ~/Music/llmos"]', False),
