@@ -88,14 +88,15 @@ def without_repeats(steps: list) -> list:
 
 def line_breaks_only_append(steps: list) -> list:
     """A line the model ends with "\\n" belongs to an append ("add 'call bob' to the end of
-    todo.txt"): a file written whole gets the text said, no newline the request never wrote
-    ("write 'hi' to ~/a.txt" is "hi").  Text of several lines keeps its last break."""
+    todo.txt"): a file written whole, a title or a message gets the text said, no newline
+    the request never wrote ("write 'hi' to ~/a.txt" is "hi").  Text of several lines keeps
+    its last break."""
     out = []
     for s in steps:
-        content = s.args.get("content")
-        if (s.intent == "files.write" and not s.args.get("append") and isinstance(content, str)
-                and content.endswith("\n") and "\n" not in content.rstrip("\n")):
-            s = Step(s.intent, {**s.args, "content": content.rstrip("\n")})
+        appends = s.intent == "files.write" and s.args.get("append")
+        s = Step(s.intent, {k: v.rstrip("\n") if (isinstance(v, str) and not appends and v.endswith("\n")
+                                                  and "\n" not in v.rstrip("\n")) else v
+                            for k, v in s.args.items()})
         out.append(s)
     return out
 

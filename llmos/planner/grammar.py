@@ -117,6 +117,11 @@ class Int:
 ALL = None  # a string segment that has not started: any character of the request may come
 
 
+# a string this long is a file's text (files.write takes 1 MiB; a notification's body 4000
+# characters): only such text holds line breaks
+FILE_TEXT_LENGTH = 65536
+
+
 @dataclass(frozen=True)
 class StrSpec:
     """What a quoted string may hold, for one argument of one request."""
@@ -129,6 +134,7 @@ class StrSpec:
     blanks: bool = True                          # False: a single word (URLs, hosts)
     whole: bool = False                          # a copied path ends where its word ends
     prose: bool = False                          # a message, title or content: see _lead_word
+    lines: bool = False                          # a file's text: it may hold line breaks
     taken: frozenset = frozenset()               # paths this step already names: not again
 
 
@@ -162,7 +168,7 @@ class Str:
         return "path" if self.spec.path else "prose" if self.spec.prose else "piece"
 
     def _closable(self) -> bool:
-        if not self.text or self.text[-1] in " \t" or self.text in self.spec.taken:
+        if not self.text or self.text[-1] in " \t" or self._said_before():
             return False
         if self.must_end is not None and (self.subs is ALL or not self.must_end & self.subs):
             return False
@@ -180,6 +186,14 @@ class Str:
             return False   # a copy of punctuation alone ("--") is no value; "~", "." and "/" are canons
         return (ok and (self.spec.check is None or self.spec.check(self.text))
                 and (not self.spec.path or path_shape_ok(self.text)))
+
+    def _said_before(self) -> bool:
+        """This step already says the text (a line break added is the same text); prose the
+        request itself says twice may be said twice."""
+        text = self.text.rstrip("\n")
+        if text not in {t.rstrip("\n") for t in self.spec.taken}:
+            return False
+        return not (self.spec.prose and self.spec.request.count(text) >= 2)
 
     def _piece_ends(self) -> bool:
         """The piece being copied may end here: at a word's end, not on a word that leads into
@@ -265,8 +279,8 @@ class Str:
     # character it forgets is one the model can never write (append's "\n" had been unreachable)
     def _may_break_line(self) -> bool:
         """A "\\n" may follow the piece being copied where it may end, once it holds a word;
-        only in prose (lines of a file, a message), never in a program name or a pattern."""
-        return (self.spec.multiline and self.spec.prose and self.subs is not ALL and bool(self.subs)
+        only in a file's text, never in a title, a message, a program name or a pattern."""
+        return (self.spec.multiline and self.spec.lines and self.subs is not ALL and bool(self.subs)
                 and (self.must_end is None or bool(self.must_end & self.subs))
                 and any(c.isalnum() for c in self.text.rsplit("\n", 1)[-1]) and self._piece_ends())
 
@@ -429,8 +443,9 @@ class Grammar:
     def _after_arg(self, request: str, done: tuple, intent: str, last: int, used: frozenset,
                    said: frozenset) -> list:
         """After argument ``last`` of a step: another argument, the next step, or the end.
-        ``said``: the paths this step names so far; a step never names one path twice
-        (extract X into X, copy X to X), a small model's way of filling a slot it missed."""
+        ``said``: the texts this step says so far; a step never says one twice (extract X
+        into X, copy X to X, a body that repeats the title), a small model's way of filling
+        a slot it missed."""
         spec = self.specs[intent]
         options: list[tuple[str, Then]] = []
         for j in range(last + 1, len(spec.args)):
@@ -458,7 +473,7 @@ class Grammar:
         pathish = is_pathish(_format_of(arg.item if arg.kind == "array" else arg.prop))
 
         def after(more: frozenset) -> Then:
-            return self._after_arg_then(request, done, intent, j, used | {arg.name}, said | more if pathish else said)
+            return self._after_arg_then(request, done, intent, j, used | {arg.name}, said | more)
         then = after(frozenset())
         if arg.kind == "enum":
             values = arg.prop["enum"]
@@ -470,7 +485,9 @@ class Grammar:
         if arg.kind == "int":
             return [choice((v, then) for v in int_values(request, arg.prop))]
         refs = self._refs(done, "array" if arg.kind == "array" else "string", arg)
-        taken = said if pathish else None   # None: values that may repeat (a program's options)
+        # a step never says one text twice (a body that repeats the title, a copy onto itself);
+        # the items of a list that is no list of paths may repeat (a program's options)
+        taken = said if pathish or arg.kind != "array" else None
         if arg.kind == "array":
             item_then = self._items_then(request, intent, arg, after, 1, taken)
             opening = [("[", lambda: self._string_value(request, intent, arg.name, arg.item, item_then, taken or frozenset()))]
@@ -531,14 +548,15 @@ class Grammar:
         if is_pathish(fmt):
             return StrSpec(request, path_canons(request), path=True, check=_pattern_check(prop.get("pattern")),
                            whole=True, taken=taken)
-        if fmt in _CHECKS:
-            return StrSpec(request, check=_CHECKS[fmt], blanks=False)  # copied, one word, must read as one
+        if fmt in _CHECKS:   # copied, one word, must read as one
+            return StrSpec(request, check=_CHECKS[fmt], blanks=False, taken=taken)
         if fmt is not None:
-            return StrSpec(request)
+            return StrSpec(request, taken=taken)
         # prose (a long maxLength: a message, a title, a file's text) is what the request says
         # to write or show, never its own command word
         return StrSpec(request, canons_for(request, self.string_canon.get((intent, name), ()), self.case_folds),
-                       multiline=True, prose=prop.get("maxLength", 0) >= 100)
+                       multiline=True, prose=prop.get("maxLength", 0) >= 100,
+                       lines=prop.get("maxLength", 0) >= FILE_TEXT_LENGTH, taken=taken)
 
     def _refs(self, done: tuple, want: str, arg: ArgSpec) -> list[str]:
         """``@N.field`` for earlier steps whose declared output has the right shape."""
@@ -712,8 +730,11 @@ def _lead_spans(request: str) -> dict[int, frozenset[int]]:
     if when and when.start() > i:
         ends.add(when.start())
     # the command must follow the clause, and a clause that writes a path is a command
-    # ("create ~/Journal and write 'Day 1' into …")
-    ends = {e for e in ends if request[e:].strip(" .!?！。？") and not re.search(r"(^|\s)[~/]", request[i:e])}
+    # ("create ~/Journal and write 'Day 1' into …"), as is one that quotes its text ("pop up
+    # a notification with the title 'Meeting' and …": the message is 'Meeting')
+    quoted = _quoted_spans(request)
+    ends = {e for e in ends if request[e:].strip(" .!?！。？") and not re.search(r"(^|\s)[~/]", request[i:e])
+            and not any(i <= q < e for q in quoted)}
     return {i: frozenset(ends)} if ends else {}
 
 

@@ -372,6 +372,15 @@ def test_copies_respect_written_paths_and_names(grammar, request_, text, ok):
     ("buy milk, remind me in 2 hours", ' timer.remind message=" buy milk" in=" 2 hours"', True),
     ("take the pizza out in 20 minutes, remind me", ' timer.remind message=" take the pizza out" in=" 20 minutes"', True),
     ("buy milk, remind me in 2 hours", ' timer.remind message=" buy" in=" 2 hours"', False),
+    # …but not a clause that quotes the message
+    ("pop up a notification with the title 'Meeting' and the text 'Standup'",
+     ' desktop.notify title=" pop up a notification with the title \'Meeting\'"', False),
+    ("pop up a notification with the title 'Meeting' and the text 'Standup'",
+     ' desktop.notify title=" Meeting" body=" Standup"', True),
+    # …and a step never says one text twice
+    ("pop up a notification with the title 'Meeting' and the text 'Standup'",
+     ' desktop.notify title=" Meeting" body=" Meeting"', False),
+    ("弹个标题叫回复邮件的通知", ' desktop.notify title=" 回复邮件" body=" 回复邮件"', False),
     # …nor a path the request writes, unless quoted
     ('overwrite /etc/resolv.conf with "nameserver 1.1.1.1"',
      ' files.write path=" /etc/resolv.conf" content=" /etc/resolv.conf"', False),
@@ -389,6 +398,7 @@ def test_copies_respect_written_paths_and_names(grammar, request_, text, ok):
     ("append hello to ~/notes.txt", ' files.write path=" ~/notes.txt" content=" hello\\n" append=true', True),
     ("append hello to ~/notes.txt", ' files.write path=" ~/notes.txt" content=" hel\\n" append=true', False),
     ("launch firefox help", ' process.launch command=" firefox\\nhelp"', False),
+    ("notify me: tea is ready", ' desktop.notify title=" tea is ready\\n"', False),
 ])
 def test_prose_is_what_the_request_says_to_write(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
