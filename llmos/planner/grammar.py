@@ -201,7 +201,8 @@ class Str:
         req = self.spec.request
         ends = _word_end if self.spec.whole else _piece_end
         return any(ends(req, p) and not (self.spec.multiline and _dangles(req, p))
-                   and not (self.spec.prose and _cuts_written_path(req, p)) for p in self.subs)
+                   and not (self.spec.prose and (_cuts_written_path(req, p) or _introduces_quote(req, p)))
+                   for p in self.subs)
 
     def _extend(self, ch: str) -> list:
         req = self.spec.request
@@ -229,6 +230,11 @@ class Str:
         else:
             subs = frozenset(p + 1 for p in self.subs if p < len(req) and req[p] == ch
                              and (self.must_end is None or p < max(self.must_end)))
+            if self.spec.prose and self.must_end is None:
+                # prose begun outside quotes does not run into them ("write '" of "and write
+                # '<h1>Hello</h1>'"): the quotation is a text of its own
+                marks = _quote_marks(req)
+                subs = frozenset(p for p in subs if p - 1 not in marks)
         canon = None
         if self.canon is not None and not self.after_nl:
             grown = self.canon + ch
@@ -657,7 +663,9 @@ _LEADS_TO_PROSE = frozenset("and then also or but of to into from with as that s
 # what a request calls a thing, or does to it, is not its name unless quoted: "make a folder
 # /opt/hack" is no /opt/hack/folder, "… and write 'hello' to ~/notes/first.txt" no ~/notes/write
 _NAMING = re.compile(r"\b(called|named|titled)\s+$", re.I)   # "a folder named new" is named "new"
-_NEVER_A_NAME = frozenset("folder folders directory directories dir file files write create make new".split())
+_NEVER_A_NAME = frozenset("folder folders directory directories dir file files write create make new open show "
+                          "find delete remove move copy rename run launch start kill trash zip unzip extract read "
+                          "list save".split())
 _LEADS_TO_NAME = frozenset("called named titled in into inside on at of to from with and for as then also "
                            "the a an all my every any some these those this that it them".split())
 
@@ -772,6 +780,12 @@ def _quoted_spans(request: str) -> dict[int, int]:
     return out
 
 
+@lru_cache(maxsize=256)
+def _quote_marks(request: str) -> frozenset[int]:
+    """Where the request's quotation marks are, opening and closing."""
+    return frozenset(m for start, close in _quoted_spans(request).items() for m in (start - 1, close))
+
+
 def _inside_quotes(request: str, i: int) -> bool:
     return any(start < i < close for start, close in _quoted_spans(request).items())
 
@@ -832,6 +846,9 @@ def _name_start(request: str, i: int) -> bool:
     prev = request[i - 1]
     if _is_cjk(prev) and request[i] == "." and prev not in _AFTER_PATH_ZH:
         return False  # ".zip" of "资料.zip": the name is the whole of it
+    quoted = _quoted_spans(request)
+    if i + 1 in quoted or i in quoted.values():
+        return False  # a quote mark is no part of a name: 'first entry' names "first entry"
     return (prev.isspace() or prev in _OPENERS or _is_cjk(prev) or prev in "，。：；、,;:=" or
             _is_cjk(request[i]))
 
@@ -928,6 +945,14 @@ def _cuts_written_path(request: str, end: int) -> bool:
         and request[end] not in ",，。；;!！?？'\"”’)）" and not (request[end] == "." and request[end + 1:end + 2] in ("", " "))
 
 
+def _introduces_quote(request: str, end: int) -> bool:
+    """Whether prose copied up to ``end`` stops just before quoted text: the words that
+    introduce a quotation are not the text ("write" of "and write '<h1>Hello</h1>' into …",
+    "标题是" of "标题是“下班了”")."""
+    rest = len(request) - len(request[end:].lstrip())
+    return rest in {q - 1 for q in _quoted_spans(request)}
+
+
 def _dangles(request: str, end: int) -> bool:
     """Whether free text copied up to ``end`` stops on a word that leads into more: an article,
     "of", "and" ("buy milk and"), or "in" before a time or amount ("check the oven in" of
@@ -989,8 +1014,12 @@ def quantity_spans(request: str, fmt: str) -> tuple[str, ...]:
     starts = [i for i in range(n) if (_is_cjk(request[i]) or request[i].isalnum())
               and (_is_cjk(request[i]) or not _joins(request, i - 1))
               and not _in_zh_number(request, i)]
-    spans: set[str] = set()
+    from llmos.plan.normalise import _number
+
+    found: dict[int, list[int]] = {}   # end → starts of the pieces that parse
     for i in starts:
+        if _FILLER.match(request, i) and not _is_cjk(request[i]):
+            continue   # "in 10 minutes" is "10 minutes": the word only says when
         for j in range(i + 1, min(n, i + 32) + 1):
             last = request[j - 1]
             if not (_is_cjk(last) or last.isalnum()):
@@ -1004,8 +1033,10 @@ def quantity_spans(request: str, fmt: str) -> tuple[str, ...]:
                 parse(piece)
             except (NormaliseError, ValueError, OverflowError):
                 continue
-            spans.add(piece)
-    from llmos.plan.normalise import _number
+            found.setdefault(j, []).append(i)
+    # never a unit without the number said before it: "hour" of "in 1 hour", "MB" of "10 MB"
+    spans = {request[i:j] for j, begins in found.items() for i in begins
+             if not any(k < i and _number(request[k:i].strip()) is not None for k in begins)}
     if fmt == "size":  # a bare count ("5 files") or a word ("a") is not a size people mean
         spans = {s for s in spans if any(c.isdigit() for c in s) or _number(s) is None}
         spans = {s for s in spans if not s.isdigit()}

@@ -377,6 +377,20 @@ def test_copies_respect_written_paths_and_names(grammar, request_, text, ok):
      ' desktop.notify title=" pop up a notification with the title \'Meeting\'"', False),
     ("pop up a notification with the title 'Meeting' and the text 'Standup'",
      ' desktop.notify title=" Meeting" body=" Standup"', True),
+    # …nor stops just before a quotation: those are the words that introduce it
+    ("create ~/site and write '<h1>Hello</h1>' into ~/site/index.html",
+     ' files.write path=" ~/site/index.html" content=" write"', False),
+    ("create ~/site and write '<h1>Hello</h1>' into ~/site/index.html",
+     ' files.write path=" ~/site/index.html" content=" <h1>Hello</h1>"', True),
+    ("发一个桌面通知，标题是“下班了”", ' desktop.notify title=" 标题是"', False),
+    # a name is no quote mark either
+    ("create ~/notes/2024, write 'first entry' to ~/notes/2024/jan.txt",
+     ' files.write path=" ~/notes/2024/\'first entry" content=" first entry"', False),
+    ("create ~/notes/2024, write 'first entry' to ~/notes/2024/jan.txt and open that file",
+     ' files.write path=" ~/notes/2024/open" content=" first entry"', False),
+    # prose begun outside quotes does not run into them
+    ("create ~/site and write '<h1>Hello</h1>' into ~/site/index.html",
+     ' files.write path=" ~/site/index.html" content=" write \'"', False),
     # …and a step never says one text twice
     ("pop up a notification with the title 'Meeting' and the text 'Standup'",
      ' desktop.notify title=" Meeting" body=" Meeting"', False),
@@ -388,7 +402,8 @@ def test_copies_respect_written_paths_and_names(grammar, request_, text, ok):
     # …nor begins with a word that joins it to the rest, nor at a quote mark
     ("create ~/Journal and write 'Day 1' into ~/Journal/day1.txt",
      ' files.write path=" ~/Journal/day1.txt" content=" and write"', False),
-    ('notify me with the text "frame 240"', ' desktop.notify title=" the text"', True),
+    ("notify me that the oven is done", ' desktop.notify title=" the oven is done"', True),
+    ("notify me that the oven is done", ' desktop.notify title=" that the oven is done"', False),
     ("remind me to text Alice in 5 minutes", ' timer.remind message=" text Alice" in=" 5 minutes"', True),
     ('notify me with the text "frame 240"', ' desktop.notify title=" with the text"', False),
     ("write 'hi' to ~/a.txt", ' files.write path=" ~/a.txt" content=" \' to ~/a.txt"', False),
