@@ -59,6 +59,12 @@ def test_urls_and_hosts():
     assert normalise_url("http://x.org") == "http://x.org/"
     with pytest.raises(NormaliseError):
         normalise_url("ftp://x.org/f")
+    # a host is a name or an address: a path is no URL ("https://~/下载/a.tar.xz")
+    with pytest.raises(NormaliseError, match="no host name"):
+        normalise_url("~/下载/linux-6.9.tar.xz")
+    assert normalise_url("http://192.168.1.10:8080/f") == "http://192.168.1.10:8080/f"
+    assert normalise_url("http://[::1]:8080/") == "http://[::1]:8080/"
+    assert normalise_url("bücher.de/x") == "https://bücher.de/x"
     assert normalise_host("Example.COM.") == "example.com"
     assert normalise_host("https://github.com/x") == "github.com"
     assert normalise_host("bücher.de") == "xn--bcher-kva.de"

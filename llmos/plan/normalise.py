@@ -179,6 +179,9 @@ def normalise_url(value: object) -> str:
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise NormaliseError(f"{value!r} is not an http(s) URL")
+    if not (re.fullmatch(r"[\w.-]+", parts.hostname) or ":" in parts.hostname):   # a name, IPv4 or IPv6
+        raise NormaliseError(f"{value!r} is not an http(s) URL: {parts.hostname!r} is no host name "
+                             "(a path? use a path argument)")
     if any(c in text for c in "\x00\r\n\t "):
         raise NormaliseError(f"{value!r}: URLs cannot contain spaces or control characters")
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/",
