@@ -623,7 +623,8 @@ def _may_start(request: str, i: int) -> bool:
     not "box" or "e a" out of "create a"; never inside quoted text ('dentist on friday 10am'
     and “下班了” are copied from their start, never as "10am" or "班"); never at punctuation
     that ends or separates (": render done")."""
-    if _inside_word(request, i) or request[i] in _NO_START or _in_written_path(request, i):
+    if (_inside_word(request, i) or request[i] in _NO_START or _in_written_path(request, i)
+            or _splits_number(request, i)):
         return False
     # nor at a quote mark: quoted text is copied from just inside, and "'\nto" of "write 'hi'
     # to ~/a.txt" is no copy
@@ -927,9 +928,17 @@ def _piece_end(request: str, end: int) -> bool:
         return False
     if 0 < end < len(request) and not request[end].isspace() and (request[end] == "/" or request[end - 1] in "~/"):
         return False
+    if _splits_number(request, end):
+        return False
     if not _inside_word(request, end):
         return True
     return request[end] in "sS" and not _inside_word(request, end + 1)
+
+
+def _splits_number(request: str, i: int) -> bool:
+    """Whether ``i`` falls inside a number written with a separator: "14:|05", "1.|5GB"."""
+    return (1 < i < len(request) and request[i - 1] in ":.," and request[i - 2].isdigit()
+            and request[i].isdigit())
 
 
 _NEVER_LAST = frozenset("the a an my your his her our their of and or to from with into".split())
@@ -985,6 +994,8 @@ def _word_end(request: str, end: int) -> bool:
         return True
     if last == "/":
         return False  # "~/下载/" out of "~/下载/临时文件夹"
+    if nxt in "([{" and last.isalnum():
+        return False  # "~/Downloads/file" out of "~/Downloads/file(1).pdf"
     if _is_cjk(nxt):
         return not _is_cjk(last) or nxt in _AFTER_PATH_ZH
     if nxt == "." and (end + 1 >= len(request) or request[end + 1].isspace()):

@@ -187,6 +187,9 @@ def test_paths_are_copied_from_their_start(grammar, request_, text, ok):
     ("create a folder named new in /tmp", ' files.mkdir path=" /tmp/new"', True),
     # after the folder of a written file only a file name (with a suffix) may follow
     ("rename ~/Documents/notes.txt to todo", ' files.move sources=[" ~/Documents/notes.txt"] destination=" ~/Documents/todo"', False),
+    # a path does not end where a name goes on: "file(1).pdf"
+    ("Downloads/file(1).pdf should be called lease.pdf",
+     ' files.move sources=[" ~/Downloads/file(1).pdf"] destination=" ~/Downloads/file"', False),
     # a written file is no folder
     ("move ~/Downloads/a.pdf to Documents",
      ' files.move sources=[" ~/Downloads/a.pdf"] destination=" ~/Downloads/a.pdf/Documents"', False),
@@ -391,6 +394,11 @@ def test_copies_respect_written_paths_and_names(grammar, request_, text, ok):
     # prose begun outside quotes does not run into them
     ("create ~/site and write '<h1>Hello</h1>' into ~/site/index.html",
      ' files.write path=" ~/site/index.html" content=" write \'"', False),
+    # a number written with a separator is copied whole
+    ("put text deploy finished at 14:05 into /tmp/status", ' files.write path=" /tmp/status" content=" 14:"', False),
+    ("put text deploy finished at 14:05 into /tmp/status", ' files.write path=" /tmp/status" content=" 05"', False),
+    ("put text deploy finished at 14:05 into /tmp/status",
+     ' files.write path=" /tmp/status" content=" deploy finished at 14:05"', True),
     # …and a step never says one text twice
     ("pop up a notification with the title 'Meeting' and the text 'Standup'",
      ' desktop.notify title=" Meeting" body=" Meeting"', False),
