@@ -195,6 +195,22 @@ class Str:
             return False
         return not (self.spec.prose and self.spec.request.count(text) >= 2)
 
+    def _takes_names(self, canon: str) -> bool:
+        """Whether a name said on its own may follow this canonical folder and a "/"."""
+        return self.spec.path and canon not in (".", "/") and not folder_written(canon, self.spec.request)
+
+    def _ends_untaken(self, text: str, p: int) -> bool:
+        """Whether a copy that reads ``text`` up to ``p`` can still end on a text the step has
+        not said: "firefo" of "kill firefox" cannot once "firefox" is said, and is refused
+        there rather than one character too late, where the decoder would find a dead end."""
+        req = self.spec.request
+        ends = _word_end if self.spec.whole else _piece_end
+        said = {t.rstrip("\n") for t in self.spec.taken}
+        for e in range(p, min(len(req), p + MAX_STRING - len(text)) + 1):
+            if ends(req, e) and (text + req[p:e]) not in said:
+                return True
+        return False
+
     def _piece_ends(self) -> bool:
         """The piece being copied may end here: at a word's end, not on a word that leads into
         more, not cutting a written path."""
@@ -238,10 +254,9 @@ class Str:
         canon = None
         if self.canon is not None and not self.after_nl:
             grown = self.canon + ch
-            if any(k.startswith(grown) for k in self.spec.canons):
-                canon = grown
-            if (self.spec.path and ch == "/" and self.canon in self.spec.canons
-                    and self.canon not in (".", "/") and not folder_written(self.canon, req)):
+            if any(k.startswith(grown) and (k not in self.spec.taken or self._takes_names(k)) for k in self.spec.canons):
+                canon = grown   # toward a canon not said yet, or a folder a name may follow
+            if ch == "/" and self.canon in self.spec.canons and self._takes_names(self.canon):
                 # canonical folder + "/": a name from the request follows (besides any copy going
                 # on); a folder the request itself writes out as a path is only ever copied
                 out.append(Str(self.spec, self.then, ALL, None, False, False, self.text + ch, True))
@@ -254,6 +269,8 @@ class Str:
             if kinds - {None}:
                 out.append(Str(self.spec, self.then, ALL, None, False, False, self.text + ch,
                                True if "dir" in kinds else "file"))
+        if subs and self.spec.taken:
+            subs = frozenset(p for p in subs if self._ends_untaken(self.text + ch, p))
         if subs or canon is not None:
             out.append(Str(self.spec, self.then, subs, canon, False, False, self.text + ch, self.in_folder,
                            self.must_end))
