@@ -187,10 +187,10 @@ class Str:
         return (ok and (self.spec.check is None or self.spec.check(self.text))
                 and (not self.spec.path or path_shape_ok(self.text)))
 
-    def _said_before(self) -> bool:
+    def _said_before(self, text: str | None = None) -> bool:
         """This step already says the text (a line break added is the same text); prose the
         request itself says twice may be said twice."""
-        text = self.text.rstrip("\n")
+        text = (self.text if text is None else text).rstrip("\n")
         if text not in {t.rstrip("\n") for t in self.spec.taken}:
             return False
         return not (self.spec.prose and self.spec.request.count(text) >= 2)
@@ -205,11 +205,8 @@ class Str:
         there rather than one character too late, where the decoder would find a dead end."""
         req = self.spec.request
         ends = _word_end if self.spec.whole else _piece_end
-        said = {t.rstrip("\n") for t in self.spec.taken}
-        for e in range(p, min(len(req), p + MAX_STRING - len(text)) + 1):
-            if ends(req, e) and (text + req[p:e]) not in said:
-                return True
-        return False
+        return any(ends(req, e) and not self._said_before(text + req[p:e])
+                   for e in range(p, min(len(req), p + MAX_STRING - len(text)) + 1))
 
     def _piece_ends(self) -> bool:
         """The piece being copied may end here: at a word's end, not on a word that leads into
@@ -615,6 +612,7 @@ def stated_signals(request: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
             out.append(name)
     return tuple(out)
 
+
 def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff"
 
@@ -674,8 +672,7 @@ def _in_written_path(request: str, i: int) -> bool:
 _LOCAL_NAMES = tuple(local[2:] for local in LOCALISED_DIRS)   # "文档" of "找文档里的…" → ~/文档
 # words that join a message to the rest of the request, never its first word: "create
 # ~/Journal and write 'Day 1' into …" is no content " and write", "… that says Lunch time!" no
-# title "says"
-# ("say" and "text" may begin one: "remind me to text Alice", "… to say thanks")
+# title "says" (but "say" and "text" may begin one: "remind me to text Alice")
 _LEADS_TO_PROSE = frozenset("and then also or but of to into from with as that saying says titled called named "
                             "reading reads".split())
 # what a request calls a thing, or does to it, is not its name unless quoted: "make a folder
