@@ -54,10 +54,6 @@ class Sample:
 # quarter.  Each of them gets this share of ``per_template`` in training (the dev split keeps
 # its composition, so its figures stay comparable).
 FIND_THEN_ACT_SHARE = 0.2
-# With many terse phrasings of every intent ("cpu hog?"), a model trained on out-of-scope
-# requests at the same weight planned questions it should decline ("how tall is Mount
-# Everest" → system.info): in training each written out-of-scope request counts twice.
-OUT_OF_SCOPE_WEIGHT = 2
 
 
 def is_dev_template(template: str, dev_share: float = 0.15) -> bool:
@@ -1206,8 +1202,6 @@ class Generator:
             count = per_template * (3 if template.startswith("oos-shape:") else 1)
             if split == "train" and template.startswith("m:"):
                 count = max(1, round(count * FIND_THEN_ACT_SHARE))
-            if split == "train" and template.startswith("oos:"):
-                count *= OUT_OF_SCOPE_WEIGHT
             for k in range(count):
                 noisy = rng.random() < noisy_share and not template.startswith("oos:")
                 s = make(rng, noisy)
