@@ -138,3 +138,18 @@ def test_a_dead_end_is_backed_out_of_whatever_tokens_spell_it(registry, tokenize
     text = tokenizer.text_of(out.tokens)
     assert out.finished and trap.decode() not in text
     assert accepts(grammar, request, text), text
+
+
+def test_only_an_append_keeps_the_newline_that_ends_its_line():
+    from llmos.plan.model import Step
+    from llmos.planner import line_breaks_only_append
+
+    written = line_breaks_only_append([Step("files.write", {"path": "~/a.txt", "content": "hi\n"})])
+    assert written[0].args["content"] == "hi"
+    appended = Step("files.write", {"path": "~/a.txt", "content": "hi\n", "append": True})
+    assert line_breaks_only_append([appended]) == [appended]
+    titled = line_breaks_only_append([Step("desktop.notify", {"title": "tea\n", "body": "ready"})])
+    assert titled[0].args == {"title": "tea", "body": "ready"}
+    # text of several lines keeps its last break
+    lines = Step("files.write", {"path": "~/list.txt", "content": "eggs\nbread\n"})
+    assert line_breaks_only_append([lines]) == [lines]
