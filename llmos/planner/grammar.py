@@ -199,20 +199,23 @@ class Str:
         """Whether a name said on its own may follow this canonical folder and a "/"."""
         return self.spec.path and canon not in (".", "/") and not folder_written(canon, self.spec.request)
 
+    @property
+    def _ends(self) -> Callable[[str, int], bool]:
+        """Where a copy may stop: a path at a whole word's end, any other piece at a piece's."""
+        return _word_end if self.spec.whole else _piece_end
+
     def _ends_untaken(self, text: str, p: int) -> bool:
         """Whether a copy that reads ``text`` up to ``p`` can still end on a text the step has
         not said: "firefo" of "kill firefox" cannot once "firefox" is said, and is refused
         there rather than one character too late, where the decoder would find a dead end."""
-        req = self.spec.request
-        ends = _word_end if self.spec.whole else _piece_end
+        req, ends = self.spec.request, self._ends
         return any(ends(req, e) and not self._said_before(text + req[p:e])
                    for e in range(p, min(len(req), p + MAX_STRING - len(text)) + 1))
 
     def _piece_ends(self) -> bool:
         """The piece being copied may end here: at a word's end, not on a word that leads into
         more, not cutting a written path."""
-        req = self.spec.request
-        ends = _word_end if self.spec.whole else _piece_end
+        req, ends = self.spec.request, self._ends
         return any(ends(req, p) and not (self.spec.multiline and _dangles(req, p))
                    and not (self.spec.prose and (_cuts_written_path(req, p) or _introduces_quote(req, p)))
                    for p in self.subs)
