@@ -197,9 +197,19 @@ CONTENT_ZH = ["你好，世界", "买牛奶", "明天九点开会", "记得交�
 MESSAGES_EN = ["take out the laundry", "call mom", "check the oven", "stretch", "pay the rent",
                "take the tea out", "renew the domain", "move the car", "join the standup", "water the plants",
                "feed the cat", "check the build", "leave for the bus", "drink water", "submit the report",
-               "book the dentist", "reply to Anna", "turn off the stove", "pick up the kids"]
+               "book the dentist", "reply to Anna", "turn off the stove", "pick up the kids",
+               # phrasal verbs whose particle ends the message, longer and shorter ones, words that
+               # look like commands or units: the copy must run to the end of what was said
+               "bring the bins in", "put the bread out", "switch the heater off", "back up the laptop",
+               "call the bank back", "empty the dishwasher", "check the washing machine", "lunch",
+               "stand up and walk around", "send the invoice to Marek before the call", "take my pills",
+               "log off", "start the slow cooker", "prep for the 3pm meeting", "check on the bread dough",
+               "render done", "coffee break!", "let the dog in", "kill the test run", "open the windows",
+               "standup call", "the download should be finished", "move the laundry to the dryer"]
 MESSAGES_ZH = ["收衣服", "给妈妈打电话", "看一下烤箱", "起来活动", "续费域名", "喝水", "交报告", "开会",
-               "喂猫", "看一下编译结果", "出门坐车", "关火", "接孩子", "回复邮件"]
+               "喂猫", "看一下编译结果", "出门坐车", "关火", "接孩子", "回复邮件",
+               "去接孩子", "明天交报告", "把衣服收进来", "下班了", "去超市买菜", "给房东转账", "吃药",
+               "把垃圾拿出去", "检查一下洗衣机", "准备三点的会", "休息一下眼睛", "给王老师回电话", "午饭时间到了"]
 SIZES_EN = ["100 MB", "1 GB", "1.5GiB", "500k", "2G", "10 megabytes", "1gb", "300 MiB", "2 GB",
             "50MB", "700M", "4 gigs", "250 KB", "20 MB", "5GB", "1 TB", "512 MiB", "10k"]
 SIZES_ZH = ["2GB", "500MB", "1G", "100兆", "10MB", "3GB", "200M"]
@@ -313,21 +323,29 @@ class Slots:
             return said, [value]
         sep = " 和 " if self.lang == "zh" else self.pick([" and ", ", "])
         if self.rng.random() < 0.4:
-            names = [self.filename() for _ in range(n)]
+            names = self._distinct(n, self.filename)
             said_dir, d = self.known_dir()
             listed = ", ".join(names[:-1]) + sep + names[-1] if n > 2 else sep.join(names)
             said = f"{said_dir}里的 {listed}" if self.lang == "zh" else f"{listed} {self.pick(['in', 'from'])} {said_dir}"
             return said, [(f"{d}/{x}" if d != "." else x) for x in names]
-        items = []
-        for _ in range(n):
+
+        def path() -> str:
             if self.rng.random() < 0.6:
                 d = self.literal_dir() if self.rng.random() < 0.7 else self.pick(["~", "/tmp"])
-                path = f"{d}/{self.filename()}"
-            else:
-                path = self.filename()
-            items.append(path)
+                return f"{d}/{self.filename()}"
+            return self.filename()
+        items = self._distinct(n, path)
         said = ", ".join(items[:-1]) + sep + items[-1] if n > 2 else sep.join(items)
         return said, items
+
+    def _distinct(self, n: int, draw: Callable[[], str]) -> list[str]:
+        """n different values: the grammar never lets a plan name the same file twice."""
+        out: list[str] = []
+        while len(out) < n:
+            x = draw()
+            if x not in out:
+                out.append(x)
+        return out
 
     def archive(self) -> tuple[str, str]:
         name = f"{self.stem()}.{self.pick(ARCHIVE_EXTS)}"
@@ -872,6 +890,13 @@ def _fill(template_text: str, args: Any, slots: Slots, rng: random.Random,
             old_path = next((v[1] for k, v in bound.items() if re.sub(r"\d+$", "", k) == "file"), "")
             folder = old_path.rsplit("/", 1)[0] if "/" in old_path else ""
             bound[name] = (leaf, f"{folder}/{leaf}" if folder else leaf)
+        elif kind == "leaf":
+            # a new name said apart from the folder it goes in: "a {leaf} folder in {dir}"
+            leaf = slots.stem()
+            bound[name] = (leaf, leaf)
+        elif kind == "fname":  # a new text file's name
+            leaf = slots.filename(["txt", "md", "csv", "json", "log", "py", "sh", "html", "conf"])
+            bound[name] = (leaf, leaf)
         elif kind == "secret":
             if slots.lang == "en" and rng.random() < 0.3:
                 w = rng.choice(list(SECRET_WORDS_EN))
@@ -902,6 +927,9 @@ def _fill(template_text: str, args: Any, slots: Slots, rng: random.Random,
 
     def sub(value: Any) -> Any:
         if isinstance(value, str):
+            joined = re.fullmatch(r"\{(\w+)\}/\{(\w+)\}", value)
+            if joined:  # "{dir}/{leaf}": the folder as canonicalised, then the name said apart
+                return join_path(bound[joined.group(1)][1], bound[joined.group(2)][1])
             m = re.fullmatch(r"\{(\w+)\}(\n?)", value)
             if m:
                 v = bound[m.group(1)][1]
@@ -917,6 +945,13 @@ def _fill(template_text: str, args: Any, slots: Slots, rng: random.Random,
             return {k: sub(v) for k, v in value.items()}
         return value
     return text, sub(args), bound
+
+
+def join_path(folder: str, leaf: str) -> str:
+    """``leaf`` inside ``folder`` as a plan writes it: no "./" for here, one slash."""
+    if folder in (".", "./", ""):
+        return leaf
+    return folder.rstrip("/") + "/" + leaf
 
 
 # --- noise -------------------------------------------------------------------------------
