@@ -327,7 +327,7 @@ class Slots:
             said_dir, d = self.known_dir()
             listed = ", ".join(names[:-1]) + sep + names[-1] if n > 2 else sep.join(names)
             said = f"{said_dir}里的 {listed}" if self.lang == "zh" else f"{listed} {self.pick(['in', 'from'])} {said_dir}"
-            return said, [(f"{d}/{x}" if d != "." else x) for x in names]
+            return said, [join_path(d, x) for x in names]
 
         def path() -> str:
             if self.rng.random() < 0.6:
