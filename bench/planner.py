@@ -126,7 +126,8 @@ def main() -> int:
         if not ok:
             errors.append((s.category, s.request, outcome.text, s.steps))
         calibration.append((outcome.confidence if outcome.plan.steps else 1.0, ok,
-                            not want.steps and s.category != "danger"))
+                            not want.steps and s.category != "danger",
+                            outcome.none_prob if outcome.plan.steps else 0.0))
 
     # whole-process runs: start-up, model load, plan, decide, print
     env = {**os.environ, **env_home}
@@ -171,12 +172,16 @@ def main() -> int:
         print(f"whole `ask --dry-run --json`: median {statistics.median(walls):.2f} s; peak RSS {peak_rss_mb:.0f} MB")
     # how sure the planner is of the plans it gets wrong: below a threshold, answering "not
     # sure" instead would turn each wrong plan of an out-of-scope request into a right one
+    def doubtful(label: str, picked: list[tuple[bool, bool]]) -> None:
+        if picked:
+            print(f"plans with {label}: {len(picked)} ({100 * len(picked) / len(calibration):.1f} %), "
+                  f"{100 * sum(ok for ok, _ in picked) / len(picked):.0f} % of them right, "
+                  f"{sum(oos for _, oos in picked)} of them out of scope")
     for t in (0.3, 0.4, 0.5, 0.6):
-        below = [(ok, oos) for conf, ok, oos in calibration if conf < t]
-        if below:
-            print(f"plans with confidence < {t}: {len(below)} ({100 * len(below) / len(calibration):.1f} %), "
-                  f"{100 * sum(ok for ok, _ in below) / len(below):.0f} % of them right, "
-                  f"{sum(oos for _, oos in below)} of them out of scope")
+        doubtful(f"confidence < {t}", [(ok, oos) for conf, ok, oos, _ in calibration if conf < t])
+    # the same question asked of the first choice alone: how much it gave to "none"
+    for t in (0.05, 0.1, 0.2, 0.3):
+        doubtful(f"steps but p(none) ≥ {t}", [(ok, oos) for _, ok, oos, p_none in calibration if p_none >= t])
     for cat, req, text, steps in errors[:ns.show_errors]:
         print(f"  ✗ [{cat}] {req!r}\n      got {text!r}\n      want {steps}")
     print(json.dumps({

@@ -52,6 +52,7 @@ class Outcome:
     plan: Plan
     planner: str                    # embedded | llm | none
     confidence: float = 0.0
+    none_prob: float = 0.0          # what the planner's first choice gave to planning nothing
     text: str = ""                  # the plan language the model wrote
     error: str | None = None        # why a draft was rejected, when it was
     timings: dict = field(default_factory=dict)
@@ -179,7 +180,7 @@ def plan_request(request: str, registry: Any, ctx: Any, *, model: str | None = N
         error = error or llm_error
     if outcome is None:
         reply = f"I could not make a valid plan for that ({error}). Try saying it differently."
-        outcome = Outcome(request, Plan([], reply, request), "none", 0.0, draft.text.strip(), error)
+        outcome = Outcome(request, Plan([], reply, request), "none", text=draft.text.strip(), error=error)
     outcome.timings = timings
     return outcome
 
@@ -202,7 +203,8 @@ def _try(request: str, draft: Any, registry: Any, ctx: Any) -> tuple[Outcome | N
         plan = finalise(request, draft.text, registry, ctx)
     except PlanError as e:
         return None, str(e)
-    return Outcome(request, plan, draft.planner, draft.confidence, draft.text.strip()), None
+    return Outcome(request, plan, draft.planner, draft.confidence, none_prob=draft.decoded.none_prob,
+                   text=draft.text.strip()), None
 
 
 __all__ = ["CONFIDENT", "Outcome", "finalise", "looks_like_task", "no_step_reply", "plan_request"]

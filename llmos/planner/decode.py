@@ -23,6 +23,9 @@ import numpy as np
 
 from llmos.planner.grammar import DecodeState, TokenMasker, next_chars
 from llmos.planner.grammar import feed as feed_grammar   # `feed` here is a model's feed function
+from llmos.planner.language import NONE
+
+NONE_TEXT = " " + NONE   # the plan of a request no intent serves, as one token of the embedded vocabulary
 
 Feed = Callable[[list[int]], np.ndarray]   # tokens in, the last position's logits out
 Start = Callable[[int], Feed]              # a fresh KV cache of that many positions
@@ -56,6 +59,7 @@ class Decoded:
     mask_seconds: float = 0.0
     model_seconds: float = 0.0
     masks: int = 0
+    none_prob: float = 0.0   # what the first free choice gave to planning nothing ("none")
 
     @property
     def confidence(self) -> float:
@@ -150,6 +154,8 @@ def _decode(start: Start, prompt: Sequence[int], masker: TokenMasker, texts: Seq
             best = int(np.argmax(legal))
             token = allowed[best]
             weights = np.exp(legal - legal[best])
+            if not out.probs:
+                out.none_prob = sum(float(w) for t, w in zip(allowed, weights) if texts[t] == NONE_TEXT) / weights.sum()
             out.probs.append(float(1.0 / weights.sum()))
         if token == masker.eos:
             return out

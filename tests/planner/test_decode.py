@@ -153,3 +153,27 @@ def test_only_an_append_keeps_the_newline_that_ends_its_line():
     # text of several lines keeps its last break
     lines = Step("files.write", {"path": "~/list.txt", "content": "eggs\nbread\n"})
     assert line_breaks_only_append([lines]) == [lines]
+
+
+def test_the_share_the_first_choice_gave_to_none_is_kept(registry, tokenizer):
+    """Outcome.none_prob is the first free choice's probability of " none", among legal tokens."""
+    import numpy as np
+
+    texts = tokenizer.vocab.texts
+    none = texts.index(" none")
+    kill = next(i for i, t in enumerate(texts) if t == " process.kill")
+
+    def leaning(max_len):  # three to one for process.kill over none; nothing else worth a thought
+        def feed(tokens):
+            logits = np.full(len(texts), -60.0)
+            logits[kill], logits[none] = np.log(3.0), 0.0
+            logits[tokenizer.vocab.eos] = 5.0      # once the intent is written, end as soon as allowed
+            return logits
+        return feed
+
+    request = "kill firefox"
+    grammar = Grammar.for_registry(registry)
+    out = constrained_decode(leaning, tokenizer.prompt(request), TokenMasker(texts, tokenizer.vocab.eos), texts,
+                             DecodeState(grammar.start(request)), max_new_tokens=64)
+    assert tokenizer.text_of(out.tokens).split()[0] == "process.kill"
+    assert out.none_prob == pytest.approx(0.25, abs=1e-9)
