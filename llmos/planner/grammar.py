@@ -822,7 +822,8 @@ def _whole_spans(request: str, free_text: bool, prose: bool = False) -> dict[int
 _THEN_WHEN = re.compile(r"\s+(in|after|within|every)\s+(\d|(a|an|one|two|three|four|five|ten|twenty|"
                        r"thirty|half)\b)", re.I)
 _CLAUSE_END = re.compile(r"[,，;；。?？]|[.!！](\s|$)|\s+(and|then|also)\s|然后|并且|顺便|再")
-_COURTESY = re.compile(r"(\s*\b(please|pls|plz|thanks|thank you|now|again|just|real quick|for me)\b|"
+_COURTESY = re.compile(r"(\s*\b(please|pls|plz|thanks|thank you|right now|now|again|just|actually|quickly|"
+                       r"real quick|for me)\b|"
                        r"\s*[.!！。]|谢谢|一下)+$", re.I)
 
 

@@ -304,7 +304,7 @@ FOLLOW = [
       "don't delete {sel}, move them to {dir2}"],
      ["把{sel}剪切到{dir2}，不要复制", "别删{sel}，移到{dir2}"]),
     ("files.copy", {"sources": "@0.paths", "destination": "{dir2}"},
-     ["copy, don't move: {sel} to {dir2}", "duplicate {sel} into {dir2}, leave the originals alone",
+     ["copy {sel} over to {dir2}, don't move them", "duplicate {sel} into {dir2}, leave the originals alone",
       "copy {sel} to {dir2} without removing them"],
      ["复制{sel}到{dir2}，而不是移走", "不要剪切，把{sel}拷到{dir2}"]),
 ]
