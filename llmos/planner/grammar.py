@@ -502,6 +502,8 @@ class Grammar:
             values = arg.prop["enum"]
             if _format_of(arg.prop) == "signal":
                 values = stated_signals(request, tuple(values)) or values
+            elif set(values) == {"asc", "desc"}:
+                values = stated_order(request) or values
             return [choice((str(v), then) for v in values)]
         if arg.kind == "bool":
             return [choice((("true", then), ("false", then)))]
@@ -614,6 +616,25 @@ def stated_signals(request: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
         if name in allowed and name not in out:
             out.append(name)
     return tuple(out)
+
+
+# Words that say which end of a sorted list comes first.  Superlatives and stated
+# directions only: "big files" is a size bound, not an order.
+_ORDER_SAID = {
+    "asc": re.compile(r"\b(smallest|tiniest|oldest|earliest|ascending|least recent(ly)?)\b|\ba ?(to|-) ?z\b"
+                      r"|从小到大|由小到大|从旧到新|由旧到新|从早到晚|最小|最旧|最早|升序", re.IGNORECASE),
+    "desc": re.compile(r"\b(biggest|largest|heaviest|fattest|newest|latest|most recent(ly)?|descending|reverse)\b"
+                       r"|\bz ?(to|-) ?a\b|从大到小|由大到小|从新到旧|由新到旧|从晚到早|最大|最新|降序|倒序|逆序",
+                       re.IGNORECASE),
+}
+
+
+@lru_cache(maxsize=256)
+def stated_order(request: str) -> tuple[str, ...]:
+    """The sort order a request states ("the smallest", "newest first", "从小到大"), when it
+    states only one: a small model follows the word "files" to its usual order otherwise."""
+    said = tuple(order for order, words in _ORDER_SAID.items() if words.search(request))
+    return said if len(said) == 1 else ()
 
 
 def _is_cjk(ch: str) -> bool:
@@ -1102,6 +1123,13 @@ def _int_candidates(request: str, round_ones: bool) -> frozenset[int]:
     runs = re.findall(r"\d+", request)
     short = {r for r in _ROUND if r >= 10 and r not in found
              and any(run.startswith(str(r)) and len(run) > len(str(r)) for run in runs)}
+    # likewise a part of a stated Chinese numeral: 十五 is 15, never 5 or 10
+    for run in re.findall(r"[零〇一二两俩三四五六七八九十百千万]{2,}", request):
+        for i in range(len(run)):
+            for j in range(i + 1, len(run) + 1 - (i == 0)):
+                n = _number(run[i:j])
+                if n is not None and n == int(n) and int(n) not in found:
+                    short.add(int(n))
     return frozenset(found | (set(_ROUND) - short))
 
 

@@ -310,6 +310,26 @@ def test_a_stated_signal_is_the_signal(grammar, request_, text, ok):
 
 
 @pytest.mark.parametrize("request_, text, ok", [
+    # an order the request states is the order; two stated (or none) leave it to the model
+    ("the 5 smallest files in ~/Videos", ' files.find path=" ~/Videos" sort=size order=desc limit=5', False),
+    ("the 5 smallest files in ~/Videos", ' files.find path=" ~/Videos" sort=size order=asc limit=5', True),
+    ("把~/Pictures的文件从小到大列一下", ' files.find path=" ~/Pictures" sort=size order=desc', False),
+    ("按修改时间从旧到新列出 ~/Music", ' files.find path=" ~/Music" sort=mtime order=asc', True),
+    ("音乐目录按文件名倒序排列", ' files.find path=" ~/Music" sort=name order=asc', False),
+    ("files in ~/Music, oldest first, and the biggest of them", ' files.find path=" ~/Music" sort=size order=desc', True),
+    ("files in ~/Music, oldest first, and the biggest of them", ' files.find path=" ~/Music" sort=mtime order=asc', True),
+    ("big files in ~/Music", ' files.find path=" ~/Music" sort=size order=asc', True),
+    # a Chinese numeral is read whole: 十五 is 15, never the 5 or 10 inside it
+    ("列出 ~/Music 里的前十五个文件", ' files.find path=" ~/Music" limit=5', False),
+    ("列出 ~/Music 里的前十五个文件", ' files.find path=" ~/Music" limit=15', True),
+    ("列出 ~/Music 里最大的三十五个文件", ' files.find path=" ~/Music" sort=size limit=30', False),
+    ("列出 ~/Music 里最大的五个文件", ' files.find path=" ~/Music" sort=size limit=5', True),
+])
+def test_a_stated_order_or_count_is_the_one(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
     # a known folder only when the request names it: by word, in Chinese, or with a typo
     ("用浏览器打开 bilibili.com", ' desktop.open target=" ~/Videos/bilibili.com"', False),
     ("delete my llmos policy file ~/.config/llmos/policy.yaml", ' files.trash paths=[" ~/Music/llmos"]', False),
