@@ -57,3 +57,17 @@ def test_the_model_comes_from_the_config_file(home):
 def test_the_system_prompt_teaches_the_language_with_manifest_examples(registry):
     text = system_prompt(list(registry))
     assert "files.find" in text and "none" in text
+
+
+def test_a_plan_the_model_nearly_declined_is_declined_without_an_llm(registry, home, monkeypatch):
+    import llmos.planner as planner
+
+    ctx = Context(cwd=str(home), home=str(home), dry_run=True)
+    request = "find the pdfs in ~/Documents"
+    monkeypatch.setattr(planner, "DOUBTS_NONE", 1.01)   # no first choice doubts that much: planned
+    planned = plan_request(request, registry, ctx, use_config=False)
+    assert [s.intent for s in planned.plan.steps] == ["files.find"]
+    monkeypatch.setattr(planner, "DOUBTS_NONE", 0.0)    # every first choice doubts: declined, no steps
+    declined = plan_request(request, registry, ctx, use_config=False)
+    assert declined.plan.steps == [] and "not sure" in declined.plan.reply
+    assert declined.text == planned.text                 # what the model wrote is still reported
