@@ -69,15 +69,45 @@ class Outcome:
     timings: dict = field(default_factory=dict)
 
 
-def finalise(request: str, text: str, registry: Any, ctx: Any) -> Plan:
-    """Plan text → a prepared Plan (normalised by the foundation's code); PlanError if invalid."""
+def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -> Plan:
+    """Plan text → a prepared Plan (normalised by the foundation's code); PlanError if invalid.
+    ``read``: the request as the model read it, typos mended, for the words it states."""
     from llmos.plan.executor import prepare_plan
     from llmos.planner.language import parse_plan
 
     intents = {i.name: i for i in registry}
     steps = line_breaks_only_append(renamed_beside_source(without_repeats(parse_plan(text.strip(), intents))))
+    steps = trashed_unless_permanent(steps, read or request)
     plan = Plan(steps, None if steps else no_step_reply(request), request)
     return prepare_plan(plan, registry, ctx)
+
+
+# Words that ask for a deletion the trash cannot undo.  Broad on purpose: a word here only
+# lets a permanent deletion stand; without one, a deletion goes to the trash.  A negation
+# reaches its word across a clause, but not across a sentence (a dot in "a.txt" is none).
+_PERMANENCE_SAID = re.compile(
+    r"perman\w*|for good|forever|for ever|once and for all|irrecoverabl\w*|unrecoverabl\w*|irreversibl\w*|"
+    r"irretrievabl\w*|secure(ly)?\b|nothing to (restore|recover|undo)|"
+    r"\b(can'?t|cannot|can not|won'?t|never|no way to|not|don'?t|nobody|no one)\b(?:[^.;]|\.(?=\S)){0,40}"
+    r"\b(restor|recover|undo|undone|get\w* \w+ back|bring \w+ back)|"
+    r"\b(no|not|without|skip\w*|bypass\w*|avoid\w*|don'?t|do not|never|instead of|rather than|won'?t|isn'?t|"
+    r"aren'?t)\b(?:[^.;]|\.(?=\S)){0,40}\b(trash|bin\b|recycl\w*|wastebasket)|"
+    r"(^|[\s;&|(])(sudo )?rm\b|\bshred\w*|\bwip(e|ed|ing)\b|\bnuk(e|ed|ing)\b|\bhard[- ]?delet\w*|\bpurg\w*|"
+    r"\berase\w*|\bobliterat\w*|\bdestroy\w*|\bcompletely\b|\bentirely\b|\boutright\b|shift\s*\+\s*del\w*|"
+    r"彻底|永久|永远|不可恢复|找不回|粉碎|硬删|删干净|删除干净|清除干净|(不|没|无|别).{0,6}恢复|"
+    r"(不|别|无需|不用|不要|跳过|绕过|绕开|不经|不走|不进|不放|不丢|不扔|而不是|不是).{0,8}(回收站|废纸篓)|"
+    r"(回收站|废纸篓).{0,4}(别|不)", re.IGNORECASE)
+
+
+def trashed_unless_permanent(steps: list, request: str) -> list:
+    """A permanent deletion the request never asks for in words goes to the trash instead.
+    files.delete cannot be undone, and its manifest says to use it only when the person asks
+    for that ("permanently", "for good", "skip the trash", rm); a small model that learnt
+    "delete X, bypass the trash" sometimes hears only "delete X".  The trash keeps the same
+    paths, asks the same policy, and can be undone; never the other way round."""
+    if _PERMANENCE_SAID.search(request):
+        return steps
+    return [Step("files.trash", s.args) if s.intent == "files.delete" else s for s in steps]
 
 
 def without_repeats(steps: list) -> list:
@@ -214,7 +244,7 @@ def _try(request: str, draft: Any, registry: Any, ctx: Any) -> tuple[Outcome | N
     if not draft.decoded.finished:
         return None, "the plan did not finish"
     try:
-        plan = finalise(request, draft.text, registry, ctx)
+        plan = finalise(request, draft.text, registry, ctx, draft.read)
     except PlanError as e:
         return None, str(e)
     return Outcome(request, plan, draft.planner, draft.confidence, none_prob=draft.decoded.none_prob,

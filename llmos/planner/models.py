@@ -34,6 +34,7 @@ class Draft:
     decoded: Decoded
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
+    read: str = ""          # the request as the model read it (typos mended), when it differs
 
     @property
     def confidence(self) -> float:
@@ -80,7 +81,7 @@ class EmbeddedPlanner:
             decoded = constrained_decode(self.start, self.tokenizer.prompt(request), self.masker,
                                          self.tokenizer.vocab.texts, state, max_new_tokens)
         text = self.tokenizer.text_of(decoded.tokens)
-        return Draft(self.name, text, decoded, time.perf_counter() - t0)
+        return Draft(self.name, text, decoded, time.perf_counter() - t0, read=request)
 
 
 @contextmanager

@@ -177,3 +177,28 @@ def test_the_share_the_first_choice_gave_to_none_is_kept(registry, tokenizer):
                              DecodeState(grammar.start(request)), max_new_tokens=64)
     assert tokenizer.text_of(out.tokens).split()[0] == "process.kill"
     assert out.none_prob == pytest.approx(0.25, abs=1e-9)
+
+
+@pytest.mark.parametrize("request_, permanent", [
+    ("delete ~/Desktop/untitled.txt", False),
+    ("remove the old logs in ~/tmp", False),
+    ("删除 ~/下载/a.txt", False),
+    ("permanently delete ~/Desktop/a.txt", True),
+    ("delete ~/a.txt for good", True),
+    ("delete ~/a.txt, skip the trash", True),
+    ("don't put ~/a.txt in the bin, get rid of it", True),
+    ("rm -rf ~/build", True),
+    ("shred ~/secret.txt", True),
+    ("delete ~/a.txt so it can't be restored", True),
+    ("彻底删除 ~/下载/temp", True),
+    ("删除 ~/a.txt，不要放回收站", True),
+    ("删掉 ~/a.txt，回收站就别用了", True),
+])
+def test_a_permanent_deletion_needs_words_that_ask_for_it(request_, permanent):
+    from llmos.plan.model import Step
+    from llmos.planner import trashed_unless_permanent
+
+    steps = [Step("files.find", {"path": "~"}), Step("files.delete", {"paths": {"$ref": "steps[0].paths"}})]
+    got = trashed_unless_permanent(steps, request_)
+    assert got[0] == steps[0]
+    assert got[1] == (steps[1] if permanent else Step("files.trash", steps[1].args))
