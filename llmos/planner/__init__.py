@@ -44,14 +44,18 @@ def looks_like_task(request: str) -> bool:
 NOTHING_TO_DO = 'Tell me what to do, for example: ask "show the 5 biggest files in Downloads".'
 
 
+def _in_chinese(request: str) -> bool:
+    return re.search(r"[\u4e00-\u9fff]", request) is not None
+
+
 def no_step_reply(request: str) -> str:
-    if re.search(r"[\u4e00-\u9fff]", request):
+    if _in_chinese(request):
         return "抱歉，这件事我在这台电脑上做不了。用 `llmosctl intents list` 看看我能做什么。"
     return "Sorry, that is not something I can do on this computer. See `llmosctl intents list` for what I can do."
 
 
 def unsure_reply(request: str) -> str:
-    if re.search(r"[\u4e00-\u9fff]", request):
+    if _in_chinese(request):
         return "我不确定你想让我做什么，这也许不是我在这台电脑上能做的事。请说得具体一些，或者用 `llmosctl intents list` 看看我能做什么。"
     return ("I am not sure what you want done, and it may not be something I can do on this computer. "
             "Say it as a task, or see `llmosctl intents list` for what I can do.")

@@ -34,7 +34,7 @@ class Draft:
     decoded: Decoded
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
-    read: str = ""          # the request as the model read it (typos mended), when it differs
+    read: str = ""          # the request as the model read it, typos mended ("": as given)
 
     @property
     def confidence(self) -> float:
