@@ -218,6 +218,7 @@ class Str:
         req, ends = self.spec.request, self._ends
         return any(ends(req, p) and not (self.spec.multiline and _dangles(req, p))
                    and not (self.spec.prose and (_cuts_written_path(req, p) or _introduces_quote(req, p)))
+                   and not (self.in_folder is True and _ends_leading_on(req, p))
                    for p in self.subs)
 
     def _extend(self, ch: str) -> list:
@@ -707,6 +708,17 @@ _NEVER_A_NAME = frozenset("folder folders directory directories dir file files w
                           "list save".split())
 _LEADS_TO_NAME = frozenset("called named titled in into inside on at of to from with and for as then also "
                            "the a an all my every any some these those this that it them".split())
+
+
+_COURTESY_WORDS = frozenset("please pls plz now again just actually quickly quick".split())
+
+
+def _ends_leading_on(request: str, end: int) -> bool:
+    """Whether a name said after a folder would end on a word that leads on or only softens
+    the request: "create a dir named api in ~/projects" names "api", never "api in", nor
+    "api real quick".  Lower-case words only, so "Plan A" and "Take On" stay names."""
+    word = re.search(r"(?<![\w'])([a-z]+)$", request[:end])
+    return word is not None and (word.group(1) in _LEADS_TO_NAME or word.group(1) in _COURTESY_WORDS)
 
 
 def _starts_at(request: str, i: int, kind: str) -> bool:

@@ -330,6 +330,19 @@ def test_a_stated_order_or_count_is_the_one(grammar, request_, text, ok):
 
 
 @pytest.mark.parametrize("request_, text, ok", [
+    # a name said after a folder never ends on a word that leads on, nor on a courtesy
+    ("create a dir named api in ~/projects", ' files.mkdir path=" ~/projects/api in"', False),
+    ("create a dir named api in ~/projects", ' files.mkdir path=" ~/projects/api"', True),
+    ("inside ~/projects make a folder called api real quick", ' files.mkdir path=" ~/projects/api real quick"', False),
+    ("inside ~/projects make a folder called api real quick", ' files.mkdir path=" ~/projects/api"', True),
+    ("make a folder called Plan A in ~/Documents", ' files.mkdir path=" ~/Documents/Plan A"', True),
+    ("add a folder recipe lecture to ~/code", ' files.mkdir path=" ~/code/recipe lecture"', True),
+])
+def test_a_name_ends_where_the_name_does(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
     # a known folder only when the request names it: by word, in Chinese, or with a typo
     ("用浏览器打开 bilibili.com", ' desktop.open target=" ~/Videos/bilibili.com"', False),
     ("delete my llmos policy file ~/.config/llmos/policy.yaml", ' files.trash paths=[" ~/Music/llmos"]', False),
