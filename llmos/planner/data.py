@@ -889,7 +889,7 @@ def _fill(template_text: str, args: Any, slots: Slots, rng: random.Random,
             leaf = slots.filename()
             old_path = next((v[1] for k, v in bound.items() if re.sub(r"\d+$", "", k) == "file"), "")
             folder = old_path.rsplit("/", 1)[0] if "/" in old_path else ""
-            bound[name] = (leaf, f"{folder}/{leaf}" if folder else leaf)
+            bound[name] = (leaf, join_path(folder, leaf))
         elif kind == "leaf":
             # a new name said apart from the folder it goes in: "a {leaf} folder in {dir}"
             leaf = slots.stem()
