@@ -81,37 +81,69 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
 
     intents = {i.name: i for i in registry}
     steps = line_breaks_only_append(renamed_beside_source(without_repeats(parse_plan(text.strip(), intents))))
-    steps = trashed_unless_permanent(steps, read or request)
+    steps = deleted_as_asked(steps, read or request)
     plan = Plan(steps, None if steps else no_step_reply(request), request)
     return prepare_plan(plan, registry, ctx)
 
 
-# Words that ask for a deletion the trash cannot undo.  Broad on purpose: a word here only
-# lets a permanent deletion stand; without one, a deletion goes to the trash.  A negation
-# reaches its word across a clause, but not across a sentence (a dot in "a.txt" is none).
-_PERMANENCE_SAID = re.compile(
+# How a request asks to delete: for good, or to the trash.  A word for permanence
+# ("permanently", "for good", rm, shred, 彻底, 永久, ...) asks for it unless a negation just
+# before takes it back ("not permanently", "rather than erasing them", 不要永久删除); a way
+# back refused ("so it can't be restored", 不可恢复) or the trash refused ("skip the trash",
+# "not just to the trash", 不要放回收站) asks for it too; any other mention of the trash asks
+# for the trash, and so does a permanence taken back.  A negation reaches across a clause,
+# never across a sentence (a dot in "a.txt" is none).
+_REACH = r"(?:[^.;]|\.(?=\S)){0,40}"
+_PERMANENCE_WORD = re.compile(
     r"perman\w*|for good|forever|for ever|once and for all|irrecoverabl\w*|unrecoverabl\w*|irreversibl\w*|"
-    r"irretrievabl\w*|secure(ly)?\b|nothing to (restore|recover|undo)|"
-    r"\b(can'?t|cannot|can not|won'?t|never|no way to|not|don'?t|nobody|no one)\b(?:[^.;]|\.(?=\S)){0,40}"
-    r"\b(restor|recover|undo|undone|get\w* \w+ back|bring \w+ back)|"
-    r"\b(no|not|without|skip\w*|bypass\w*|avoid\w*|don'?t|do not|never|instead of|rather than|won'?t|isn'?t|"
-    r"aren'?t)\b(?:[^.;]|\.(?=\S)){0,40}\b(trash|bin\b|recycl\w*|wastebasket)|"
+    r"irretrievabl\w*|\bsecure(ly)?\b|"
     r"(^|[\s;&|(])(sudo )?rm\b|\bshred\w*|\bwip(e|ed|ing)\b|\bnuk(e|ed|ing)\b|\bhard[- ]?delet\w*|\bpurg\w*|"
     r"\berase\w*|\bobliterat\w*|\bdestroy\w*|\bcompletely\b|\bentirely\b|\boutright\b|shift\s*\+\s*del\w*|"
-    r"彻底|永久|永远|不可恢复|找不回|粉碎|硬删|删干净|删除干净|清除干净|(不|没|无|别).{0,6}恢复|"
+    r"彻底|永久|永远|粉碎|硬删|删干净|删除干净|清除干净", re.IGNORECASE)
+_TAKEN_BACK = re.compile(
+    r"(\bnot|n't|\bnever|\bno need to|\bwithout|\brather than|\binstead of)\b\W*(\w+\W+){0,3}$|"
+    r"(不要|不用|不必|无需|别|不是|没必要|不)\s*(给我|帮我|直接)?$", re.IGNORECASE)
+_NO_WAY_BACK = re.compile(
+    r"nothing to (restore|recover|undo)|"
+    rf"\b(can'?t|cannot|can not|won'?t|never|no way to|not|don'?t|nobody|no one)\b{_REACH}"
+    r"\b(restor|recover|undo|undone|get\w* \w+ back|bring \w+ back)|"
+    r"不可恢复|找不回|(不|没|无|别).{0,6}恢复", re.IGNORECASE)
+_TRASH_REFUSED = re.compile(
+    r"\b(no|not|without|skip\w*|bypass\w*|avoid\w*|don'?t|do not|never|instead of|rather than|won'?t|isn'?t|"
+    rf"aren'?t)\b{_REACH}\b(trash|bin\b|recycl\w*|wastebasket)|"
     r"(不|别|无需|不用|不要|跳过|绕过|绕开|不经|不走|不进|不放|不丢|不扔|而不是|不是).{0,8}(回收站|废纸篓)|"
-    r"(回收站|废纸篓).{0,4}(别|不)", re.IGNORECASE)
+    r"(回收站|废纸篓)[^，。,；;！!]{0,3}(别|不)(用|要|放|进|走|去)", re.IGNORECASE)
+_TRASH_WORD = re.compile(r"\btrash\w*|\bbin\b|recycl\w*|wastebasket|回收站|废纸篓", re.IGNORECASE)
 
 
-def trashed_unless_permanent(steps: list, request: str) -> list:
-    """A permanent deletion the request never asks for in words goes to the trash instead.
-    files.delete cannot be undone, and its manifest says to use it only when the person asks
-    for that ("permanently", "for good", "skip the trash", rm); a small model that learnt
-    "delete X, bypass the trash" sometimes hears only "delete X".  The trash keeps the same
-    paths, asks the same policy, and can be undone; never the other way round."""
-    if _PERMANENCE_SAID.search(request):
-        return steps
-    return [Step("files.trash", s.args) if s.intent == "files.delete" else s for s in steps]
+def deletion_asked(request: str) -> tuple[bool, bool]:
+    """(permanence asked, trash asked) in the request's words; both may hold ("permanently
+    delete the logs and trash the rest"), or neither ("delete ~/a.txt")."""
+    permanent = trash = False
+    for m in _PERMANENCE_WORD.finditer(request):
+        if _TAKEN_BACK.search(request[max(0, m.start() - 40):m.start()]):
+            trash = True
+        else:
+            permanent = True
+    refused = [m.span() for m in _TRASH_REFUSED.finditer(request)]
+    permanent = permanent or bool(refused) or bool(_NO_WAY_BACK.search(request))
+    trash = trash or any(not any(a <= m.start() < b for a, b in refused) for m in _TRASH_WORD.finditer(request))
+    return permanent, trash
+
+
+def deleted_as_asked(steps: list, request: str) -> list:
+    """files.delete cannot be undone; its manifest says to use it only when the person asks
+    for that.  A small model that learnt "delete X, bypass the trash" sometimes hears only
+    "delete X", or hears "trash" in "for real, not just to the trash".  So a permanent
+    deletion the request never asks for goes to the trash, and a trashing goes for good only
+    when the request asks for permanence and never for the trash.  Both keep the same paths;
+    every files.delete still asks the person before it runs (policy default)."""
+    permanent, trash = deletion_asked(request)
+    if not permanent:
+        return [Step("files.trash", s.args) if s.intent == "files.delete" else s for s in steps]
+    if not trash:
+        return [Step("files.delete", s.args) if s.intent == "files.trash" else s for s in steps]
+    return steps
 
 
 def without_repeats(steps: list) -> list:

@@ -179,26 +179,39 @@ def test_the_share_the_first_choice_gave_to_none_is_kept(registry, tokenizer):
     assert out.none_prob == pytest.approx(0.25, abs=1e-9)
 
 
-@pytest.mark.parametrize("request_, permanent", [
-    ("delete ~/Desktop/untitled.txt", False),
-    ("remove the old logs in ~/tmp", False),
-    ("删除 ~/下载/a.txt", False),
-    ("permanently delete ~/Desktop/a.txt", True),
-    ("delete ~/a.txt for good", True),
-    ("delete ~/a.txt, skip the trash", True),
-    ("don't put ~/a.txt in the bin, get rid of it", True),
-    ("rm -rf ~/build", True),
-    ("shred ~/secret.txt", True),
-    ("delete ~/a.txt so it can't be restored", True),
-    ("彻底删除 ~/下载/temp", True),
-    ("删除 ~/a.txt，不要放回收站", True),
-    ("删掉 ~/a.txt，回收站就别用了", True),
+@pytest.mark.parametrize("request_, asked", [
+    ("delete ~/Desktop/untitled.txt", (False, False)),
+    ("remove the old logs in ~/tmp", (False, False)),
+    ("删除 ~/下载/a.txt", (False, False)),
+    ("permanently delete ~/Desktop/a.txt", (True, False)),
+    ("delete ~/a.txt for good", (True, False)),
+    ("delete ~/a.txt, skip the trash", (True, False)),
+    ("remove the logs for real, not just to the trash", (True, False)),
+    ("don't put ~/a.txt in the bin, get rid of it", (True, False)),
+    ("rm -rf ~/build", (True, False)),
+    ("shred ~/secret.txt", (True, False)),
+    ("delete ~/a.txt so it can't be restored", (True, False)),
+    ("彻底删除 ~/下载/temp", (True, False)),
+    ("删除 ~/a.txt，不要放回收站", (True, False)),
+    ("删掉 ~/a.txt，回收站就别用了", (True, False)),
+    ("大于1G的文件删掉，不要留在回收站里", (True, False)),
+    # the trash said, or a permanence taken back
+    ("move ~/a.txt to the trash", (False, True)),
+    ("trash ~/a.txt rather than erasing it completely", (False, True)),
+    ("delete ~/a.txt, but not permanently", (False, True)),
+    ("把最大的20个文件丢回收站，不要永久删除", (False, True)),
+    ("don't just trash ~/a.txt, delete it permanently", (True, False)),
+    ("permanently delete the logs and trash the rest", (True, True)),
 ])
-def test_a_permanent_deletion_needs_words_that_ask_for_it(request_, permanent):
+def test_a_deletion_goes_for_good_or_to_the_trash_as_the_request_says(request_, asked):
     from llmos.plan.model import Step
-    from llmos.planner import trashed_unless_permanent
+    from llmos.planner import deleted_as_asked, deletion_asked
 
-    steps = [Step("files.find", {"path": "~"}), Step("files.delete", {"paths": {"$ref": "steps[0].paths"}})]
-    got = trashed_unless_permanent(steps, request_)
-    assert got[0] == steps[0]
-    assert got[1] == (steps[1] if permanent else Step("files.trash", steps[1].args))
+    assert deletion_asked(request_) == asked
+    permanent, trash = asked
+    for intent in ("files.delete", "files.trash"):
+        steps = [Step("files.find", {"path": "~"}), Step(intent, {"paths": {"$ref": "steps[0].paths"}})]
+        got = deleted_as_asked(steps, request_)
+        assert got[0] == steps[0]
+        want = "files.trash" if not permanent else "files.delete" if not trash else intent
+        assert got[1] == Step(want, steps[1].args)
