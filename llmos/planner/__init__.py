@@ -114,6 +114,9 @@ _TRASH_REFUSED = re.compile(
     r"(不|别|无需|不用|不要|跳过|绕过|绕开|不经|不走|不进|不放|不丢|不扔|而不是|不是).{0,8}(回收站|废纸篓)|"
     r"(回收站|废纸篓)[^，。,；;！!]{0,3}(别|不)(用|要|放|进|走|去)", re.IGNORECASE)
 _TRASH_WORD = re.compile(r"\btrash\w*|\bbin\b|recycl\w*|wastebasket|回收站|废纸篓", re.IGNORECASE)
+# a refusal refused: "don't skip the trash", 不用跳过回收站 ask for the trash
+_SKIP_REFUSED = re.compile(r"\b(don'?t|do not|never|no need to)\s+(skip|bypass|avoid)\w*|(不用|不要|别|无需|不必)(跳过|绕过|绕开)",
+                           re.IGNORECASE)
 
 
 def deletion_asked(request: str) -> tuple[bool, bool]:
@@ -125,7 +128,7 @@ def deletion_asked(request: str) -> tuple[bool, bool]:
             trash = True
         else:
             permanent = True
-    refused = [m.span() for m in _TRASH_REFUSED.finditer(request)]
+    refused = [m.span() for m in _TRASH_REFUSED.finditer(request) if not _SKIP_REFUSED.match(request, m.start())]
     permanent = permanent or bool(refused) or bool(_NO_WAY_BACK.search(request))
     trash = trash or any(not any(a <= m.start() < b for a, b in refused) for m in _TRASH_WORD.finditer(request))
     return permanent, trash

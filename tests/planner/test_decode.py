@@ -202,6 +202,8 @@ def test_the_share_the_first_choice_gave_to_none_is_kept(registry, tokenizer):
     ("把最大的20个文件丢回收站，不要永久删除", (False, True)),
     ("don't just trash ~/a.txt, delete it permanently", (True, False)),
     ("permanently delete the logs and trash the rest", (True, True)),
+    ("delete ~/a.txt, don't skip the trash", (False, True)),
+    ("删除 ~/a.txt，不用跳过回收站", (False, True)),
 ])
 def test_a_deletion_goes_for_good_or_to_the_trash_as_the_request_says(request_, asked):
     from llmos.plan.model import Step
