@@ -136,6 +136,7 @@ class StrSpec:
     prose: bool = False                          # a message, title or content: see _lead_word
     lines: bool = False                          # a file's text: it may hold line breaks
     taken: frozenset = frozenset()               # paths this step already names: not again
+    new_names: tuple[tuple[str, int], ...] = ()  # a folder made anew holds its name: (name, where said)
 
 
 class Str:
@@ -182,10 +183,23 @@ class Str:
             ok = self.after_nl and self.subs is ALL
         if self.in_folder == "file" and "." not in self.text.rsplit("/", 1)[-1]:
             return False
+        if self.spec.new_names and not self._holds_new_name() and self._names_a_said_folder():
+            return False   # "a folder called Receipts in ~/Documents" is never ~/Documents
         if not any(c.isalnum() for c in self.text) and self.canon not in self.spec.canons:
             return False   # a copy of punctuation alone ("--") is no value; "~", "." and "/" are canons
         return (ok and (self.spec.check is None or self.spec.check(self.text))
                 and (not self.spec.path or path_shape_ok(self.text)))
+
+    def _holds_new_name(self) -> bool:
+        return any(n in self.text for n, _ in self.spec.new_names)
+
+    def _names_a_said_folder(self) -> bool:
+        """The text is a folder the request names: a known one, or one it writes out in the
+        clause that names the new folder ("inside ~/projects make a folder called api")."""
+        req = self.spec.request
+        return self.text in self.spec.canons or any(
+            _folder_kind(req, m.end()) == "dir" and any(_one_clause(req, m.start(), at) for _, at in self.spec.new_names)
+            for m in re.finditer(re.escape(self.text), req))
 
     def _said_before(self, text: str | None = None) -> bool:
         """This step already says the text (a line break added is the same text); prose the
@@ -217,7 +231,7 @@ class Str:
         more, not cutting a written path."""
         req, ends = self.spec.request, self._ends
         return any(ends(req, p) and not (self.spec.multiline and _dangles(req, p))
-                   and not (self.spec.prose and (_cuts_written_path(req, p) or _introduces_quote(req, p)))
+                   and not (self.spec.prose and (_cuts_written_path(req, p) or _introduces_text(req, p)))
                    and not (self.in_folder is True and _ends_leading_on(req, p))
                    for p in self.subs)
 
@@ -362,6 +376,7 @@ class IntentSpec:
     required: frozenset[str]
     any_of: list[frozenset[str]]
     outputs: dict[str, str]      # output field → "array" | "string" | "other"
+    creates: frozenset[str] = frozenset()   # the path it makes, when that is all it takes
 
     def can_take(self, index: int, used: frozenset[str]) -> bool:
         """Arguments come in schema order: taking ``index`` must not skip a required one."""
@@ -401,7 +416,12 @@ def _intent_spec(intent: Intent) -> IntentSpec:
     for fname, fprop in ((intent.output or {}).get("properties") or {}).items():
         t = fprop.get("type") if isinstance(fprop, dict) else None
         outputs[fname] = t if t in ("array", "string") else "other"
-    return IntentSpec(intent.name, args, frozenset(intent.required), any_of, outputs)
+    # a path that is all a step takes and all it writes is one it makes (a folder)
+    effects = intent.effects or {}
+    creates = frozenset(effects["writes"]) if (set(effects) == {"writes"} and list(effects["writes"]) == list(intent.properties)
+                                             and len(intent.properties) == 1
+                                             and intent.properties[effects["writes"][0]].get("type") == "string") else frozenset()
+    return IntentSpec(intent.name, args, frozenset(intent.required), any_of, outputs, creates)
 
 
 class Grammar:
@@ -509,7 +529,10 @@ class Grammar:
         if arg.kind == "bool":
             return [choice((("true", then), ("false", then)))]
         if arg.kind == "int":
-            return [choice((v, then) for v in int_values(request, arg.prop))]
+            values = int_values(request, arg.prop)
+            if arg.name == "limit":
+                values = tuple(v for v in values if int(v) in limits_said(request)) or values
+            return [choice((v, then) for v in values)]
         refs = self._refs(done, "array" if arg.kind == "array" else "string", arg)
         # a step never says one text twice (a body that repeats the title, a copy onto itself);
         # the items of a list that is no list of paths may repeat (a program's options)
@@ -572,8 +595,10 @@ class Grammar:
     def _str_spec(self, request: str, intent: str, name: str, prop: dict, taken: frozenset = frozenset()) -> StrSpec:
         fmt = _format_of(prop)
         if is_pathish(fmt):
+            # a folder or file made anew that the request names ("a folder called Receipts")
+            names = new_names(request) if name in self.specs[intent].creates else ()
             return StrSpec(request, path_canons(request), path=True, check=_pattern_check(prop.get("pattern")),
-                           whole=True, taken=taken)
+                           whole=True, taken=taken, new_names=names)
         if fmt in _CHECKS:   # copied, one word, must read as one
             return StrSpec(request, check=_CHECKS[fmt], blanks=False, taken=taken)
         if fmt is not None:
@@ -622,9 +647,9 @@ def stated_signals(request: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
 # Words that say which end of a sorted list comes first.  Superlatives and stated
 # directions only: "big files" is a size bound, not an order.
 _ORDER_SAID = {
-    "asc": re.compile(r"\b(smallest|tiniest|oldest|earliest|ascending|least recent(ly)?)\b|\ba ?(to|-) ?z\b"
+    "asc": re.compile(r"\b(smallest|tiniest|oldest|earliest|ascending|least recent(ly)?|small to (big|large))\b|\ba ?(to|-) ?z\b"
                       r"|从小到大|由小到大|从旧到新|由旧到新|从早到晚|最小|最旧|最早|升序", re.IGNORECASE),
-    "desc": re.compile(r"\b(biggest|largest|heaviest|fattest|newest|latest|most recent(ly)?|descending|reverse)\b"
+    "desc": re.compile(r"\b(biggest|largest|heaviest|fattest|newest|latest|most recent(ly)?|descending|reverse|(big|large) to small)\b"
                        r"|\bz ?(to|-) ?a\b|从大到小|由大到小|从新到旧|由新到旧|从晚到早|最大|最新|降序|倒序|逆序",
                        re.IGNORECASE),
 }
@@ -636,6 +661,87 @@ def stated_order(request: str) -> tuple[str, ...]:
     states only one: a small model follows the word "files" to its usual order otherwise."""
     said = tuple(order for order, words in _ORDER_SAID.items() if words.search(request))
     return said if len(said) == 1 else ()
+
+
+# A new folder's name as an English request gives it: "a new folder called Receipts",
+# "a directory on the Desktop named Inbox", "call it Inbox".  (Chinese puts the place
+# between 叫 and the name too often to read it this way.)
+_NEW_NAME_SAID = re.compile(r"\b(?:folder|directory|dir|subfolder|subdirectory)\s+(?:[\w~/.-]+\s+){0,3}?(?:called|named)\s+|"
+                            r"\b(?:call|name)\s+it\s+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def new_names(request: str) -> tuple[tuple[str, int], ...]:
+    """The first word of each name the request gives a folder it makes, quotes and any
+    written folder dropped ("called ~/Documents/Receipts" → "Receipts"), and where it is said."""
+    out = []
+    for m in _NEW_NAME_SAID.finditer(request):
+        word = re.match(r"""['"“‘]?([^\s'"”’,;]+)""", request[m.end():])
+        name = word.group(1).rstrip("/.!?:").rsplit("/", 1)[-1] if word else ""
+        if name and not re.fullmatch(r"[\W_]*|.*[*?\[].*", name):
+            out.append((name, m.start()))
+    return tuple(out)
+
+
+_CLAUSE_BREAK = re.compile(r"[,;.!?]\s|[，。；！？]|\s(?:and|then)\s", re.IGNORECASE)
+
+
+def _one_clause(request: str, i: int, j: int) -> bool:
+    return not _CLAUSE_BREAK.search(request, min(i, j), max(i, j))
+
+
+# A count a request states for a ranked list: "the 20 hugest", "5 most recently changed",
+# "top 7", "first 4 processes", "the last 10 errors", 前十五个, 最大的20个, 10个最新.  A
+# number followed by a unit is a size or a duration ("the last 5 minutes"), never a count.
+_N = r"(\d+|[a-z]+|[零〇一二两俩三四五六七八九十百千万]+)"
+_NO_UNIT = (r"(?!\s*(?:secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?|"
+            r"[kmgtp]i?b?|bytes?|kilo\w*|mega\w*|gig\w*|tera\w*)\b|\s*%|\s*个?(分钟|秒|小时|天|周|星期|月|年|兆))")
+_NOT_SUPERLATIVE = {"interest", "forest", "honest", "modest", "contest", "manifest", "request", "protest",
+                    "harvest", "suggest", "digest", "guest", "quest", "west", "nest", "test", "rest", "best"}
+_COUNT_SAID = re.compile(
+    rf"\b{_N}\s+(?P<sup>most|least|\w{{2,}}est)\b|"
+    rf"\b(?:top|first|last|past|latest|newest|oldest|biggest|largest|smallest|which|what)\s+{_N}\b{_NO_UNIT}|"
+    rf"(?:^|\s)-n\s*{_N}\b|\b(?:head|tail)\s+-{_N}\b|"
+    rf"\b{_N}{_NO_UNIT}\s+(?:[a-z]+\s+)?(?:files|folders|dir\w*|processes|programs|apps|entries|lines|errors|warnings|items|"
+    r"ones|things|messages|results|matches|pictures|photos|images|songs|videos|documents|downloads)\b|"
+    rf"前\s*{_N}\s*(?:个|条|名|项)?{_NO_UNIT}|"
+    rf"最[^\d\s，。,、]{{1,4}}?的?\s*{_N}\s*(?:个|条|名|项){_NO_UNIT}|"
+    rf"{_N}\s*(?:个|条|名|项)\s*最", re.IGNORECASE)
+# One thing asked for by rank: "which process", "the single biggest", "the newest file", 哪个.
+_ONE_SAID = re.compile(r"\b((?<!\ba )single (\w+est|most|least|process|program|app|file|folder|one)\b|which (process|program|app|file|folder|one|dir\w*)|the (\w+est|most \w+|least \w+) "
+                       r"(file|folder|process|program|app|one|thing|item|entry|dir\w*|of)\b(?!s)|who\b|what(?:'s| is) (?:using|eating|"
+                       r"hogging|taking))|哪个|哪一个|那个|谁",
+                       re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def stated_counts(request: str) -> frozenset[int]:
+    """The counts a request states for a ranked list ("the 20 biggest", "top 7", 前十五个):
+    when it states one, a limit is one of them, not a round number the model prefers."""
+    from llmos.plan.normalise import _number
+
+    out = set()
+    for m in _COUNT_SAID.finditer(request):
+        if m.group("sup") and m.group("sup").lower() in _NOT_SUPERLATIVE:
+            continue
+        word = next(g for g in m.groups() if g is not None)
+        n = _number(word)
+        if n is not None and n == int(n) and n >= 1:
+            out.add(int(n))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=256)
+def limits_said(request: str) -> frozenset[int]:
+    """When a request states a count for a ranked list, a limit is a number it states (the
+    count, or another: counts come in more shapes than _COUNT_SAID knows), or 1 where it asks
+    for one thing ("the single biggest process, and the 20 newest files"); never a round
+    number it does not state ("the 20 hugest" is never the top 1).  Empty: no such rule."""
+    counts = stated_counts(request)
+    if not counts:
+        return frozenset()
+    one = 1 in counts or _ONE_SAID.search(request) or re.search(r"(?<![\w.])(1|one)(?![\w.])", request, re.IGNORECASE)
+    return (_int_candidates(request, False) - {1}) | ({1} if one else set())   # "a" states no 1
 
 
 def _is_cjk(ch: str) -> bool:
@@ -992,7 +1098,9 @@ def _splits_number(request: str, i: int) -> bool:
             and request[i].isdigit())
 
 
-_NEVER_LAST = frozenset("the a an my your his her our their of and or to from with into".split())
+# words that lead on to what follows: an article, a preposition, "titled" before a title
+_NEVER_LAST = frozenset("the a an my your his her our their of and or to from with into titled entitled called named "
+                        "saying says".split())
 _BEFORE_QUANTITY = frozenset("in after within for at by every on until".split())
 _QUANTITY_START = re.compile(r"\s*(\d|(a|an|one|two|three|four|five|six|seven|eight|nine|ten|"
                              r"fifteen|twenty|thirty|forty|fifty|sixty|half|noon|midnight)\b)", re.I)
@@ -1005,11 +1113,15 @@ def _cuts_written_path(request: str, end: int) -> bool:
         and request[end] not in ",，。；;!！?？'\"”’)）" and not (request[end] == "." and request[end + 1:end + 2] in ("", " "))
 
 
-def _introduces_quote(request: str, end: int) -> bool:
-    """Whether prose copied up to ``end`` stops just before quoted text: the words that
-    introduce a quotation are not the text ("write" of "and write '<h1>Hello</h1>' into …",
-    "标题是" of "标题是“下班了”")."""
+def _introduces_text(request: str, end: int) -> bool:
+    """Whether prose copied up to ``end`` stops just before quoted text or a colon and what it
+    introduces: those words are not the text ("write" of "and write '<h1>Hello</h1>' into …",
+    "标题是" of "标题是“下班了”", "通知" of "显示一条通知：茶泡好了")."""
+    if request[end - 1:end] in (":", "："):
+        return True   # nor the colon itself ("知：")
     rest = len(request) - len(request[end:].lstrip())
+    if request[rest:rest + 1] == "：" and any(c.isalnum() for c in request[rest + 1:]):
+        return True   # (an English colon follows the text as often: "heading Tea: pop it up")
     return rest in {q - 1 for q in _quoted_spans(request)}
 
 

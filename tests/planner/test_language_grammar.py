@@ -324,8 +324,41 @@ def test_a_stated_signal_is_the_signal(grammar, request_, text, ok):
     ("列出 ~/Music 里的前十五个文件", ' files.find path=" ~/Music" limit=15', True),
     ("列出 ~/Music 里最大的三十五个文件", ' files.find path=" ~/Music" sort=size limit=30', False),
     ("列出 ~/Music 里最大的五个文件", ' files.find path=" ~/Music" sort=size limit=5', True),
+    ("按修改时间列出 ~/Music 里的前十五个文件", ' files.find path=" ~/Music" sort=mtime limit=50', False),
+    # a count stated for a ranked list is the limit; a number with a unit is no count
+    ("back up the 20 hugest files in ~/Music", ' files.find path=" ~/Music" sort=size limit=1', False),
+    ("back up the 20 hugest files in ~/Music", ' files.find path=" ~/Music" sort=size limit=20', True),
+    ("the five oldest files in ~/Music", ' files.find path=" ~/Music" sort=mtime limit=15', False),
+    ("the five oldest files in ~/Music", ' files.find path=" ~/Music" sort=mtime limit=5', True),
+    ("first 4 processes owned by bob", ' process.list limit=4 user=" bob"', True),
+    ("first 4 processes owned by bob", ' process.list limit=1 user=" bob"', False),
+    ("最大的20个文件 in ~/Music", ' files.find path=" ~/Music" sort=size limit=10', False),
+    ("usb logs from the last 5 minutes", ' system.logs grep=" usb" limit=1', True),
+    ("what are the biggest files in ~/Music?", ' files.find path=" ~/Music" sort=size limit=1', True),
+    ("back up the 5 largest files in ~/Music into a single file ~/a.zip", ' files.find path=" ~/Music" sort=size limit=1', False),
+    ("the single biggest file in ~/Music and the 10 newest", ' files.find path=" ~/Music" sort=size limit=1', True),
+    ("找到 ~/Music 里最大的一个文件", ' files.find path=" ~/Music" sort=size limit=1', True),
+    ("ls -lS ~/Music | head -47", ' files.find path=" ~/Music" sort=size limit=47', True),
+    ("ls -lS ~/Music | head -47", ' files.find path=" ~/Music" sort=size limit=40', False),
 ])
 def test_a_stated_order_or_count_is_the_one(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a folder the request names anew is made with that name, not as the folder it goes in
+    ("make a new folder called Receipts in ~/Documents", ' files.mkdir path=" ~/Documents"', False),
+    ("make a new folder called Receipts in ~/Documents", ' files.mkdir path=" ~/Documents/Receipts"', True),
+    ("create a folder named invoices in Documents", ' files.mkdir path=" ~/Documents"', False),
+    ("create a folder on the Desktop and call it inbox", ' files.mkdir path=" ~/Desktop/inbox"', True),
+    ("make a folder called ~/code/api", ' files.mkdir path=" ~/code/api"', True),
+    # only in its own clause: another step's folder is the one the request writes
+    ("unzip a.tar.gz to a folder called res in Videos, and new folder: /tmp/backup01",
+     ' files.extract archive=" a.tar.gz" destination=" ~/Videos/res" ; files.mkdir path=" /tmp/backup01"', True),
+    # "the file named x" is one that exists; the rule is for the folder a step makes
+    ("mkdir ~/Documents and move the file named a.txt into it", ' files.mkdir path=" ~/Documents"', True),
+])
+def test_a_folder_named_anew_is_made_with_its_name(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
 
 
@@ -514,6 +547,12 @@ def test_a_step_names_a_path_once(grammar, request_, text, ok):
     ("toast: move the car, and list my disks", ' desktop.notify title=" move the car" ; system.disks', True),
     ("桌面通知 标题：喂猫 内容：备份完成", ' desktop.notify title=" 喂猫" body=" 备份完成"', True),
     ("remind me in 20 minutes: call mom", ' timer.remind message=" call" in=" 20 minutes"', False),
+    # nor stops just before the colon that introduces the text, nor on "titled"
+    ("显示一条通知：茶泡好了", ' desktop.notify title=" 知"', False),
+    ("显示一条通知：茶泡好了", ' desktop.notify title=" 知："', False),
+    ("显示一条通知：茶泡好了", ' desktop.notify title=" 茶泡好了"', True),
+    ("pop up a notification titled Reminder", ' desktop.notify title=" notification titled"', False),
+    ("pop up a notification titled Reminder", ' desktop.notify title=" Reminder"', True),
 ])
 def test_free_text_ends_where_its_phrase_does(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
