@@ -94,6 +94,7 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
 # for the trash, and so does a permanence taken back.  A negation reaches across a clause,
 # never across a sentence (a dot in "a.txt" is none).
 _REACH = r"(?:[^.;]|\.(?=\S)){0,40}"
+_TRASH = r"(trash\w*|(?=\w{4,5}\b)t+r?a?s?a?h\b)"   # and its slips the speller leaves: trsh, trah, ttash
 _PERMANENCE_WORD = re.compile(
     r"perman\w*|for good|forever|for ever|once and for all|irrecoverabl\w*|unrecoverabl\w*|irreversibl\w*|"
     r"irretrievabl\w*|\bsecure(ly)?\b|"
@@ -110,10 +111,10 @@ _NO_WAY_BACK = re.compile(
     r"不可恢复|找不回|(不|没|无|别).{0,6}恢复", re.IGNORECASE)
 _TRASH_REFUSED = re.compile(
     r"\b(no|not|without|skip\w*|bypass\w*|avoid\w*|don'?t|do not|never|instead of|rather than|won'?t|isn'?t|"
-    rf"aren'?t)\b{_REACH}\b(trash|bin\b|recycl\w*|wastebasket)|"
+    rf"aren'?t)\b{_REACH}\b({_TRASH}|bin\b|recycl\w*|wastebasket)|"
     r"(不|别|无需|不用|不要|跳过|绕过|绕开|不经|不走|不进|不放|不丢|不扔|而不是|不是).{0,8}(回收站|废纸篓)|"
     r"(回收站|废纸篓)[^，。,；;！!]{0,3}(别|不)(用|要|放|进|走|去)", re.IGNORECASE)
-_TRASH_WORD = re.compile(r"\btrash\w*|\bbin\b|recycl\w*|wastebasket|回收站|废纸篓", re.IGNORECASE)
+_TRASH_WORD = re.compile(rf"\b{_TRASH}|\bbin\b|recycl\w*|wastebasket|回收站|废纸篓", re.IGNORECASE)
 # a refusal refused: "don't skip the trash", 不用跳过回收站 ask for the trash
 _SKIP_REFUSED = re.compile(r"\b(don'?t|do not|never|no need to)\s+(skip|bypass|avoid)\w*|(不用|不要|别|无需|不必)(跳过|绕过|绕开)",
                            re.IGNORECASE)

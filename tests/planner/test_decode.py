@@ -187,6 +187,7 @@ def test_the_share_the_first_choice_gave_to_none_is_kept(registry, tokenizer):
     ("delete ~/a.txt for good", (True, False)),
     ("delete ~/a.txt, skip the trash", (True, False)),
     ("remove the logs for real, not just to the trash", (True, False)),
+    ("delete the pdfs for real, not just to the trsh", (True, False)),
     ("don't put ~/a.txt in the bin, get rid of it", (True, False)),
     ("rm -rf ~/build", (True, False)),
     ("shred ~/secret.txt", (True, False)),
