@@ -137,6 +137,7 @@ class StrSpec:
     lines: bool = False                          # a file's text: it may hold line breaks
     taken: frozenset = frozenset()               # paths this step already names: not again
     new_names: tuple[tuple[str, int], ...] = ()  # a folder made anew holds its name: (name, where said)
+    timed: bool = False                          # prose of a step that takes a duration apart
 
 
 class Str:
@@ -231,7 +232,9 @@ class Str:
         more, not cutting a written path."""
         req, ends = self.spec.request, self._ends
         return any(ends(req, p) and not (self.spec.multiline and _dangles(req, p))
-                   and not (self.spec.prose and (_cuts_written_path(req, p) or _introduces_text(req, p)))
+                   and not (self.spec.prose and (_cuts_written_path(req, p) or _introduces_text(req, p)
+                                                 or _cuts_phrase(req, p)
+                                                 or (self.spec.timed and _TIME_LAST.search(req, 0, p) is not None)))
                    and not (self.in_folder is True and _ends_leading_on(req, p))
                    for p in self.subs)
 
@@ -605,8 +608,11 @@ class Grammar:
             return StrSpec(request, taken=taken)
         # prose (a long maxLength: a message, a title, a file's text) is what the request says
         # to write or show, never its own command word
+        # a step that takes its time apart ("remind me to call the bank in 2 hours") leaves
+        # the time out of its text
+        timed = any(_format_of(a.prop) == "duration" for a in self.specs[intent].args)
         return StrSpec(request, canons_for(request, self.string_canon.get((intent, name), ()), self.case_folds),
-                       multiline=True, prose=prop.get("maxLength", 0) >= 100,
+                       multiline=True, prose=prop.get("maxLength", 0) >= 100, timed=timed,
                        lines=prop.get("maxLength", 0) >= FILE_TEXT_LENGTH, taken=taken)
 
     def _refs(self, done: tuple, want: str, arg: ArgSpec) -> list[str]:
@@ -854,8 +860,45 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
         word = re.match(r"[A-Za-z]+(?![A-Za-z0-9])", request[i:])
         return (_may_start(request, i) and not _command_word(request, i)
                 and (request[i] not in "~/" or i in _quoted_spans(request))
-                and not (word and word.group(0).lower() in _LEADS_TO_PROSE))
+                and not (word and word.group(0).lower() in _LEADS_TO_PROSE)
+                and not _after_determiner(request, i)
+                and not (word and word.group(0).lower() in _BEFORE_QUANTITY
+                         and _QUANTITY_START.match(request, i + len(word.group(0)))))
     return _may_start(request, i)
+
+
+def _after_determiner(request: str, i: int) -> bool:
+    """Prose never starts inside a noun phrase ("presentation" of "start the presentation"),
+    nor at one whose verb follows "to" ("the download" of "remind me to check the download")."""
+    words = request[:i].split()
+    if bool(words) and request[i - 1:i].isspace() and words[-1].lower() in _DETERMINERS:
+        return True
+    word = re.match(r"[A-Za-z]+\b", request[i:])
+    return (word is not None and word.group(0).lower() in _DETERMINERS
+            and re.search(r"\bto\s+[A-Za-z]+\s+$", request[:i]) is not None)
+
+
+# Where a phrase goes on: inside a word, before an article ("take" of "take the laundry out"), before the
+# particle that ends it ("take the laundry" of "… take the laundry out"), between a number and
+# its unit ("… the trash in 2" of "in 2 hours").  A time that follows is no continuation ("buy
+# milk a day from now").
+_DETERMINERS = frozenset("the a an my your his her our their".split())
+_PARTICLES = frozenset("out up off down back away over".split())
+_UNIT_NEXT = re.compile(r"\s*(secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?)\b", re.I)
+_TIME_LAST = re.compile(r"\b(in|after|within)\s+(\d+|an?|one|two|three|four|five|ten|twenty|thirty|half an?)\s*"
+                        r"(secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|months?)$", re.I)
+_PHRASE_END = re.compile(r"\s*($|[,;.!?]|\b(and|then|also|in|after|within|for|at|by|on|every)\b)", re.I)
+
+
+def _cuts_phrase(request: str, end: int) -> bool:
+    if _inside_word(request, end):
+        return True   # prose ends where a word does, never before a plural "s" ("2 hour" of "2 hours")
+    word = re.match(r"\s+([A-Za-z]+)\b", request[end:])
+    if word and word.group(1).lower() in _DETERMINERS and _QUANTITY_START.match(request, end) is None:
+        return True
+    if word and word.group(1).lower() in _PARTICLES and _PHRASE_END.match(request, end + word.end()):
+        return True
+    return bool(re.search(r"\d\s*$", request[:end])) and _UNIT_NEXT.match(request, end) is not None
 
 
 _LEAD_COURTESY = re.compile(r"(\s*(please|pls|plz|kindly|hey|hi|ok|okay|so|yo|llmos|could you|can you|would you|"

@@ -553,6 +553,22 @@ def test_a_step_names_a_path_once(grammar, request_, text, ok):
     ("显示一条通知：茶泡好了", ' desktop.notify title=" 茶泡好了"', True),
     ("pop up a notification titled Reminder", ' desktop.notify title=" notification titled"', False),
     ("pop up a notification titled Reminder", ' desktop.notify title=" Reminder"', True),
+    # nor cuts its phrase: before an article, before the particle that ends it, inside a
+    # word or a quantity; nor starts inside a noun phrase or past the verb after "to"
+    ("remind me in 1h30m to take the laundry out", ' timer.remind message=" take" in=" 1h30m"', False),
+    ("remind me in 1h30m to take the laundry out", ' timer.remind message=" take the laundry" in=" 1h30m"', False),
+    ("remind me in 1h30m to take the laundry out", ' timer.remind message=" take the laundry out" in=" 1h30m"', True),
+    ("remind me to call the bank in 2 hours", ' timer.remind message=" call the bank in 2" in=" 2 hours"', False),
+    ("remind me to call the bank in 2 hours", ' timer.remind message=" call the bank in 2 hour" in=" 2 hours"', False),
+    ("remind me to call the bank in 2 hours", ' timer.remind message=" call the bank in 2 hours" in=" 2 hours"', False),
+    ("remind me to call the bank in 2 hours", ' timer.remind message=" call the bank" in=" 2 hours"', True),
+    ("remind me in 10 minutes to check the download", ' timer.remind message=" the download" in=" 10 minutes"', False),
+    ("remind me in 10 minutes to check the download", ' timer.remind message=" download" in=" 10 minutes"', False),
+    ("remind me in 10 minutes to check the download", ' timer.remind message=" in 10 minutes" in=" 10 minutes"', False),
+    ("remind me to buy milk a day from now", ' timer.remind message=" buy milk" in=" a day"', True),
+    # a notification takes no time apart: its text may end on one
+    ("notify me: title Heads up, body Standup in 5 minutes",
+     ' desktop.notify title=" Heads up" body=" Standup in 5 minutes"', True),
 ])
 def test_free_text_ends_where_its_phrase_does(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
