@@ -419,12 +419,13 @@ def _intent_spec(intent: Intent) -> IntentSpec:
     for fname, fprop in ((intent.output or {}).get("properties") or {}).items():
         t = fprop.get("type") if isinstance(fprop, dict) else None
         outputs[fname] = t if t in ("array", "string") else "other"
-    # a path that is all a step takes and all it writes is one it makes (a folder)
+    # a step whose one argument is the one path it writes, touching nothing else, makes it (a folder)
     effects = intent.effects or {}
-    creates = frozenset(effects["writes"]) if (set(effects) == {"writes"} and list(effects["writes"]) == list(intent.properties)
-                                             and len(intent.properties) == 1
-                                             and intent.properties[effects["writes"][0]].get("type") == "string") else frozenset()
-    return IntentSpec(intent.name, args, frozenset(intent.required), any_of, outputs, creates)
+    writes = list(effects.get("writes", ()))
+    makes = (set(effects) == {"writes"} and len(writes) == 1 and list(intent.properties) == writes
+             and intent.properties[writes[0]].get("type") == "string")
+    return IntentSpec(intent.name, args, frozenset(intent.required), any_of, outputs,
+                      frozenset(writes) if makes else frozenset())
 
 
 class Grammar:
@@ -598,7 +599,7 @@ class Grammar:
     def _str_spec(self, request: str, intent: str, name: str, prop: dict, taken: frozenset = frozenset()) -> StrSpec:
         fmt = _format_of(prop)
         if is_pathish(fmt):
-            # a folder or file made anew that the request names ("a folder called Receipts")
+            # a folder made anew that the request names ("a folder called Receipts")
             names = new_names(request) if name in self.specs[intent].creates else ()
             return StrSpec(request, path_canons(request), path=True, check=_pattern_check(prop.get("pattern")),
                            whole=True, taken=taken, new_names=names)
@@ -700,7 +701,8 @@ def _one_clause(request: str, i: int, j: int) -> bool:
 # "top 7", "first 4 processes", "the last 10 errors", 前十五个, 最大的20个, 10个最新.  A
 # number followed by a unit is a size or a duration ("the last 5 minutes"), never a count.
 _N = r"(\d+|[a-z]+|[零〇一二两俩三四五六七八九十百千万]+)"
-_NO_UNIT = (r"(?!\s*(?:secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?|"
+_TIME_UNITS = r"secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?"
+_NO_UNIT = (rf"(?!\s*(?:{_TIME_UNITS}|"
             r"[kmgtp]i?b?|bytes?|kilo\w*|mega\w*|gig\w*|tera\w*)\b|\s*%|\s*个?(分钟|秒|小时|天|周|星期|月|年|兆))")
 _NOT_SUPERLATIVE = {"interest", "forest", "honest", "modest", "contest", "manifest", "request", "protest",
                     "harvest", "suggest", "digest", "guest", "quest", "west", "nest", "test", "rest", "best"}
@@ -714,10 +716,11 @@ _COUNT_SAID = re.compile(
     rf"最[^\d\s，。,、]{{1,4}}?的?\s*{_N}\s*(?:个|条|名|项){_NO_UNIT}|"
     rf"{_N}\s*(?:个|条|名|项)\s*最", re.IGNORECASE)
 # One thing asked for by rank: "which process", "the single biggest", "the newest file", 哪个.
-_ONE_SAID = re.compile(r"\b((?<!\ba )single (\w+est|most|least|process|program|app|file|folder|one)\b|which (process|program|app|file|folder|one|dir\w*)|the (\w+est|most \w+|least \w+) "
-                       r"(file|folder|process|program|app|one|thing|item|entry|dir\w*|of)\b(?!s)|who\b|what(?:'s| is) (?:using|eating|"
-                       r"hogging|taking))|哪个|哪一个|那个|谁",
-                       re.IGNORECASE)
+_ONE_SAID = re.compile(
+    r"\b((?<!\ba )single (\w+est|most|least|process|program|app|file|folder|one)\b|"
+    r"which (process|program|app|file|folder|one|dir\w*)|"
+    r"the (\w+est|most \w+|least \w+) (file|folder|process|program|app|one|thing|item|entry|dir\w*|of)\b(?!s)|"
+    r"who\b|what(?:'s| is) (?:using|eating|hogging|taking))|哪个|哪一个|那个|谁", re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)
@@ -878,15 +881,15 @@ def _after_determiner(request: str, i: int) -> bool:
             and re.search(r"\bto\s+[A-Za-z]+\s+$", request[:i]) is not None)
 
 
-# Where a phrase goes on: inside a word, before an article ("take" of "take the laundry out"), before the
-# particle that ends it ("take the laundry" of "… take the laundry out"), between a number and
-# its unit ("… the trash in 2" of "in 2 hours").  A time that follows is no continuation ("buy
-# milk a day from now").
+# Where a phrase goes on: inside a word, before an article ("take" of "take the laundry out"),
+# before the particle that ends it ("take the laundry" of "… take the laundry out"), between a
+# number and its unit ("… the trash in 2" of "in 2 hours").  A time that follows is no
+# continuation ("buy milk a day from now").
 _DETERMINERS = frozenset("the a an my your his her our their".split())
 _PARTICLES = frozenset("out up off down back away over".split())
-_UNIT_NEXT = re.compile(r"\s*(secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?)\b", re.I)
-_TIME_LAST = re.compile(r"\b(in|after|within)\s+(\d+|an?|one|two|three|four|five|ten|twenty|thirty|half an?)\s*"
-                        r"(secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|months?)$", re.I)
+_UNIT_NEXT = re.compile(rf"\s*({_TIME_UNITS})\b", re.I)
+_TIME_LAST = re.compile(rf"\b(in|after|within)\s+(\d+|an?|one|two|three|four|five|ten|twenty|thirty|half an?)\s*"
+                        rf"({_TIME_UNITS})$", re.I)
 _PHRASE_END = re.compile(r"\s*($|[,;.!?]|\b(and|then|also|in|after|within|for|at|by|on|every)\b)", re.I)
 
 
