@@ -690,11 +690,8 @@ def new_names(request: str) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
-_CLAUSE_BREAK = re.compile(r"[,;.!?]\s|[，。；！？]|\s(?:and|then)\s", re.IGNORECASE)
-
-
 def _one_clause(request: str, i: int, j: int) -> bool:
-    return not _CLAUSE_BREAK.search(request, min(i, j), max(i, j))
+    return not _CLAUSE_END.search(request, min(i, j), max(i, j))
 
 
 # A count a request states for a ranked list: "the 20 hugest", "5 most recently changed",
