@@ -58,6 +58,17 @@ _FOLDER_WORDS = {
 }
 
 
+def names_itself(path: str) -> bool:
+    """Whether a known folder's path ends in the folder's own name again: "~/Desktop/桌面",
+    "~/Documents/documents" (a name joined to the folder that the same word named)."""
+    folder, _, name = path.rpartition("/")
+    if folder not in _FOLDER_WORDS or not name:
+        return False
+    own = folder.rsplit("/", 1)[-1].lower()
+    local = [k.rsplit("/", 1)[-1] for k, v in LOCALISED_DIRS.items() if v == folder]
+    return name.lower() in (own, own.rstrip("s")) or name in local
+
+
 # Keys next to each other on a QWERTY keyboard (and along the row string the data's typos
 # use): a slip of the finger replaces a letter by a neighbour, "dowbloads", never "films" → "files".
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")

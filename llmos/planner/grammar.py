@@ -22,8 +22,8 @@ from functools import lru_cache
 from typing import Callable, Iterable, Sequence
 
 from llmos.intents.manifest import Intent, _format_of
-from llmos.planner.canon import (LOCALISED_DIRS, PATH_CANON, canons_for, case_folds, is_pathish, path_canons,
-                                 string_canon, written_only_inside)
+from llmos.planner.canon import (LOCALISED_DIRS, PATH_CANON, canons_for, case_folds, is_pathish, names_itself,
+                                 path_canons, string_canon, written_only_inside)
 from llmos.planner.language import NONE, STEP_SEPARATOR
 
 MAX_STEPS = 4
@@ -184,6 +184,8 @@ class Str:
             ok = self.after_nl and self.subs is ALL
         if self.in_folder == "file" and "." not in self.text.rsplit("/", 1)[-1]:
             return False
+        if self.in_folder and names_itself(self.text):
+            return False   # 在桌面上 named ~/Desktop; it names no file in it ("~/Desktop/桌面")
         if self.spec.new_names and not self._holds_new_name() and self._names_a_said_folder():
             return False   # "a folder called Receipts in ~/Documents" is never ~/Documents
         if not any(c.isalnum() for c in self.text) and self.canon not in self.spec.canons:
@@ -464,7 +466,7 @@ class Grammar:
     @staticmethod
     def _possible(request: str, arg: ArgSpec) -> bool:
         if arg.kind == "int":
-            return bool(int_values(request, arg.prop))
+            return bool(int_values(request, arg.prop)) and not (arg.name == "limit" and limit_unsaid(request))
         if arg.kind == "string":
             values = Grammar.closed_values(request, arg.prop)
             return values is None or bool(values)
@@ -748,6 +750,22 @@ def limits_said(request: str) -> frozenset[int]:
         return frozenset()
     one = 1 in counts or _ONE_SAID.search(request) or re.search(r"(?<![\w.])(1|one)(?![\w.])", request, re.IGNORECASE)
     return (_int_candidates(request, False) - {1}) | ({1} if one else set())   # "a" states no 1
+
+
+# A ranked list asked for in the plural, with no count: "the biggest files in Downloads",
+# "my most recent photos", "top processes".
+_PLURAL_RANKED = re.compile(
+    r"\b(?P<sup>\w{2,}est|most|least|top)\s+(?:\w+\s+)?(?:files|folders|dir\w*s|processes|programs|apps|"
+    r"ones|things|items|pictures|photos|images|videos|songs|documents|downloads|stuff)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def limit_unsaid(request: str) -> bool:
+    """A plural ranked list with no number anywhere in the request ("show me the biggest
+    files in Downloads") asks for the ranking, not for its top one: such a step has no limit
+    (a small model liked limit 1 there)."""
+    plural = any(m.group("sup").lower() not in _NOT_SUPERLATIVE for m in _PLURAL_RANKED.finditer(request))
+    return plural and not _ONE_SAID.search(request) and not _int_candidates(request, False)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -1069,8 +1087,11 @@ def path_shape_ok(text: str) -> bool:
     """Shapes no copied path may have whatever the request says: a blank then a second path or
     URL ("… into ~/pictures.zip", "opne https://…"), an empty part ("~/Documents//media/usb"),
     or a known folder twice in a row ("~/Downloads/Downloads/x" from "Downloads/x" after the
-    canonical "~/Downloads/")."""
+    canonical "~/Downloads/"), or a Chinese word for what it is after a blank ("~/下载/temp 文件夹"
+    is the folder ~/下载/temp)."""
     if re.search(r"\s([~/]|\w+://)", text) or re.search(r"(?<!:)//", text):
+        return False
+    if re.search(r"\s(文件夹|目录|文件|这个文件夹|这个目录|这个文件)$", text):
         return False
     parts = text.split("/")
     return not any(_repeats_folder("/".join(parts[:k])) for k in range(2, len(parts) + 1))
@@ -1123,8 +1144,10 @@ def _piece_end(request: str, end: int) -> bool:
     """A copied piece ends where an ASCII word does (CJK text has no such boundary to keep),
     never just after the dashes of an option ("--" out of "--writer"), nor in the middle of a
     written path (" of ~" out of "of ~/Documents/notes.txt"), or before a plural "s" that ends
-    one ("mp3" out of "mp3s")."""
+    one ("mp3" out of "mp3s"), nor inside a hyphenated word ("--new" out of "--new-window")."""
     if 0 < end < len(request) and request[end - 1] in "-_" and _alnum(request[end]):
+        return False
+    if 0 < end < len(request) - 1 and request[end] == "-" and _alnum(request[end - 1]) and _alnum(request[end + 1]):
         return False
     if 0 < end < len(request) and not request[end].isspace() and (request[end] == "/" or request[end - 1] in "~/"):
         return False
@@ -1390,10 +1413,14 @@ def patterned_paths(request: str, pattern: str) -> tuple[str, ...]:
     pieces = {request[i:j] for i in starts for j in ends if j > i and j - i <= 160
               and check(request[i:j]) and "\n" not in request[i:j] and path_shape_ok(request[i:j])}
     out = set(pieces)
+    # folders the request writes out, each up to one of its slashes ("~/Desktop" of "~/Desktop/a.zip")
+    written = {request[i:k] for i in starts if request[i] in "~/"
+               for k in range(i + 1, min(n, i + 160)) if request[k] == "/" and not re.search(r"\s", request[i:k])}
     for piece in pieces:
         if not piece.startswith(("~", "/", ".")) and is_name_in_folder(piece, request):
             out.update(f"{c}/{piece}" for c in path_canons(request)
                        if c not in (".", "/") and not folder_written(c, request))
+            out.update(f"{w}/{piece}" for w in written if in_written_folder(f"{w}/{piece}", request))
     return tuple(sorted(v for v in out if not v.startswith(" ") and not v.endswith(" ") and path_shape_ok(v)))
 
 

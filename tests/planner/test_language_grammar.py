@@ -334,7 +334,13 @@ def test_a_stated_signal_is_the_signal(grammar, request_, text, ok):
     ("first 4 processes owned by bob", ' process.list limit=1 user=" bob"', False),
     ("最大的20个文件 in ~/Music", ' files.find path=" ~/Music" sort=size limit=10', False),
     ("usb logs from the last 5 minutes", ' system.logs grep=" usb" limit=1', True),
-    ("what are the biggest files in ~/Music?", ' files.find path=" ~/Music" sort=size limit=1', True),
+    # the plural with no count anywhere asks for the ranking, not for a limit
+    ("what are the biggest files in ~/Music?", ' files.find path=" ~/Music" sort=size limit=1', False),
+    ("what are the biggest files in ~/Music?", ' files.find path=" ~/Music" sort=size order=desc', True),
+    ("shwo me the bigest files in ~/Music", ' files.find path=" ~/Music" sort=size limit=10', False),
+    ("top processes by memory", ' process.list sort=memory limit=1', False),
+    ("the biggest files over 100 MB in ~/Music", ' files.find path=" ~/Music" larger_than=" 100 MB" limit=1', True),
+    ("the biggest file in ~/Music", ' files.find path=" ~/Music" sort=size limit=1', True),
     ("back up the 5 largest files in ~/Music into a single file ~/a.zip", ' files.find path=" ~/Music" sort=size limit=1', False),
     ("the single biggest file in ~/Music and the 10 newest", ' files.find path=" ~/Music" sort=size limit=1', True),
     ("找到 ~/Music 里最大的一个文件", ' files.find path=" ~/Music" sort=size limit=1', True),
@@ -342,6 +348,28 @@ def test_a_stated_signal_is_the_signal(grammar, request_, text, ok):
     ("ls -lS ~/Music | head -47", ' files.find path=" ~/Music" sort=size limit=40', False),
 ])
 def test_a_stated_order_or_count_is_the_one(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a known folder said by its own name is no name inside it
+    ("在桌面上创建 hello.txt，内容是“你好”", ' files.write path=" ~/Desktop/桌面" content=" 你好"', False),
+    ("在桌面上创建 hello.txt，内容是“你好”", ' files.write path=" ~/Desktop/hello.txt" content=" 你好"', True),
+    ("put notes.txt in the documents folder", ' files.move sources=[" notes.txt"] destination=" ~/Documents/documents"', False),
+    ("put notes.txt in the screenshots folder in Pictures",
+     ' files.move sources=[" notes.txt"] destination=" ~/Pictures/screenshots"', True),
+    # a Chinese word for what a path is stays out of it
+    ("彻底删除 ~/下载/temp 文件夹", ' files.delete paths=[" ~/下载/temp 文件夹"]', False),
+    ("彻底删除 ~/下载/temp 文件夹", ' files.delete paths=[" ~/下载/temp"]', True),
+    # a copy never ends inside a hyphenated word
+    ("run code with --new-window", ' process.launch command=" code" args=[" --new"]', False),
+    ("run code with --new-window", ' process.launch command=" code" args=[" --new-window"]', True),
+    ("open ~/Documents/tax-2023.pdf", ' desktop.open target=" ~/Documents/tax"', False),
+    # an archive's name said apart from a folder the request writes out elsewhere
+    ("把 thesis 打包成桌面上的 论文.zip，接着给 ~/Desktop/archive.zip 来个 unzip",
+     ' files.compress sources=[" thesis"] archive=" ~/Desktop/论文.zip"', True),
+])
+def test_a_path_or_word_is_copied_whole(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
 
 
