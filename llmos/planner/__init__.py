@@ -81,7 +81,9 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
 
     intents = {i.name: i for i in registry}
     steps = line_breaks_only_append(renamed_beside_source(without_repeats(parse_plan(text.strip(), intents))))
-    steps = deleted_as_asked(steps, read or request)
+    said = read or request
+    steps = into_the_new_folder(sources_up_to_destination(steps, said), said)
+    steps = deleted_as_asked(steps, said)
     plan = Plan(steps, None if steps else no_step_reply(request), request)
     return prepare_plan(plan, registry, ctx)
 
@@ -198,6 +200,68 @@ def renamed_beside_source(steps: list) -> list:
                 and isinstance(sources[0], str) and "/" in sources[0].rstrip("/")
                 and isinstance(dest, str) and _NEW_NAME.match(dest)):
             s = Step(s.intent, {**s.args, "destination": sources[0].rstrip("/").rsplit("/", 1)[0] + "/" + dest})
+        out.append(s)
+    return out
+
+
+# A run of names the request lists between the last source the model wrote and the
+# destination: "a.txt b.txt c.txt", ", b.txt and ~/c.txt".  Each name is one word that is a
+# path (~/…, /…) or a file name with a suffix; the run may end in the word that leads to
+# the destination ("to", "into", "named", 复制到).
+_LISTED_NAME = r"(?:~/|/)[^\s,，、'\"]+|[^\s,，、'\"/~]+\.[A-Za-z0-9]{1,5}"
+_LIST_SEP = r"(?:\s*(?:,|，|、)\s*(?:and\s+)?|\s+and\s+|\s*(?:和|与|及|以及)\s*|\s+)"
+_LISTED_RUN = re.compile(rf"(?:{_LIST_SEP}({_LISTED_NAME}))+"
+                         r"\s*(?:(?:over\s+)?(?:to|into|in|onto|as|named|called)\s+(?:the\s+)?|"
+                         r"(?:都|全部|一起)?(?:复制|拷贝|拷|移动|移|挪|放|搬|打包|压缩)?(?:到|至|进|成))?\s*$")
+_TARGET_OF = {"files.copy": "destination", "files.move": "destination", "files.compress": "archive"}
+
+
+def sources_up_to_destination(steps: list, request: str) -> list:
+    """"cp a.txt b.txt c.txt ~/tmp" copies three files: a small model that wrote the first
+    source and then the destination left out the names the request lists between them.  A
+    step whose sources and destination are written in the request as the model wrote them,
+    with nothing between the last source and the destination but more names in a list (and
+    the word that leads to the destination), gets those names too.  Anything else between
+    them (a folder said in words, "from", a second clause) leaves the step as the model wrote it."""
+    out = []
+    for s in steps:
+        sources, target = s.args.get("sources"), s.args.get(_TARGET_OF.get(s.intent, ""))
+        if isinstance(sources, list) and sources and all(isinstance(x, str) for x in sources) and isinstance(target, str):
+            end = request.find(sources[-1])
+            start = request.find(target, end + len(sources[-1])) if end >= 0 else -1
+            if start > 0 and not re.match(r"[\w~/.]", request[start - 1]):
+                gap = request[end + len(sources[-1]):start]
+                run = _LISTED_RUN.fullmatch(gap)
+                if run and not re.match(r"[\w.]", gap):
+                    names = re.findall(_LISTED_NAME, gap)
+                    if names and not set(names) & set(sources):
+                        s = Step(s.intent, {**s.args, "sources": sources + names})
+        out.append(s)
+    return out
+
+
+# A later step that puts something "into it" / "in there" / 进去 after a new folder is made
+# means the new folder; a small model often writes the folder the new one was made in.
+_INTO_IT = re.compile(r"\b(?:into|in|inside|to)\s+(?:it|that(?: new)? (?:folder|directory|dir)|the new (?:folder|directory|dir|one))\b|"
+                      r"\b(?:in|over) there\b|进去|到里面|放里面|到这个(?:新)?(?:文件夹|目录)|到那个(?:新)?(?:文件夹|目录)",
+                      re.IGNORECASE)
+
+
+def into_the_new_folder(steps: list, request: str) -> list:
+    """"make a Backups folder on the Desktop and copy notes.txt into it": the copy goes to
+    ~/Desktop/Backups.  When the request points back at a folder an earlier step made, a
+    later destination that is the folder the new one was made in becomes the new folder."""
+    if not _INTO_IT.search(request):
+        return steps
+    out: list = []
+    made: str | None = None
+    for s in steps:
+        if s.intent == "files.mkdir" and isinstance(s.args.get("path"), str):
+            made = s.args["path"].rstrip("/")
+        elif made and isinstance(s.args.get("destination"), str):
+            parent = made.rsplit("/", 1)[0] if "/" in made else "."
+            if (s.args["destination"].rstrip("/") or "/") == (parent or "/"):
+                s = Step(s.intent, {**s.args, "destination": made})
         out.append(s)
     return out
 

@@ -102,6 +102,56 @@ def test_a_rename_to_a_bare_name_keeps_the_folder():
         assert renamed_beside_source([kept]) == [kept]
 
 
+@pytest.mark.parametrize("request_, wrote, target, want", [
+    ("cp a.txt b.txt c.txt ~/tmp", ["a.txt"], "~/tmp", ["a.txt", "b.txt", "c.txt"]),
+    ("copy a.txt, b.txt and c.txt to ~/tmp", ["a.txt", "b.txt"], "~/tmp", ["a.txt", "b.txt", "c.txt"]),
+    ("move ~/a.png and /srv/b.png into ~/Pictures", ["~/a.png"], "~/Pictures", ["~/a.png", "/srv/b.png"]),
+    ("把 a.txt 和 b.txt 复制到 ~/tmp", ["a.txt"], "~/tmp", ["a.txt", "b.txt"]),
+    ("把 a.txt、b.txt 移到 ~/tmp", ["a.txt"], "~/tmp", ["a.txt", "b.txt"]),
+    # anything but a list between the last source and the destination: as the model wrote it
+    ("copy a.txt to b.txt", ["a.txt"], "b.txt", ["a.txt"]),
+    ("move a.txt from Music to ~/tmp", ["a.txt"], "~/tmp", ["a.txt"]),
+    ("copy a.txt and then b.txt to ~/tmp", ["a.txt"], "~/tmp", ["a.txt"]),
+    ("copy report.pdf to /tmp and notes.txt to ~/x", ["report.pdf"], "~/x", ["report.pdf"]),
+    ("cp Music/a.txt b.txt ~/tmp", ["~/Music/a.txt"], "~/tmp", ["~/Music/a.txt"]),   # not written so
+])
+def test_sources_run_up_to_the_destination(request_, wrote, target, want):
+    from llmos.plan.model import Step
+    from llmos.planner import sources_up_to_destination
+
+    step = Step("files.copy", {"sources": wrote, "destination": target})
+    assert sources_up_to_destination([step], request_)[0].args["sources"] == want
+
+
+def test_an_archive_gets_every_source_listed_before_its_name():
+    from llmos.plan.model import Step
+    from llmos.planner import sources_up_to_destination
+
+    step = Step("files.compress", {"sources": ["~/projects/website"], "archive": "~/Backups/sites.tar.xz"})
+    request_ = "make a tar.xz of ~/projects/website and ~/projects/blog named ~/Backups/sites.tar.xz"
+    assert sources_up_to_destination([step], request_)[0].args["sources"] == ["~/projects/website", "~/projects/blog"]
+    selection = Step("files.compress", {"sources": {"$ref": "steps[0].paths"}, "archive": "a.zip"})
+    assert sources_up_to_destination([selection], "zip them into a.zip") == [selection]
+
+
+@pytest.mark.parametrize("request_, made, wrote, want", [
+    ("make a Backups folder on the Desktop and copy notes.txt into it", "~/Desktop/Backups", "~/Desktop",
+     "~/Desktop/Backups"),
+    ("create a folder Old and move a.png in there", "Old", ".", "Old"),
+    ("新建 ~/x/Old，把 a.png 移进去", "~/x/Old", "~/x", "~/x/Old"),
+    ("make ~/Old and put a.png into the new folder", "~/Old", "~", "~/Old"),
+    # no word points back at the new folder, or the destination is another folder
+    ("make ~/x/Old and move a.png to ~/x", "~/x/Old", "~/x", "~/x"),
+    ("make ~/x/Old and move a.png into it", "~/x/Old", "~/y", "~/y"),
+])
+def test_into_it_means_the_folder_just_made(request_, made, wrote, want):
+    from llmos.plan.model import Step
+    from llmos.planner import into_the_new_folder
+
+    steps = [Step("files.mkdir", {"path": made}), Step("files.move", {"sources": ["a.png"], "destination": wrote})]
+    assert into_the_new_folder(steps, request_)[1].args["destination"] == want
+
+
 def test_a_dead_end_is_backed_out_of_whatever_tokens_spell_it(registry, tokenizer):
     """A model that keeps walking into a state the grammar cannot leave still ends with a plan."""
     import numpy as np
