@@ -60,13 +60,16 @@ _FOLDER_WORDS = {
 
 def names_itself(path: str) -> bool:
     """Whether a known folder's path ends in the folder's own name again: "~/Desktop/桌面",
-    "~/Documents/documents" (a name joined to the folder that the same word named)."""
+    "~/Desktop/桌面上创建", "~/Documents/documents" (a name joined to the folder that the same
+    word named)."""
     folder, _, name = path.rpartition("/")
     if folder not in _FOLDER_WORDS or not name:
         return False
     own = folder.rsplit("/", 1)[-1].lower()
     local = [k.rsplit("/", 1)[-1] for k, v in LOCALISED_DIRS.items() if v == folder]
-    return name.lower() in (own, own.rstrip("s")) or name in local
+    # a CJK run that begins with the folder's word is the sentence going on ("桌面上创建"); a
+    # file name with a suffix is a name ("音乐.json")
+    return name.lower() in (own, own.rstrip("s")) or any(name.startswith(word) and "." not in name for word in local)
 
 
 # Keys next to each other on a QWERTY keyboard (and along the row string the data's typos

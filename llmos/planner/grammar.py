@@ -673,10 +673,13 @@ def stated_order(request: str) -> tuple[str, ...]:
 
 
 # A new folder's name as an English request gives it: "a new folder called Receipts",
-# "a directory on the Desktop named Inbox", "call it Inbox".  (Chinese puts the place
-# between 叫 and the name too often to read it this way.)
+# "a directory on the Desktop named Inbox", "call it Inbox", "a Receipts folder".  (Chinese
+# puts the place between 叫 and the name too often to read it this way.)
 _NEW_NAME_SAID = re.compile(r"\b(?:folder|directory|dir|subfolder|subdirectory)\s+(?:[\w~/.-]+\s+){0,3}?(?:called|named)\s+|"
-                            r"\b(?:call|name)\s+it\s+", re.IGNORECASE)
+                            r"\b(?:call|name)\s+it\s+|"
+                            r"\b(?:an?|one)\s+(?:new\s+)?(?=(?P<name>(?!(?:new|empty|fresh|separate|temporary|temp|blank|"
+                            r"sub|another|other|extra|single|folder|directory)\b)[\w.-]+)\s+(?:sub)?(?:folder|directory|dir)\b)",
+                            re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)
@@ -686,7 +689,7 @@ def new_names(request: str) -> tuple[tuple[str, int], ...]:
     out = []
     for m in _NEW_NAME_SAID.finditer(request):
         word = re.match(r"""['"“‘]?([^\s'"”’,;]+)""", request[m.end():])
-        name = word.group(1).rstrip("/.!?:").rsplit("/", 1)[-1] if word else ""
+        name = m.group("name") or (word.group(1).rstrip("/.!?:").rsplit("/", 1)[-1] if word else "")
         if name and not re.fullmatch(r"[\W_]*|.*[*?\[].*", name):
             out.append((name, m.start()))
     return tuple(out)
@@ -1083,15 +1086,22 @@ def _repeats_folder(text: str) -> bool:
             and (parts[-1] == parts[-2] or parts[-1].startswith(parts[-2] + " ")))
 
 
+_LEADS_ON = "the|a|an|my|of|and|or|to|from|with|into|in|on|at|for|by"   # lower case: "Plan A" is a name
+
+
 def path_shape_ok(text: str) -> bool:
     """Shapes no copied path may have whatever the request says: a blank then a second path or
     URL ("… into ~/pictures.zip", "opne https://…"), an empty part ("~/Documents//media/usb"),
     or a known folder twice in a row ("~/Downloads/Downloads/x" from "Downloads/x" after the
-    canonical "~/Downloads/"), or a Chinese word for what it is after a blank ("~/下载/temp 文件夹"
-    is the folder ~/下载/temp)."""
+    canonical "~/Downloads/"), a Chinese word for what it is after a blank or as a part of its
+    own ("~/下载/temp 文件夹" is the folder ~/下载/temp), a name that ends in a word that leads
+    on ("~/Desktop/Screenshot from" of "Screenshot from 2024-03-01.png"), or a bracket that
+    does not close in the same part ("live).mp3" of "Señorita (live).mp3")."""
     if re.search(r"\s([~/]|\w+://)", text) or re.search(r"(?<!:)//", text):
         return False
-    if re.search(r"\s(文件夹|目录|文件|这个文件夹|这个目录|这个文件)$", text):
+    if re.search(r"(\s|/)(文件夹|目录|文件)(/|$)", text) or re.search(rf"\s({_LEADS_ON})$", text):
+        return False
+    if any(part.count("(") != part.count(")") or part.count("[") != part.count("]") for part in text.split("/")):
         return False
     parts = text.split("/")
     return not any(_repeats_folder("/".join(parts[:k])) for k in range(2, len(parts) + 1))

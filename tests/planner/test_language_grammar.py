@@ -361,6 +361,17 @@ def test_a_stated_order_or_count_is_the_one(grammar, request_, text, ok):
     # a Chinese word for what a path is stays out of it
     ("彻底删除 ~/下载/temp 文件夹", ' files.delete paths=[" ~/下载/temp 文件夹"]', False),
     ("彻底删除 ~/下载/temp 文件夹", ' files.delete paths=[" ~/下载/temp"]', True),
+    ("彻底删除 ~/下载/temp 文件夹", ' files.delete paths=[" ~/下载/temp 文件夹/文件夹"]', False),
+    ("在桌面上创建 hello.txt", ' files.write path=" ~/Desktop/桌面上创建" content=" 你好"', False),
+    ("彻底删除音乐里的 音乐.json", ' files.delete paths=[" ~/Music/音乐.json"]', True),
+    # a name never ends on a word that leads on, nor opens a bracket it does not close
+    ("delete ~/Desktop/Screenshot from 2024-03-01 14-22-10.png", ' files.trash paths=[" ~/Desktop/Screenshot from"]', False),
+    ("delete ~/Desktop/Screenshot from 2024-03-01 14-22-10.png",
+     ' files.trash paths=[" ~/Desktop/Screenshot from 2024-03-01 14-22-10.png"]', True),
+    ("rename ~/Music/mix.mp3 to ~/Music/Señorita (live).mp3",
+     ' files.move sources=[" ~/Music/live).mp3"] destination=" ~/Music/Señorita"', False),
+    ("rename ~/Music/mix.mp3 to ~/Music/Señorita (live).mp3",
+     ' files.move sources=[" ~/Music/mix.mp3"] destination=" ~/Music/Señorita (live).mp3"', True),
     # a copy never ends inside a hyphenated word
     ("run code with --new-window", ' process.launch command=" code" args=[" --new"]', False),
     ("run code with --new-window", ' process.launch command=" code" args=[" --new-window"]', True),
@@ -380,6 +391,9 @@ def test_a_path_or_word_is_copied_whole(grammar, request_, text, ok):
     ("create a folder named invoices in Documents", ' files.mkdir path=" ~/Documents"', False),
     ("create a folder on the Desktop and call it inbox", ' files.mkdir path=" ~/Desktop/inbox"', True),
     ("make a folder called ~/code/api", ' files.mkdir path=" ~/code/api"', True),
+    ("make a Receipts folder inside Documents", ' files.mkdir path=" ~/Documents"', False),
+    ("make a Receipts folder inside Documents", ' files.mkdir path=" ~/Documents/Receipts"', True),
+    ("make a new folder inside Documents", ' files.mkdir path=" ~/Documents"', True),   # no name given
     # only in its own clause: another step's folder is the one the request writes
     ("unzip a.tar.gz to a folder called res in Videos, and new folder: /tmp/backup01",
      ' files.extract archive=" a.tar.gz" destination=" ~/Videos/res" ; files.mkdir path=" /tmp/backup01"', True),
