@@ -138,6 +138,7 @@ class StrSpec:
     taken: frozenset = frozenset()               # paths this step already names: not again
     new_names: tuple[tuple[str, int], ...] = ()  # a folder made anew holds its name: (name, where said)
     timed: bool = False                          # prose of a step that takes a duration apart
+    quoted: bool = False                         # prose that must begin at a quotation
 
 
 class Str:
@@ -167,7 +168,7 @@ class Str:
         """Where a new copy may begin: a name after a known folder, a path, or any piece."""
         if self.in_folder:
             return "file" if self.in_folder == "file" else "name"
-        return "path" if self.spec.path else "prose" if self.spec.prose else "piece"
+        return "path" if self.spec.path else ("quoted" if self.spec.quoted else "prose") if self.spec.prose else "piece"
 
     def _closable(self) -> bool:
         if not self.text or self.text[-1] in " \t" or self._said_before():
@@ -529,6 +530,7 @@ class Grammar:
             values = arg.prop["enum"]
             if _format_of(arg.prop) == "signal":
                 values = stated_signals(request, tuple(values)) or values
+                values = [v for v in values if v not in refused_signals(request)] or values
             elif set(values) == {"asc", "desc"}:
                 values = stated_order(request) or values
             return [choice((str(v), then) for v in values)]
@@ -614,8 +616,13 @@ class Grammar:
         # a step that takes its time apart ("remind me to call the bank in 2 hours") leaves
         # the time out of its text
         timed = any(_format_of(a.prop) == "duration" for a in self.specs[intent].args)
+        # a step that takes two texts (a title and a body) takes them from the quotations of a
+        # request that quotes its texts
+        texts = sum(a.kind == "string" and _format_of(a.prop) is None and a.prop.get("maxLength", 0) >= 100
+                    for a in self.specs[intent].args)
         return StrSpec(request, canons_for(request, self.string_canon.get((intent, name), ()), self.case_folds),
                        multiline=True, prose=prop.get("maxLength", 0) >= 100, timed=timed,
+                       quoted=texts >= 2 and _quotes_hold_the_texts(request),
                        lines=prop.get("maxLength", 0) >= FILE_TEXT_LENGTH, taken=taken)
 
     def _refs(self, done: tuple, want: str, arg: ArgSpec) -> list[str]:
@@ -651,6 +658,32 @@ def stated_signals(request: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
         if name in allowed and name not in out:
             out.append(name)
     return tuple(out)
+
+
+# Words that ask for a signal, and the negations that refuse it within its clause ("stop it
+# gracefully rather than force-killing it", "don't pause it, quit it", 结束进程，不是暂停).
+_SIGNAL_WORDS = {
+    "KILL": re.compile(r"\bforce[- ]?(kill|quit|stop|clos|end)\w*|\bkill -9\b|\bhard[- ]?kill\w*|强制|强杀", re.I),
+    "STOP": re.compile(r"\b(paus|suspend|freez)\w*|暂停|挂起|冻结", re.I),
+    "CONT": re.compile(r"\b(resum|continu|unpaus)\w*|继续运行|恢复运行", re.I),
+    "HUP": re.compile(r"\breload\w*|\bhang ?up\b|重新加载|重载", re.I),
+    "INT": re.compile(r"\binterrupt\w*|\bctrl[- +]?c\b|中断", re.I),
+}
+_REFUSED_BEFORE = re.compile(r"(\b(not|never|without|rather than|instead of|no need to)|n't)\s+(\w+\s+){0,2}$|"
+                             r"(不是|不要|不用|别|而不是|不必)\s*$", re.I)
+
+
+@lru_cache(maxsize=256)
+def refused_signals(request: str) -> frozenset[str]:
+    """Signals the request names only to refuse them: every mention comes just after a
+    negation in its own clause."""
+    out = set()
+    for name, words in _SIGNAL_WORDS.items():
+        mentions = list(words.finditer(request))
+        if mentions and all(_REFUSED_BEFORE.search(re.split(r"[-–,;:.!?，；：。！？]", request[:m.start()])[-1])
+                            for m in mentions):
+            out.add(name)
+    return frozenset(out)
 
 
 # Words that say which end of a sorted list comes first.  Superlatives and stated
@@ -877,6 +910,8 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
     if kind == "path":  # never an option ("-9 5521" of "kill -9 5521"), nor the "//…" of a URL
         return (_name_start(request, i) and _may_start(request, i) and not _in_written_path(request, i)
                 and not _command_word(request, i) and request[i] != "-" and not (request[i] == "/" and request[i - 1:i] == ":"))
+    if kind == "quoted":  # prose that begins at a quotation (see _quotes_hold_the_texts)
+        return i in _quoted_spans(request) and _starts_at(request, i, "prose")
     if kind == "prose":   # nor a path the request writes, unless quoted: that is where to write
         word = re.match(r"[A-Za-z]+(?![A-Za-z0-9])", request[i:])
         return (_may_start(request, i) and not _command_word(request, i)
@@ -885,7 +920,24 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
                 and not _after_determiner(request, i)
                 and not (word and word.group(0).lower() in _BEFORE_QUANTITY
                          and _QUANTITY_START.match(request, i + len(word.group(0)))))
-    return _may_start(request, i)
+    # nor the request's command verb ("kill" of "kill the llmosd daemon"); a first word that
+    # is no verb may be the value ("htop", "firefox please")
+    word = re.match(r"[A-Za-z]+(?![\w.-])", request[i:])
+    return _may_start(request, i) and not (word and word.group(0).lower() in _COMMAND_VERBS and _command_word(request, i))
+
+
+_COMMAND_VERBS = frozenset("kill open start launch run stop close quit exit end terminate restart show list find "
+                           "delete remove trash move copy download fetch ping make create write read search".split())
+
+
+@lru_cache(maxsize=256)
+def _quotes_hold_the_texts(request: str) -> bool:
+    """Whether the request quotes two texts or more (not paths nor file names): a step that
+    takes two texts then takes them from the quotations ("a notification that says "Render
+    done" with the text "frame 240 of 240"" has no body "a notification")."""
+    texts = [request[i:j] for i, j in _quoted_spans(request).items()
+             if "/" not in request[i:j] and not re.fullmatch(r"\S+\.\w{1,5}", request[i:j])]
+    return len(texts) >= 2
 
 
 def _after_determiner(request: str, i: int) -> bool:

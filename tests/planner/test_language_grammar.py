@@ -304,6 +304,12 @@ def test_translated_program_names_need_a_word_of_them(grammar, request_, text, o
     ("send SIGHUP to nginx", ' process.kill name=" nginx" signal=HUP', True),
     ("force quit chrome", ' process.kill name=" chrome" signal=KILL', True),
     ("kill the top-10 hogs", ' process.kill name=" hogs" signal=TERM', True),
+    # a signal named only to be refused is not the signal
+    ("stop pid 7803 gracefully rather than force-killing it", " process.kill pid=7803 signal=KILL", False),
+    ("stop pid 7803 gracefully rather than force-killing it", " process.kill pid=7803", True),
+    ("结束进程 17954，不是暂停", " process.kill pid=17954 signal=STOP", False),
+    ("don't kill firefox, just pause it", ' process.kill name=" firefox" signal=STOP', True),
+    ("firefox won't quit normally - kill -9 it", ' process.kill name=" firefox" signal=KILL', True),
 ])
 def test_a_stated_signal_is_the_signal(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
@@ -376,11 +382,31 @@ def test_a_stated_order_or_count_is_the_one(grammar, request_, text, ok):
     ("run code with --new-window", ' process.launch command=" code" args=[" --new"]', False),
     ("run code with --new-window", ' process.launch command=" code" args=[" --new-window"]', True),
     ("open ~/Documents/tax-2023.pdf", ' desktop.open target=" ~/Documents/tax"', False),
+    # the command verb is no value; a first word that is no verb may be one
+    ("kill the llmosd daemon", ' process.kill name=" kill"', False),
+    ("kill the llmosd daemon", ' process.kill name=" llmosd"', True),
+    ("run htop", ' process.launch command=" run"', False),
+    ("htop", ' process.launch command=" htop"', True),
     # an archive's name said apart from a folder the request writes out elsewhere
     ("把 thesis 打包成桌面上的 论文.zip，接着给 ~/Desktop/archive.zip 来个 unzip",
      ' files.compress sources=[" thesis"] archive=" ~/Desktop/论文.zip"', True),
 ])
 def test_a_path_or_word_is_copied_whole(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a request that quotes two texts says its texts in quotes
+    ('Pop up a notification that says "Render done" with the text "frame 240 of 240"',
+     ' desktop.notify title=" Render done" body=" a notification"', False),
+    ('Pop up a notification that says "Render done" with the text "frame 240 of 240"',
+     ' desktop.notify title=" Render done" body=" frame 240 of 240"', True),
+    ("notify me 'Backup started' and remind me in 2 hours to check the backup",     # one quoted text
+     ' desktop.notify title=" Backup started" ; timer.remind message=" check the backup" in=" 2 hours"', True),
+    ("notify me 'done' and remind me in 2 hours to check ~/a.txt and 'b.txt'",      # file names are no texts
+     ' desktop.notify title=" done" ; timer.remind message=" check ~/a.txt" in=" 2 hours"', True),
+])
+def test_quoted_texts_are_the_texts(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
 
 
