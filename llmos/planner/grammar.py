@@ -706,12 +706,13 @@ def stated_order(request: str) -> tuple[str, ...]:
 
 
 # A new folder's name as an English request gives it: "a new folder called Receipts",
-# "a directory on the Desktop named Inbox", "call it Inbox", "a Receipts folder".  (Chinese
+# "a directory on the Desktop named Inbox", "call it Inbox", "a Receipts folder inside
+# Documents" (not "a scratch directory at ~/.cache": that path is the folder).  (Chinese
 # puts the place between 叫 and the name too often to read it this way.)
 _NEW_NAME_SAID = re.compile(r"\b(?:folder|directory|dir|subfolder|subdirectory)\s+(?:[\w~/.-]+\s+){0,3}?(?:called|named)\s+|"
                             r"\b(?:call|name)\s+it\s+|"
                             r"\b(?:an?|one)\s+(?:new\s+)?(?=(?P<name>(?!(?:new|empty|fresh|separate|temporary|temp|blank|"
-                            r"sub|another|other|extra|single|folder|directory)\b)[\w.-]+)\s+(?:sub)?(?:folder|directory|dir)\b)",
+                            r"sub|another|other|extra|single|folder|directory)\b)[\w.-]+)\s+(?:sub)?(?:folder|directory|dir)\b(?!\s+at\b))",
                             re.IGNORECASE)
 
 

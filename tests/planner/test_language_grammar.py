@@ -420,6 +420,7 @@ def test_quoted_texts_are_the_texts(grammar, request_, text, ok):
     ("make a Receipts folder inside Documents", ' files.mkdir path=" ~/Documents"', False),
     ("make a Receipts folder inside Documents", ' files.mkdir path=" ~/Documents/Receipts"', True),
     ("make a new folder inside Documents", ' files.mkdir path=" ~/Documents"', True),   # no name given
+    ("set up a scratch directory at ~/.cache", ' files.mkdir path=" ~/.cache"', True),   # the path is the folder
     # only in its own clause: another step's folder is the one the request writes
     ("unzip a.tar.gz to a folder called res in Videos, and new folder: /tmp/backup01",
      ' files.extract archive=" a.tar.gz" destination=" ~/Videos/res" ; files.mkdir path=" /tmp/backup01"', True),
