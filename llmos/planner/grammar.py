@@ -918,7 +918,7 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
         return (_may_start(request, i) and not _command_word(request, i)
                 and (request[i] not in "~/" or i in _quoted_spans(request))
                 and not (word and word.group(0).lower() in _LEADS_TO_PROSE)
-                and not _after_determiner(request, i)
+                and not _after_determiner(request, i) and not _colon_ahead(request, i)
                 and not (word and word.group(0).lower() in _BEFORE_QUANTITY
                          and _QUANTITY_START.match(request, i + len(word.group(0)))))
     # nor the request's command verb ("kill" of "kill the llmosd daemon"); a first word that
@@ -929,6 +929,16 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
 
 _COMMAND_VERBS = frozenset("kill open start launch run stop close quit exit end terminate restart show list find "
                            "delete remove trash move copy download fetch ping make create write read search".split())
+
+
+def _colon_ahead(request: str, i: int) -> bool:
+    """Whether a Chinese colon later in this clause introduces the text: prose never starts
+    before it ("后面追" of 在 notes.txt 后面追加一行：明天交报告)."""
+    if i in _quoted_spans(request) or request[:i].rstrip().endswith("："):
+        return False   # quoted, or the text a colon introduces ("标题：A 内容：B")
+    end = _CLAUSE_END.search(request, i)
+    colon = request.find("：", i, end.start() if end else len(request))
+    return colon >= 0 and colon + 1 < len(request) and not request[colon + 1].isspace()
 
 
 @lru_cache(maxsize=256)

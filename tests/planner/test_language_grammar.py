@@ -411,6 +411,18 @@ def test_quoted_texts_are_the_texts(grammar, request_, text, ok):
 
 
 @pytest.mark.parametrize("request_, text, ok", [
+    # a Chinese colon introduces the text: prose never starts before it in its clause
+    ("在 ~/文档/notes.txt 后面追加一行：明天交报告", ' files.write path=" ~/文档/notes.txt" content=" 后面追\\n" append=true', False),
+    ("在 ~/文档/notes.txt 后面追加一行：明天交报告",
+     ' files.write path=" ~/文档/notes.txt" content=" 明天交报告\\n" append=true', True),
+    ("桌面通知 标题：检查一下洗衣机 内容：备份完成", ' desktop.notify title=" 检查一下洗衣机" body=" 备份完成"', True),
+    ("先弹个通知：下班了，然后一小时后提醒我吃药", ' desktop.notify title=" 下班了" ; timer.remind message=" 吃药" in=" 一小时"', True),
+])
+def test_a_chinese_colon_introduces_the_text(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
     # a folder the request names anew is made with that name, not as the folder it goes in
     ("make a new folder called Receipts in ~/Documents", ' files.mkdir path=" ~/Documents"', False),
     ("make a new folder called Receipts in ~/Documents", ' files.mkdir path=" ~/Documents/Receipts"', True),
