@@ -933,7 +933,8 @@ _COMMAND_VERBS = frozenset("kill open start launch run stop close quit exit end 
 
 def _colon_ahead(request: str, i: int) -> bool:
     """Whether a Chinese colon later in this clause introduces the text: prose never starts
-    before it ("后面追" of 在 notes.txt 后面追加一行：明天交报告)."""
+    before it ("后面追" of 在 notes.txt 后面追加一行：明天交报告).  After the colon it may
+    start anywhere (帮我弹个通知：标题是A，内容是B)."""
     if i in _quoted_spans(request) or request[:i].rstrip().endswith("："):
         return False   # quoted, or the text a colon introduces ("标题：A 内容：B")
     end = _CLAUSE_END.search(request, i)
@@ -1162,8 +1163,10 @@ def path_shape_ok(text: str) -> bool:
     does not close in the same part ("live).mp3" of "Señorita (live).mp3")."""
     if re.search(r"\s([~/]|\w+://)", text) or re.search(r"(?<!:)//", text):
         return False
-    if re.search(r"(\s|/)(文件夹|目录|文件)(/|$)", text) or re.search(rf"\s({_LEADS_ON})$", text):
+    if re.search(r"(\s|/)(文件夹|目录|文件)(/|$)", text) or re.search(rf"\s({_LEADS_ON})(/|$)", text):
         return False
+    if re.search(r"[，。；：！？、,;!?]$", text):
+        return False   # a clause's punctuation ends the path before it
     if any(part.count("(") != part.count(")") or part.count("[") != part.count("]") for part in text.split("/")):
         return False
     parts = text.split("/")

@@ -369,9 +369,13 @@ def test_a_stated_order_or_count_is_the_one(grammar, request_, text, ok):
     ("彻底删除 ~/下载/temp 文件夹", ' files.delete paths=[" ~/下载/temp"]', True),
     ("彻底删除 ~/下载/temp 文件夹", ' files.delete paths=[" ~/下载/temp 文件夹/文件夹"]', False),
     ("在桌面上创建 hello.txt", ' files.write path=" ~/Desktop/桌面上创建" content=" 你好"', False),
+    ("在桌面上创建 hello.txt", ' files.write path=" ~/Desktop/桌面上创建 hello.txt" content=" 你好"', False),
+    ("彻底删除 ~/下载/temp 文件夹，不要放回收站", ' files.delete paths=[" ~/下载/temp 文件夹，"]', False),
     ("彻底删除音乐里的 音乐.json", ' files.delete paths=[" ~/Music/音乐.json"]', True),
     # a name never ends on a word that leads on, nor opens a bracket it does not close
     ("delete ~/Desktop/Screenshot from 2024-03-01 14-22-10.png", ' files.trash paths=[" ~/Desktop/Screenshot from"]', False),
+    ("delete ~/Desktop/Screenshot from 2024-03-01 14-22-10.png",
+     ' files.trash paths=[" ~/Desktop/Screenshot from/2024-03-01"]', False),
     ("delete ~/Desktop/Screenshot from 2024-03-01 14-22-10.png",
      ' files.trash paths=[" ~/Desktop/Screenshot from 2024-03-01 14-22-10.png"]', True),
     ("rename ~/Music/mix.mp3 to ~/Music/Señorita (live).mp3",
