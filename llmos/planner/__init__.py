@@ -228,8 +228,8 @@ def sources_up_to_destination(steps: list, request: str) -> list:
         sources, target = s.args.get("sources"), s.args.get(_TARGET_OF.get(s.intent, ""))
         if isinstance(sources, list) and sources and all(isinstance(x, str) for x in sources) and isinstance(target, str):
             end = request.find(sources[-1])
-            start = request.find(target, end + len(sources[-1])) if end >= 0 else -1
-            if start > 0 and not re.match(r"[\w~/.]", request[start - 1]):
+            start = _said_at(request, target, end + len(sources[-1])) if end >= 0 else -1
+            if start > 0 and not re.match(r"[A-Za-z0-9_~/.]", request[start - 1]):   # 移到文档: Chinese may touch it
                 gap = request[end + len(sources[-1]):start]
                 run = _LISTED_RUN.fullmatch(gap)
                 if run and not re.match(r"[\w.]", gap):
@@ -238,6 +238,20 @@ def sources_up_to_destination(steps: list, request: str) -> list:
                         s = Step(s.intent, {**s.args, "sources": sources + names})
         out.append(s)
     return out
+
+
+def _said_at(request: str, target: str, start: int) -> int:
+    """Where the request says ``target`` after ``start``: written out, or a known folder by
+    its name ("Desktop" for ~/Desktop, 文档 for ~/Documents); -1 if it does not."""
+    from llmos.planner.canon import LOCALISED_DIRS
+
+    whole = r"(?<![A-Za-z0-9_]){}(?![A-Za-z0-9_./-])"    # a whole word or path, not a piece of one
+    at = re.compile(whole.format(re.escape(target))).search(request, start)
+    if at or not re.fullmatch(r"~/[A-Z]\w+", target):
+        return at.start() if at else -1
+    names = [target[2:]] + [local[2:] for local, folder in LOCALISED_DIRS.items() if folder == target]
+    found = [m.start() for m in (re.compile(whole.format(re.escape(name)), re.I).search(request, start) for name in names) if m]
+    return min(found, default=-1)
 
 
 # A later step that puts something "into it" / "in there" / 进去 after a new folder is made

@@ -73,6 +73,29 @@ def names_itself(path: str) -> bool:
     return name.lower() in (own, own.rstrip("s")) or any(first.startswith(word) and "." not in first for word in local)
 
 
+# "the untitled folder on my Desktop": the place of a folder the request names by its name
+_FOLDER_IN_PLACE = re.compile(r"\bthe\s+(?P<name>(?!folder\b|directory\b)\S+(?:\s+\S+)?)\s+(?:folder|directory|dir)\s+"
+                              r"(?:in|on|inside|under|within|from)\s+(?:my\s+|the\s+)?(?P<place>\w+)", re.IGNORECASE)
+_NOT_A_NAME = frozenset("current this that same working home".split())
+
+
+@lru_cache(maxsize=256)
+def places_of_named_folders(request: str) -> frozenset[str]:
+    """Known folders the request names only as the place of another folder it names ("delete
+    the untitled folder on my desktop"): a path is never that place itself (the model had
+    planned to trash ~/Desktop).  Not when the named folder is a known one or "the current
+    directory" ("the Pictures folder in my Desktop" may be two places), nor when the request
+    names the place again elsewhere."""
+    out: set[str] = set()
+    for m in _FOLDER_IN_PLACE.finditer(request):
+        words = re.findall(r"[a-z0-9_]+", m.group("name").lower())
+        if any(w in _NOT_A_NAME or _folders_named_by(w) for w in words):
+            continue
+        rest = request[:m.start()] + " " + request[m.end():]
+        out |= _folders_named_by(m.group("place").lower()) - folders_said(rest)
+    return frozenset(out)
+
+
 # Keys next to each other on a QWERTY keyboard (and along the row string the data's typos
 # use): a slip of the finger replaces a letter by a neighbour, "dowbloads", never "films" → "files".
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")

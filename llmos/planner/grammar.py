@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Sequence
 
 from llmos.intents.manifest import Intent, _format_of
 from llmos.planner.canon import (LOCALISED_DIRS, PATH_CANON, canons_for, case_folds, is_pathish, names_itself,
-                                 path_canons, string_canon, written_only_inside)
+                                 path_canons, places_of_named_folders, string_canon, written_only_inside)
 from llmos.planner.language import NONE, STEP_SEPARATOR
 
 MAX_STEPS = 4
@@ -187,6 +187,8 @@ class Str:
             return False
         if self.in_folder and names_itself(self.text):
             return False   # 在桌面上 named ~/Desktop; it names no file in it ("~/Desktop/桌面")
+        if self.spec.path and self.text in places_of_named_folders(req):
+            return False   # "the untitled folder on my desktop" is not ~/Desktop
         if self.spec.new_names and not self._holds_new_name() and self._names_a_said_folder():
             return False   # "a folder called Receipts in ~/Documents" is never ~/Documents
         if not any(c.isalnum() for c in self.text) and self.canon not in self.spec.canons:

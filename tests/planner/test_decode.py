@@ -108,6 +108,9 @@ def test_a_rename_to_a_bare_name_keeps_the_folder():
     ("move ~/a.png and /srv/b.png into ~/Pictures", ["~/a.png"], "~/Pictures", ["~/a.png", "/srv/b.png"]),
     ("把 a.txt 和 b.txt 复制到 ~/tmp", ["a.txt"], "~/tmp", ["a.txt", "b.txt"]),
     ("把 a.txt、b.txt 移到 ~/tmp", ["a.txt"], "~/tmp", ["a.txt", "b.txt"]),
+    ("copy notes.txt todo.txt to Desktop", ["notes.txt"], "~/Desktop", ["notes.txt", "todo.txt"]),   # by its name
+    ("把 a.zip 和 b.zip 移到文档", ["a.zip"], "~/Documents", ["a.zip", "b.zip"]),
+    ("cp a.txt b.txt ~/tmp/x", ["a.txt"], "~/tmp", ["a.txt"]),          # ~/tmp is only the start of ~/tmp/x
     # anything but a list between the last source and the destination: as the model wrote it
     ("copy a.txt to b.txt", ["a.txt"], "b.txt", ["a.txt"]),
     ("move a.txt from Music to ~/tmp", ["a.txt"], "~/tmp", ["a.txt"]),

@@ -372,6 +372,11 @@ def test_a_stated_order_or_count_is_the_one(grammar, request_, text, ok):
     ("在桌面上创建 hello.txt", ' files.write path=" ~/Desktop/桌面上创建 hello.txt" content=" 你好"', False),
     ("彻底删除 ~/下载/temp 文件夹，不要放回收站", ' files.delete paths=[" ~/下载/temp 文件夹，"]', False),
     ("彻底删除音乐里的 音乐.json", ' files.delete paths=[" ~/Music/音乐.json"]', True),
+    # a folder named as the place of another is not that other folder
+    ("delete the untitled folder on my desktop", ' files.trash paths=[" ~/Desktop"]', False),
+    ("delete the untitled folder on my desktop", ' files.trash paths=[" ~/Desktop/untitled"]', True),
+    ("move the photos folder on my Desktop to Documents",
+     ' files.move sources=[" ~/Desktop/photos"] destination=" ~/Documents"', True),
     # a name never ends on a word that leads on, nor opens a bracket it does not close
     ("delete ~/Desktop/Screenshot from 2024-03-01 14-22-10.png", ' files.trash paths=[" ~/Desktop/Screenshot from"]', False),
     ("delete ~/Desktop/Screenshot from 2024-03-01 14-22-10.png",
