@@ -69,7 +69,7 @@ def names_itself(path: str) -> bool:
     local = [k.rsplit("/", 1)[-1] for k, v in LOCALISED_DIRS.items() if v == folder]
     # a CJK run that begins with the folder's word is the sentence going on ("桌面上创建"); a
     # file name with a suffix is a name ("音乐.json")
-    first = name.split()[0]
+    first = (name.split() or [""])[0]
     return name.lower() in (own, own.rstrip("s")) or any(first.startswith(word) and "." not in first for word in local)
 
 
