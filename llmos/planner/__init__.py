@@ -22,6 +22,7 @@ from typing import Any
 
 from llmos.errors import PlanError
 from llmos.plan.model import Plan, Step
+from llmos.planner.canon import NEGATED_BEFORE
 
 CONFIDENT = 0.5      # the least certain free choice of a plan the embedded planner keeps
 # A plan whose first choice gave this much to "none" is one the model nearly declined.  On
@@ -103,9 +104,6 @@ _PERMANENCE_WORD = re.compile(
     r"(^|[\s;&|(])(sudo )?rm\b|\bshred\w*|\bwip(e|ed|ing)\b|\bnuk(e|ed|ing)\b|\bhard[- ]?delet\w*|\bpurg\w*|"
     r"\berase\w*|\bobliterat\w*|\bdestroy\w*|\bcompletely\b|\bentirely\b|\boutright\b|shift\s*\+\s*del\w*|"
     r"彻底|永久|永远|粉碎|硬删|删干净|删除干净|清除干净", re.IGNORECASE)
-_TAKEN_BACK = re.compile(
-    r"(\bnot|n't|\bnever|\bno need to|\bwithout|\brather than|\binstead of)\b\W*(\w+\W+){0,3}$|"
-    r"(不要|不用|不必|无需|别|不是|没必要|不)\s*(给我|帮我|直接)?$", re.IGNORECASE)
 _NO_WAY_BACK = re.compile(
     r"nothing to (restore|recover|undo)|"
     rf"\b(can'?t|cannot|can not|won'?t|never|no way to|not|don'?t|nobody|no one)\b{_REACH}"
@@ -127,7 +125,7 @@ def deletion_asked(request: str) -> tuple[bool, bool]:
     delete the logs and trash the rest"), or neither ("delete ~/a.txt")."""
     permanent = trash = False
     for m in _PERMANENCE_WORD.finditer(request):
-        if _TAKEN_BACK.search(request[max(0, m.start() - 40):m.start()]):
+        if NEGATED_BEFORE.search(request[max(0, m.start() - 40):m.start()]):
             trash = True
         else:
             permanent = True

@@ -73,6 +73,13 @@ def names_itself(path: str) -> bool:
     return name.lower() in (own, own.rstrip("s")) or any(first.startswith(word) and "." not in first for word in local)
 
 
+# A negation just before a word, that takes it back: "not permanently", "rather than
+# force-killing it", "don't just trash", 不要永久删除, 不是暂停.  Search the text before the word.
+NEGATED_BEFORE = re.compile(
+    r"(\bnot|n't|\bnever|\bno need to|\bwithout|\brather than|\binstead of)\b\W*(\w+\W+){0,3}$|"
+    r"(不要|不用|不必|无需|别|不是|没必要|不)\s*(给我|帮我|直接)?$", re.IGNORECASE)
+
+
 # "the untitled folder on my Desktop": the place of a folder the request names by its name
 _FOLDER_IN_PLACE = re.compile(r"\bthe\s+(?P<name>(?!folder\b|directory\b)\S+(?:\s+\S+)?)\s+(?:folder|directory|dir)\s+"
                               r"(?:in|on|inside|under|within|from)\s+(?:my\s+|the\s+)?(?P<place>\w+)", re.IGNORECASE)

@@ -22,8 +22,9 @@ from functools import lru_cache
 from typing import Callable, Iterable, Sequence
 
 from llmos.intents.manifest import Intent, _format_of
-from llmos.planner.canon import (LOCALISED_DIRS, PATH_CANON, canons_for, case_folds, is_pathish, names_itself,
-                                 path_canons, places_of_named_folders, string_canon, written_only_inside)
+from llmos.planner.canon import (LOCALISED_DIRS, NEGATED_BEFORE, PATH_CANON, canons_for, case_folds, is_pathish,
+                                 names_itself, path_canons, places_of_named_folders, string_canon,
+                                 written_only_inside)
 from llmos.planner.language import NONE, STEP_SEPARATOR
 
 MAX_STEPS = 4
@@ -671,8 +672,6 @@ _SIGNAL_WORDS = {
     "HUP": re.compile(r"\breload\w*|\bhang ?up\b|重新加载|重载", re.I),
     "INT": re.compile(r"\binterrupt\w*|\bctrl[- +]?c\b|中断", re.I),
 }
-_REFUSED_BEFORE = re.compile(r"(\b(not|never|without|rather than|instead of|no need to)|n't)\s+(\w+\s+){0,2}$|"
-                             r"(不是|不要|不用|别|而不是|不必)\s*$", re.I)
 
 
 @lru_cache(maxsize=256)
@@ -682,7 +681,7 @@ def refused_signals(request: str) -> frozenset[str]:
     out = set()
     for name, words in _SIGNAL_WORDS.items():
         mentions = list(words.finditer(request))
-        if mentions and all(_REFUSED_BEFORE.search(re.split(r"[-–,;:.!?，；：。！？]", request[:m.start()])[-1])
+        if mentions and all(NEGATED_BEFORE.search(re.split(r"[-–,;:.!?，；：。！？]", request[:m.start()])[-1])
                             for m in mentions):
             out.add(name)
     return frozenset(out)
