@@ -621,10 +621,9 @@ class Grammar:
         timed = any(_format_of(a.prop) == "duration" for a in self.specs[intent].args)
         # a step that takes two texts (a title and a body) takes them from the quotations of a
         # request that quotes its texts
-        texts = sum(a.kind == "string" and _format_of(a.prop) is None and a.prop.get("maxLength", 0) >= 100
-                    for a in self.specs[intent].args)
+        texts = sum(a.kind == "string" and _is_prose(a.prop) for a in self.specs[intent].args)
         return StrSpec(request, canons_for(request, self.string_canon.get((intent, name), ()), self.case_folds),
-                       multiline=True, prose=prop.get("maxLength", 0) >= 100, timed=timed,
+                       multiline=True, prose=_is_prose(prop), timed=timed,
                        quoted=texts >= 2 and _quotes_hold_the_texts(request),
                        lines=prop.get("maxLength", 0) >= FILE_TEXT_LENGTH, taken=taken)
 
@@ -661,6 +660,11 @@ def stated_signals(request: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
         if name in allowed and name not in out:
             out.append(name)
     return tuple(out)
+
+
+def _is_prose(prop: dict) -> bool:
+    """A free text (a message, a title, a file's text): a string of no format with a long maxLength."""
+    return _format_of(prop) is None and prop.get("maxLength", 0) >= 100
 
 
 # Words that ask for a signal, and the negations that refuse it within its clause ("stop it
