@@ -143,7 +143,7 @@ def slips(word: str, known: str, limit: int) -> int:
     return prev[-1]
 
 
-def _near(word: str, known: str) -> bool:
+def typo_of(word: str, known: str) -> bool:
     """A typo of a word of five letters or more: one slip (two for long words)."""
     if len(known) < 5 or abs(len(word) - len(known)) > 2 or word in _REAL_WORDS:
         return False
@@ -168,7 +168,7 @@ def folders_said(request: str) -> frozenset[str]:
 def _folders_named_by(word: str) -> frozenset[str]:
     """The known folders an English word (or a typo of one) names; words recur, so this is cached."""
     return frozenset(c for c, words in _FOLDER_WORDS.items()
-                     if any(w == word or _near(word, w) for w in words if w.isascii()))
+                     if any(w == word or typo_of(word, w) for w in words if w.isascii()))
 
 
 @lru_cache(maxsize=512)

@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Sequence
 from llmos.intents.manifest import Intent, _format_of
 from llmos.planner.canon import (LOCALISED_DIRS, NEGATED_BEFORE, PATH_CANON, canons_for, case_folds, is_pathish,
                                  names_itself, path_canons, places_of_named_folders, string_canon,
-                                 written_only_inside)
+                                 typo_of, written_only_inside)
 from llmos.planner.language import NONE, STEP_SEPARATOR
 
 MAX_STEPS = 4
@@ -140,6 +140,8 @@ class StrSpec:
     new_names: tuple[tuple[str, int], ...] = ()  # a folder made anew holds its name: (name, where said)
     timed: bool = False                          # prose of a step that takes a duration apart
     quoted: bool = False                         # prose that must begin at a quotation
+    quotes_text: bool = False                    # the request's quoted texts are this step's text, no names
+    labels: frozenset[int] | None = None         # a title that must begin where a label leaves off ("titled X")
 
 
 class Str:
@@ -168,8 +170,18 @@ class Str:
     def _start_kind(self) -> str:
         """Where a new copy may begin: a name after a known folder, a path, or any piece."""
         if self.in_folder:
-            return "file" if self.in_folder == "file" else "name"
-        return "path" if self.spec.path else ("quoted" if self.spec.quoted else "prose") if self.spec.prose else "piece"
+            kind = "file" if self.in_folder == "file" else "name"
+            return kind + " unquoted" if self.spec.quotes_text else kind
+        if self.spec.path:
+            return "path unquoted" if self.spec.quotes_text else "path"
+        return ("quoted" if self.spec.quoted else "prose") if self.spec.prose else "piece"
+
+    def _copy_starts(self) -> dict[str, tuple[int, ...]]:
+        """Where a new copy may begin, by its first character: after a label, when the text
+        has labels; else wherever its kind may begin."""
+        if self.spec.labels is None or self.in_folder:
+            return _starts(self.spec.request, self._start_kind)
+        return _by_first_char(self.spec.request, self.spec.labels)
 
     def _closable(self) -> bool:
         if not self.text or self.text[-1] in " \t" or self._said_before():
@@ -240,8 +252,10 @@ class Str:
         return any(ends(req, p) and not (self.spec.multiline and _dangles(req, p))
                    and not (self.spec.prose and (_cuts_written_path(req, p) or _introduces_text(req, p)
                                                  or _cuts_phrase(req, p)
+                                                 or (not self.spec.lines and _mid_clause(req, p))
                                                  or (self.spec.timed and _TIME_LAST.search(req, 0, p) is not None)))
                    and not (self.in_folder is True and _ends_leading_on(req, p))
+                   and not (self.spec.path and _name_runs_on(req, p))
                    for p in self.subs)
 
     def _extend(self, ch: str) -> list:
@@ -262,7 +276,7 @@ class Str:
             return []
         out = []
         if self.subs is ALL:
-            starts = _starts(req, self._start_kind).get(ch, ())
+            starts = self._copy_starts().get(ch, ())
             quoted = _whole_spans(req, self.spec.multiline, self.spec.prose)
             subs = frozenset(i + 1 for i in starts if i not in quoted)
             out.extend(Str(self.spec, self.then, frozenset({i + 1}), None, False, False, self.text + ch,
@@ -342,7 +356,7 @@ class Str:
             return {"n", '"', "\\"}
         req = self.spec.request
         if self.subs is ALL:
-            out = set(_starts(req, self._start_kind))
+            out = set(self._copy_starts())
         else:
             out = {req[p] for p in self.subs if p < len(req)}
         if self.in_folder:
@@ -608,8 +622,13 @@ class Grammar:
         if is_pathish(fmt):
             # a folder made anew that the request names ("a folder called Receipts")
             names = new_names(request) if name in self.specs[intent].creates else ()
+            # a step that writes a quoted text into a file never names the file by that text
+            # ("write 'hello world' to ~/notes/first.txt" is no ~/notes/hello world)
+            writes = any(a.kind == "string" and a.prop.get("maxLength", 0) >= FILE_TEXT_LENGTH
+                         for a in self.specs[intent].args)
             return StrSpec(request, path_canons(request), path=True, check=_pattern_check(prop.get("pattern")),
-                           whole=True, taken=taken, new_names=names)
+                           whole=True, taken=taken, new_names=names,
+                           quotes_text=writes and _quoted_texts(request) >= 1)
         if fmt in _CHECKS:   # copied, one word, must read as one
             return StrSpec(request, check=_CHECKS[fmt], blanks=False, taken=taken)
         if fmt is not None:
@@ -620,12 +639,15 @@ class Grammar:
         # the time out of its text
         timed = any(_format_of(a.prop) == "duration" for a in self.specs[intent].args)
         # a step that takes two texts (a title and a body) takes them from the quotations of a
-        # request that quotes its texts
+        # request that quotes its texts, and its title from after a label ("titled X"), if
+        # any; a file's text is the quotation a request writes ("create ~/site and write
+        # '<h1>Hi</h1>' into ~/site/index.html")
         texts = sum(a.kind == "string" and _is_prose(a.prop) for a in self.specs[intent].args)
+        lines = prop.get("maxLength", 0) >= FILE_TEXT_LENGTH
         return StrSpec(request, canons_for(request, self.string_canon.get((intent, name), ()), self.case_folds),
                        multiline=True, prose=_is_prose(prop), timed=timed,
-                       quoted=texts >= 2 and _quotes_hold_the_texts(request),
-                       lines=prop.get("maxLength", 0) >= FILE_TEXT_LENGTH, taken=taken)
+                       quoted=(texts >= 2 and _quotes_hold_the_texts(request)) or (lines and _writes_a_quotation(request)),
+                       lines=lines, taken=taken, labels=labelled_starts(request, name) if texts >= 2 else None)
 
     def _refs(self, done: tuple, want: str, arg: ArgSpec) -> list[str]:
         """``@N.field`` for earlier steps whose declared output has the right shape."""
@@ -901,6 +923,8 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
     "a folder called Projects"), and glued to Chinese text only with a suffix ("报告.pdf" of
     "图片里的报告.pdf", never "所" of "桌面目录中所有"); a "file", a name with a suffix
     ("todo.txt"), so that the copy can close."""
+    if kind.endswith(" unquoted"):   # and not a quoted text, which is what the step writes
+        return _starts_at(request, i, kind.split()[0]) and not _quoted_text_at(request, i)
     if kind in ("name", "file"):
         suffixed = re.match(r"[^/\n]*\.[^\W_]", request[i:]) is not None
         glued = i > 0 and _is_cjk(request[i - 1]) and _is_cjk(request[i])   # inside Chinese text
@@ -924,6 +948,7 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
                 and (request[i] not in "~/" or i in _quoted_spans(request))
                 and not (word and word.group(0).lower() in _LEADS_TO_PROSE)
                 and not _after_determiner(request, i) and not _colon_ahead(request, i)
+                and not _inside_chinese_words(request, i)
                 and not (word and word.group(0).lower() in _BEFORE_QUANTITY
                          and _QUANTITY_START.match(request, i + len(word.group(0)))))
     # nor the request's command verb ("kill" of "kill the llmosd daemon"); a first word that
@@ -934,6 +959,18 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
 
 _COMMAND_VERBS = frozenset("kill open start launch run stop close quit exit end terminate restart show list find "
                            "delete remove trash move copy download fetch ping make create write read search".split())
+
+
+# Chinese has no blanks between words: inside Chinese text, a text begins only after a word
+# that hands over to it, a verb of telling or writing, a label, or a time that ends ("一个半小时后
+# 提醒我|把衣服拿出来", "最后加一行：|今天跑了五公里", "标题是|提醒"), never inside a word ("服", "五").
+_HANDS_OVER = re.compile(r"(我|提醒|通知|记得|写上|写入|写成|写着|写|加上|添上|加|添|追加|说|是|为|叫|用|要|该|去|把|"
+                         r"忘了|忘|标题|内容|正文|消息|文字|后|以后|之后|一行|一句|一条|一下|再|然后|并且|顺便|另外|还有)$")
+
+
+def _inside_chinese_words(request: str, i: int) -> bool:
+    return (i > 0 and _is_cjk(request[i]) and _is_cjk(request[i - 1])
+            and not _HANDS_OVER.search(request, max(0, i - 3), i))
 
 
 def _colon_ahead(request: str, i: int) -> bool:
@@ -948,13 +985,37 @@ def _colon_ahead(request: str, i: int) -> bool:
 
 
 @lru_cache(maxsize=256)
+def _quoted_texts(request: str) -> int:
+    """How many texts the request quotes: quotations that are neither paths nor file names."""
+    return sum(1 for i in _quoted_spans(request) if _quoted_text_at(request, i))
+
+
+def _quoted_text_at(request: str, i: int) -> bool:
+    """Whether a quotation that is a text, not a path nor a file name, begins at ``i``."""
+    j = _quoted_spans(request).get(i)
+    return j is not None and not re.match(r"~|\.{0,2}/|[\w.-]+/", request[i:j]) and not re.fullmatch(
+        r"[^/]+\.\w{1,5}", request[i:j])
+
+
+# a verb of writing right before a quotation: what it writes ("write 'Day 1' into …", 写入“你好”);
+# not "add" or "put", which as often put a text in a notification
+_WRITES_BEFORE = re.compile(r"(\b(write|writes|append|echo|containing|contains)|写入|写上|写|追加)\s*[\"'“‘「『]$",
+                            re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def _writes_a_quotation(request: str) -> bool:
+    """Whether the request writes a quoted text, its only one: "write 'first entry' to
+    ~/notes/jan.txt" (with two, the other may be what a file gets: "put 'hi' in the text of an
+    alert and add the line ship it to a.txt")."""
+    return _quoted_texts(request) == 1 and any(_quoted_text_at(request, i) and _WRITES_BEFORE.search(request, 0, i) for i in _quoted_spans(request))
+
+
 def _quotes_hold_the_texts(request: str) -> bool:
-    """Whether the request quotes two texts or more (not paths nor file names): a step that
-    takes two texts then takes them from the quotations ("a notification that says "Render
-    done" with the text "frame 240 of 240"" has no body "a notification")."""
-    texts = [request[i:j] for i, j in _quoted_spans(request).items()
-             if "/" not in request[i:j] and not re.fullmatch(r"\S+\.\w{1,5}", request[i:j])]
-    return len(texts) >= 2
+    """Whether the request quotes two texts or more: a step that takes two texts then takes
+    them from the quotations ("a notification that says "Render done" with the text "frame
+    240 of 240"" has no body "a notification")."""
+    return _quoted_texts(request) >= 2
 
 
 def _after_determiner(request: str, i: int) -> bool:
@@ -978,6 +1039,33 @@ _UNIT_NEXT = re.compile(rf"\s*({_TIME_UNITS})\b", re.I)
 _TIME_LAST = re.compile(rf"\b(in|after|within)\s+(\d+|an?|one|two|three|four|five|ten|twenty|thirty|half an?)\s*"
                         rf"({_TIME_UNITS})$", re.I)
 _PHRASE_END = re.compile(r"\s*($|[,;.!?]|\b(and|then|also|in|after|within|for|at|by|on|every)\b)", re.I)
+
+
+# English words a short text (a title, a message) may end before: what ends or turns the clause
+_TEXT_MAY_END_BEFORE = frozenset(
+    "and then also but or plus so with without in after within at on by for every to from as before when while "
+    "until once tomorrow tonight today titled entitled saying says that which please pls plz thanks thank now "
+    "right asap about into onto via using if actually ok okay just quickly quick real again reading reads read "
+    "called named text body title message kindly too already".split())
+
+
+def _mid_clause(request: str, end: int) -> bool:
+    """Whether a short English text would stop inside its clause, before an ordinary word
+    ("build" of "a notification saying build finished"): it runs on to what ends or turns
+    the clause (punctuation, "and", "in 10 minutes", "with the text …")."""
+    m = re.match(r" +([A-Za-z]+)\b", request[end:])
+    return (m is not None and end > 0 and request[end - 1].isascii() and request[end - 1].isalnum()
+            and not _may_end_before(m.group(1).lower()) and not _TIME_NEXT.match(request, end))
+
+
+# a time said next: "buy milk | a day from now", "call mom | 2 hours later"
+_TIME_NEXT = re.compile(rf" +(\d+|an?|one|two|three|four|five|six|ten|twelve|twenty|thirty|half an?)\s*({_TIME_UNITS})\b",
+                        re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _may_end_before(word: str) -> bool:
+    return word in _TEXT_MAY_END_BEFORE or any(typo_of(word, w) for w in _TEXT_MAY_END_BEFORE)   # "pzease"
 
 
 def _cuts_phrase(request: str, end: int) -> bool:
@@ -1039,10 +1127,13 @@ def _lead_spans(request: str) -> dict[int, frozenset[int]]:
 @lru_cache(maxsize=512)
 def _starts(request: str, kind: str) -> dict[str, tuple[int, ...]]:
     """Where a copy of ``kind`` may begin, by its first character."""
+    return _by_first_char(request, (i for i in range(len(request)) if _starts_at(request, i, kind)))
+
+
+def _by_first_char(request: str, positions: Iterable[int]) -> dict[str, tuple[int, ...]]:
     out: dict[str, list[int]] = {}
-    for i, c in enumerate(request):
-        if _starts_at(request, i, kind):
-            out.setdefault(c, []).append(i)
+    for i in sorted(positions):
+        out.setdefault(request[i], []).append(i)
     return {c: tuple(v) for c, v in out.items()}
 
 
@@ -1089,6 +1180,43 @@ def _whole_spans(request: str, free_text: bool, prose: bool = False) -> dict[int
     if not free_text:
         return quoted
     return {**(_lead_spans(request) if prose else {}), **_colon_spans(request), **quoted}
+
+
+# Words that say which text follows them, for a step that takes two (a title and a body):
+# "titled Reminder", "with the title 'Meeting'", "heading: X", 标题是 下班了, 标题叫X; "that says
+# Lunch time!", "saying hello", 内容是X, 内容写X.
+_TITLE_LABEL = re.compile(r"(?<!\bas )(?<!\bas the )(?<!\bas its )(?<!\bas a )\b(?:titled|entitled|title|heading)(?:\s+is)?"
+                          r"(?=[\s:：\"'“‘「『])\s*[:：]?|"
+                          r"标题(?:是|为|写|叫|用)?\s*[:：]?|题目(?:是|为)\s*[:：]?", re.IGNORECASE)
+_BODY_LABEL = re.compile(r"\b(?:says|saying)(?=[\s:：\"'“‘「『])\s*[:：]?|内容(?:是|为|写)\s*[:：]?", re.IGNORECASE)
+
+
+def _label_ends(request: str, label: re.Pattern) -> frozenset[int]:
+    """Where each label's text begins: past blanks and an opening quote, at a letter."""
+    out = set()
+    for m in label.finditer(request):
+        j = m.end()
+        while j < len(request) and request[j] in " \t\"'“‘「『":
+            j += 1
+        if j < len(request) and request[j].isalnum():
+            out.add(j)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=256)
+def labelled_starts(request: str, arg: str) -> frozenset[int] | None:
+    """Where the title of a step that takes a title and a body may begin, when the request
+    labels it: after a title's label ("titled Reminder with the text …", not "notification
+    titled Reminder"); with none, after what the text "says" in a request that quotes nothing
+    ("a notification that says Lunch time!").  None: anywhere a text may begin.  A body is
+    never held to labels: requests name it in too many ways ("the words …", 下面写 …)."""
+    if arg != "title":
+        return None
+    titles = _label_ends(request, _TITLE_LABEL)
+    if titles:
+        return titles
+    said = _label_ends(request, _BODY_LABEL)
+    return said if said and not _quoted_spans(request) else None
 
 
 _THEN_WHEN = re.compile(r"\s+(in|after|within|every)\s+(\d|(a|an|one|two|three|four|five|ten|twenty|"
@@ -1147,6 +1275,26 @@ def _name_start(request: str, i: int) -> bool:
 _SUFFIX_END = re.compile(r"[^/\s.]\.[A-Za-z][A-Za-z0-9]{0,4}$")   # "notes.txt", "a.tar.gz", not "Vol." nor "v1.2"
 
 
+def _name_runs_on(request: str, end: int) -> bool:
+    """Whether a path written out would stop inside its last name: before a blank and a word
+    that goes on naming ("~/Videos/OBS" of "~/Videos/OBS Recordings 2024?", "~/Documents/Taxes"
+    of "Taxes 2023 called …"): one with a capital, a digit or a bracket, that is no word
+    leading on, no quantity ("~/Videos 4 GB") and not after a file's suffix."""
+    m = re.match(r" ([A-Z0-9(\[][^\s]*)", request[end:])
+    if m is None or _SUFFIX_END.search(request, 0, end) or not _WRITTEN_PATH_BEFORE.search(request, 0, end):
+        return False
+    word = m.group(1).lower().rstrip(".,;:!?")
+    if word[0] in "([" and not re.search(r"[)\]]", word):
+        return False   # an aside begins: "~/Desktop/old (trash is fine)"; "(1).docx" closes in its word
+    word = word.rstrip(")")
+    return not (_may_end_before(word) or word in ("i", "i'm", "i've", "i'd", "i'll") or word in _LEADS_TO_NAME or _QUANTITY_START.match(request, end)
+                and re.match(r" \S+\s*[A-Za-z]", request[end:]) and _SIZE_OR_TIME_NEXT.match(request, end))
+
+
+_WRITTEN_PATH_BEFORE = re.compile(r"(^|\s)[~/][^\s,;，；]*( [^\s,;，；]+)*$")   # a written path, its words so far
+_SIZE_OR_TIME_NEXT = re.compile(rf" +\S+\s*(([kmgt]i?b|bytes?|kb|mb|gb|tb)|{_TIME_UNITS}|times?)\b", re.IGNORECASE)
+
+
 def _repeats_folder(text: str) -> bool:
     """Whether a path ends in a known folder said twice: "~/Downloads/Downloads", or the
     name after it begins with the folder's word: "~/Desktop/Desktop named Inbox"."""
@@ -1165,16 +1313,19 @@ def path_shape_ok(text: str) -> bool:
     canonical "~/Downloads/"), a Chinese word for what it is after a blank or as a part of its
     own ("~/下载/temp 文件夹" is the folder ~/下载/temp), a name that ends in a word that leads
     on ("~/Desktop/Screenshot from" of "Screenshot from 2024-03-01.png"), or a bracket that
-    does not close in the same part ("live).mp3" of "Señorita (live).mp3")."""
+    does not close in the same part ("live).mp3" of "Señorita (live).mp3"), or a last part
+    that is a Chinese refusal ("~/下载/temp/不要")."""
     if re.search(r"\s([~/]|\w+://)", text) or re.search(r"(?<!:)//", text):
         return False
-    if re.search(r"(\s|/)(文件夹|目录|文件)(/|$)", text) or re.search(rf"\s({_LEADS_ON})(/|$)", text):
+    if re.search(r"(\s|/)(文件夹|目录|文件)(/|$|[，。；：！？、,;!?])", text) or re.search(rf"\s({_LEADS_ON})(/|$)", text):
         return False
-    if re.search(r"[，。；：！？、,;!?]$", text):
-        return False   # a clause's punctuation ends the path before it
+    if re.search(r"[，。；：！？、,;!?](/|$)", text):
+        return False   # a clause's punctuation ends the path before it, and ends no folder of it
     if any(part.count("(") != part.count(")") or part.count("[") != part.count("]") for part in text.split("/")):
         return False
     parts = text.split("/")
+    if re.fullmatch(r"(不要|不用|不必|无需|别|不是|没必要)[\u4e00-\u9fff]*", parts[-1]):
+        return False   # a refusal that follows the path (…/temp 文件夹，不要放回收站) names nothing
     return not any(_repeats_folder("/".join(parts[:k])) for k in range(2, len(parts) + 1))
 
 
@@ -1187,7 +1338,8 @@ def _folder_kind(request: str, end: int) -> str | None:
         # that goes on past a blank ("~/Pictures/Übersicht scan.png")
         rest = re.match(r"[^\s/]*", request[end + 1:]).group(0)
         return "file" if re.search(r".\.[^\W_]+$", rest) and _word_end(request, end + 1 + len(rest)) else None
-    return "dir" if _word_end(request, end) and "." not in request[request.rfind("/", 0, end) + 1:end] else None
+    return ("dir" if _word_end(request, end) and "." not in request[request.rfind("/", 0, end) + 1:end]
+            and not _name_runs_on(request, end) else None)
 
 
 def in_written_folder(value: str, request: str) -> bool:

@@ -700,3 +700,86 @@ def test_find_then_act_requests_are_a_minority_of_training_only(intents):
     dev = gen.generate("dev", 1)
     share = lambda samples: sum(s.template.startswith("m:") for s in samples) / len(samples)
     assert share(train) < 0.3 < share(dev)
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a clause's punctuation ends a path and no folder of it; a Chinese refusal is no name
+    ("彻底删除 ~/下载/temp 文件夹，不要放回收站", ' files.delete paths=[" ~/下载/temp 文件夹，/文件夹，不要"]', False),
+    ("彻底删除 ~/下载/temp 文件夹，不要放回收站", ' files.delete paths=[" ~/下载/temp/不要"]', False),
+    ("彻底删除 ~/下载/temp 文件夹，不要放回收站", ' files.delete paths=[" ~/下载/temp"]', True),
+    # a written name runs on past a blank while its words go on naming
+    ("any PDFs in ~/Documents/Invoices 2023?", ' files.find path=" ~/Documents/Invoices" ext=" pdf"', False),
+    ("any PDFs in ~/Documents/Invoices 2023?", ' files.find path=" ~/Documents/Invoices/2023" ext=" pdf"', False),
+    ("any PDFs in ~/Documents/Invoices 2023?", ' files.find path=" ~/Documents/Invoices 2023" ext=" pdf"', True),
+    ("mkae a folder ~/Music/Vinyl Rips", ' files.mkdir path=" ~/Music/Vinyl/Rips"', False),
+    ("mkae a folder ~/Music/Vinyl Rips", ' files.mkdir path=" ~/Music/Vinyl Rips"', True),
+    ("delete ~/old resume (1).docx", ' files.trash paths=[" ~/old resume"]', False),
+    ("delete ~/old resume (1).docx", ' files.trash paths=[" ~/old resume (1).docx"]', True),
+    # ... not into a quantity, a pronoun, an aside or a word that leads on
+    ("find files in ~/Videos 4 GB or bigger", ' files.find path=" ~/Videos" larger_than=" 4 GB"', True),
+    ("find the files in /var/log I haven't touched for a week", ' files.find path=" /var/log" older_than=" a week"', True),
+    ("delete my jpgs in /media/usb (trash is fine)", ' files.find path=" /media/usb" ext=" jpg"', True),
+    ("find jpgs in ~/Pictures/Cat Photos", ' files.find path=" ~/Pictures/Cat" ext=" jpg"', False),
+    ("copy ~/notes.txt To the Desktop", ' files.copy sources=[" ~/notes.txt"] destination=" ~/Desktop"', True),
+])
+def test_a_written_path_ends_where_its_name_does(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a quotation a request writes is the file's text, and never the file's name
+    ("create the folder ~/Projects/site and write '<h1>Hello</h1>' into ~/Projects/site/index.html",
+     ' files.write path=" ~/Projects/site/index.html" content=" the folder ~/Projects/site"', False),
+    ("create the folder ~/Projects/site and write '<h1>Hello</h1>' into ~/Projects/site/index.html",
+     ' files.write path=" ~/Projects/site/index.html" content=" <h1>Hello</h1>"', True),
+    ("create the folder ~/notes and write 'hello world' to ~/notes/first.txt",
+     ' files.write path=" ~/notes/hello world" content=" hello world"', False),
+    ("write 'hello' to a.txt", ' files.write path=" hello" content=" hello"', False),
+    ("write 'hello' to a.txt", ' files.write path=" a.txt" content=" hello"', True),
+    # with two quotations the other may be the file's text ("put" is no verb of writing here)
+    ("put 'let the dog in' in a notification; also add a line to a.txt that says call mom",
+     ' files.write path=" a.txt" content=" call mom"', True),
+])
+def test_a_quoted_text_written_is_the_files_text(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a title begins after its label ...
+    ("pop up a desktop notification titled Reminder with the text 'Stand up and stretch'",
+     ' desktop.notify title=" notification titled Reminder"', False),
+    ("pop up a desktop notification titled Reminder with the text 'Stand up and stretch'",
+     ' desktop.notify title=" Reminder" body=" Stand up and stretch"', True),
+    ("弹个通知，标题是 提醒，内容是 起来活动一下", ' desktop.notify title=" 起来活动"', False),
+    ("弹个通知，标题是 提醒，内容是 起来活动一下", ' desktop.notify title=" 提醒" body=" 起来活动一下"', True),
+    ("来条通知，标题叫给妈妈打电话", ' desktop.notify title=" 给妈妈打电话"', True),
+    # ... or, with none, after what the notification says, when nothing is quoted
+    ("pop up a notification that says Lunch time!", ' desktop.notify title=" time"', False),
+    ("pop up a notification that says Lunch time!", ' desktop.notify title=" Lunch time!"', True),
+    ("display an alert 'Disk almost full' saying only 2 GB left",
+     ' desktop.notify title=" Disk almost full" body=" only 2 GB left"', True),
+    # a label said after its text is no label
+    ("desktop notification with 'bring the bins in' as the title and 'water the plants' as the message",
+     ' desktop.notify title=" bring the bins in" body=" water the plants"', True),
+])
+def test_a_labelled_title_begins_after_its_label(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # inside Chinese text, a text begins after a word that hands over to it, never mid-word
+    ("一个半小时后提醒我把衣服从洗衣机里拿出来", ' timer.remind message=" 服" in=" 一个半小时"', False),
+    ("一个半小时后提醒我把衣服从洗衣机里拿出来", ' timer.remind message=" 把衣服从洗衣机里拿出来" in=" 一个半小时"', True),
+    ("在 ~/日记.md 最后加一行：今天跑了五公里", ' files.write path=" ~/日记.md" content=" 五" append=true', False),
+    ("在 ~/日记.md 最后加一行：今天跑了五公里", ' files.write path=" ~/日记.md" content=" 今天跑了五公里" append=true', True),
+    ("请设置提醒：48 hours后看一下烤箱", ' timer.remind message=" 看一下烤箱" in=" 48 hours"', True),
+    # a short English text runs on to what ends or turns its clause
+    ("send me a notification saying build finished", ' desktop.notify title=" build"', False),
+    ("send me a notification saying build finished", ' desktop.notify title=" build finished"', True),
+    ("kill chromium, and remind me in 10 minutes to reopen chromium now",
+     ' process.kill name=" chromium" ; timer.remind message=" reopen chromium" in=" 10 minutes"', True),
+    ("remind me to buy milk a day from now", ' timer.remind message=" buy milk" in=" a day"', True),
+    ("a notification saying switch the heater off pzease", ' desktop.notify title=" switch the heater off"', True),
+])
+def test_a_short_text_is_a_whole_phrase(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
