@@ -84,7 +84,7 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
     steps = line_breaks_only_append(renamed_beside_source(without_repeats(parse_plan(text.strip(), intents))))
     said = read or request
     steps = into_the_new_folder(sources_up_to_destination(steps, said), said)
-    steps = deleted_as_asked(steps, said)
+    steps = fetched_where_asked(appended_as_asked(deleted_as_asked(steps, said), said), said)
     plan = Plan(steps, None if steps else no_step_reply(request), request)
     return prepare_plan(plan, registry, ctx)
 
@@ -148,6 +148,43 @@ def deleted_as_asked(steps: list, request: str) -> list:
     if not trash:
         return [Step("files.delete", s.args) if s.intent == "files.trash" else s for s in steps]
     return steps
+
+
+# How a request asks to add to a file rather than write it anew: "append", "at the end of",
+# "to the bottom of", "a new line", 追加, 末尾, 最后面 ... ; a negation before takes it back
+# ("don't append, overwrite it").
+_APPEND_WORD = re.compile(
+    r"\bappend\w*|\b(at|to|on)(?: the)? (end|bottom)\b|\b(a )?new line\b|\banother line\b|"
+    r"追加|末尾|结尾|最后面|后面加|后面添|后面写|最后加|最后添|再加一行|加一行|添一行", re.IGNORECASE)
+
+
+def appended_as_asked(steps: list, request: str) -> list:
+    """"append 'PermitRootLogin yes' to /etc/ssh/sshd_config" keeps the file and adds a line:
+    a request in the words of appending makes its one files.write step an append, whatever
+    the model chose (writing the file anew would lose what it held)."""
+    writes = [s for s in steps if s.intent == "files.write"]
+    asked = any(not NEGATED_BEFORE.search(request[max(0, m.start() - 40):m.start()])
+                for m in _APPEND_WORD.finditer(request))
+    if len(writes) != 1 or not asked or writes[0].args.get("append") is True:
+        return steps
+    return [Step(s.intent, {**s.args, "append": True}) if s is writes[0] else s for s in steps]
+
+
+# The Downloads folder named as a place, not the verb: "into my downloads", "Downloads/",
+# "the download folder", ~/下载, 下载文件夹
+_DOWNLOADS_NAMED = re.compile(r"\bdownloads\b|\bdownload (folder|dir|directory)\b|~/下载|下载(文件夹|目录)",
+                              re.IGNORECASE)
+
+
+def fetched_where_asked(steps: list, request: str) -> list:
+    """"download https://x.org/a.iso" saves to ~/Downloads by default; a small model that hears
+    the folder in the verb writes ``destination=~/Downloads``, which means the same and is not
+    what was said.  So that destination goes unless the request names the folder."""
+    if _DOWNLOADS_NAMED.search(request):
+        return steps
+    return [Step(s.intent, {k: v for k, v in s.args.items() if k != "destination"})
+            if s.intent == "net.fetch" and s.args.get("destination") in ("~/Downloads", "~/Downloads/") else s
+            for s in steps]
 
 
 def without_repeats(steps: list) -> list:

@@ -271,3 +271,41 @@ def test_a_deletion_goes_for_good_or_to_the_trash_as_the_request_says(request_, 
         assert got[0] == steps[0]
         want = "files.trash" if not permanent else "files.delete" if not trash else intent
         assert got[1] == Step(want, steps[1].args)
+
+
+@pytest.mark.parametrize("request_, append", [
+    ("append 'PermitRootLogin yes' to /etc/ssh/sshd_config", True),
+    ("add the line export EDITOR=nvim to the end of ~/.bashrc", True),
+    ("在 ~/文档/notes.txt 后面追加一行：明天交报告", True),
+    ("write 'hello' to ~/a.txt", False),                      # written anew, as the model chose
+    ("don't append, overwrite ~/a.txt with 'x'", False),      # a refusal of appending
+])
+def test_a_request_in_the_words_of_appending_appends(request_, append):
+    from llmos.plan.model import Step
+    from llmos.planner import appended_as_asked
+
+    steps = [Step("files.write", {"path": "~/a.txt", "content": "x"})]
+    got = appended_as_asked(steps, request_)
+    assert got[0].args.get("append", False) is append
+    assert got[0].args["content"] == "x" and got[0].args["path"] == "~/a.txt"
+    # two writes: which one appends is not for a rule to guess
+    two = steps + [Step("files.write", {"path": "~/b.txt", "content": "y"})]
+    assert appended_as_asked(two, request_) == two
+
+
+@pytest.mark.parametrize("request_, kept", [
+    ("download https://x.org/a.iso", False),                  # the default: ~/Downloads/a.iso
+    ("ping google.com, then download https://x.org/robots.txt", False),
+    ("下载 https://x.org/a.iso", False),
+    ("download https://x.org/a.iso into my Downloads", True),  # said, so kept as said
+    ("把 https://x.org/a.iso 下载到 ~/下载", True),
+])
+def test_a_download_goes_where_the_request_says(request_, kept):
+    from llmos.plan.model import Step
+    from llmos.planner import fetched_where_asked
+
+    step = Step("net.fetch", {"url": "https://x.org/a.iso", "destination": "~/Downloads"})
+    got = fetched_where_asked([step], request_)[0]
+    assert ("destination" in got.args) is kept and got.args["url"] == "https://x.org/a.iso"
+    elsewhere = Step("net.fetch", {"url": "https://x.org/a.iso", "destination": "~/Desktop"})
+    assert fetched_where_asked([elsewhere], request_) == [elsewhere]
