@@ -255,7 +255,7 @@ class Str:
                                                  or (not self.spec.lines and _mid_clause(req, p))
                                                  or (self.spec.timed and _TIME_LAST.search(req, 0, p) is not None)))
                    and not (self.in_folder is True and _ends_leading_on(req, p))
-                   and not (self.spec.path and _name_runs_on(req, p))
+                   and not (self.spec.path and _name_runs_on(req, p, bool(self.in_folder)))
                    for p in self.subs)
 
     def _extend(self, ch: str) -> list:
@@ -284,9 +284,10 @@ class Str:
         else:
             subs = frozenset(p + 1 for p in self.subs if p < len(req) and req[p] == ch
                              and (self.must_end is None or p < max(self.must_end)))
-            if self.spec.prose and self.must_end is None:
+            if (self.spec.prose or self.in_folder) and self.must_end is None:
                 # prose begun outside quotes does not run into them ("write '" of "and write
-                # '<h1>Hello</h1>'"): the quotation is a text of its own
+                # '<h1>Hello</h1>'"): the quotation is a text of its own; nor does a name
+                # ("need a new folder called 'Receipts 2025" of "I need a new folder called …")
                 marks = _quote_marks(req)
                 subs = frozenset(p for p in subs if p - 1 not in marks)
         canon = None
@@ -874,6 +875,15 @@ def folder_written(canon: str, request: str) -> bool:
     return canon + "/" in request or any(local + "/" in request for local, c in LOCALISED_DIRS.items() if c == canon)
 
 
+def _in_url(request: str, i: int) -> bool:
+    """Whether ``i`` lies inside a URL the request writes ("https" of "https://x.org/tool" is
+    no name to put in a folder)."""
+    return any(m.start() <= i < m.end() for m in _URL.finditer(request))
+
+
+_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://\S+")
+
+
 def _in_written_path(request: str, i: int) -> bool:
     """Whether ``i`` lies inside a path the request writes: a "~" or "/" comes before it with
     no blank and no word that ends a path in Chinese between ("片/cat.png" and "备份.tar.xz"
@@ -930,7 +940,7 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
         glued = i > 0 and _is_cjk(request[i - 1]) and _is_cjk(request[i])   # inside Chinese text
         word = re.match(r"[A-Za-z]+(?![A-Za-z0-9])", request[i:])
         return (_name_start(request, i) and request[i] not in "~/" and not request[i].isspace()
-                and not _in_written_path(request, i)
+                and not _in_written_path(request, i) and not _in_url(request, i)
                 and not _inside_quotes(request, i) and not _command_word(request, i)
                 and not (word and word.group(0).lower() in _LEADS_TO_NAME)
                 and not (word and word.group(0).lower() in _NEVER_A_NAME and i not in _quoted_spans(request)
@@ -1275,13 +1285,15 @@ def _name_start(request: str, i: int) -> bool:
 _SUFFIX_END = re.compile(r"[^/\s.]\.[A-Za-z][A-Za-z0-9]{0,4}$")   # "notes.txt", "a.tar.gz", not "Vol." nor "v1.2"
 
 
-def _name_runs_on(request: str, end: int) -> bool:
+def _name_runs_on(request: str, end: int, name: bool = False) -> bool:
     """Whether a path written out would stop inside its last name: before a blank and a word
     that goes on naming ("~/Videos/OBS" of "~/Videos/OBS Recordings 2024?", "~/Documents/Taxes"
     of "Taxes 2023 called …"): one with a capital, a digit or a bracket, that is no word
-    leading on, no quantity ("~/Videos 4 GB") and not after a file's suffix."""
+    leading on, no quantity ("~/Videos 4 GB") and not after a file's suffix.  ``name``: the
+    copy is a name said on its own after a known folder (截图 2024-05-01 10.23.45.png on the
+    Desktop), not a path written out."""
     m = re.match(r" ([A-Z0-9(\[][^\s]*)", request[end:])
-    if m is None or _SUFFIX_END.search(request, 0, end) or not _WRITTEN_PATH_BEFORE.search(request, 0, end):
+    if m is None or _SUFFIX_END.search(request, 0, end) or not (name or _WRITTEN_PATH_BEFORE.search(request, 0, end)):
         return False
     word = m.group(1).lower().rstrip(".,;:!?")
     if word[0] in "([" and not re.search(r"[)\]]", word):

@@ -721,6 +721,19 @@ def test_find_then_act_requests_are_a_minority_of_training_only(intents):
     ("delete my jpgs in /media/usb (trash is fine)", ' files.find path=" /media/usb" ext=" jpg"', True),
     ("find jpgs in ~/Pictures/Cat Photos", ' files.find path=" ~/Pictures/Cat" ext=" jpg"', False),
     ("copy ~/notes.txt To the Desktop", ' files.copy sources=[" ~/notes.txt"] destination=" ~/Desktop"', True),
+    # a name said after a known folder runs on too
+    ("把桌面上的 截图 2024-05-01 10.23.45.png 移到图片文件夹",
+     ' files.move sources=[" ~/Desktop/截图 2024-05-01"] destination=" ~/Pictures"', False),
+    ("把桌面上的 截图 2024-05-01 10.23.45.png 移到图片文件夹",
+     ' files.move sources=[" ~/Desktop/截图 2024-05-01 10.23.45.png"] destination=" ~/Pictures"', True),
+    # no name begins inside a URL, nor runs into a quotation
+    ("download https://get.example.net/tool to /usr/local/bin/tool",
+     ' net.fetch url=" https://get.example.net/tool" destination=" /usr/local/bin/tool/https"', False),
+    ("download https://get.example.net/tool to /usr/local/bin/tool",
+     ' net.fetch url=" https://get.example.net/tool" destination=" /usr/local/bin/tool"', True),
+    ("I need a new folder called 'Receipts 2025' on my desktop",
+     ' files.mkdir path=" ~/Desktop/need a new folder called \'Receipts 2025"', False),
+    ("I need a new folder called 'Receipts 2025' on my desktop", ' files.mkdir path=" ~/Desktop/Receipts 2025"', True),
 ])
 def test_a_written_path_ends_where_its_name_does(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
