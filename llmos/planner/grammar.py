@@ -909,7 +909,7 @@ _LEADS_TO_PROSE = frozenset("and then also or but of to into from with as that s
 _NAMING = re.compile(r"\b(called|named|titled)\s+$", re.I)   # "a folder named new" is named "new"
 _NEVER_A_NAME = frozenset("folder folders directory directories dir file files write create make new open show "
                           "find delete remove move copy rename run launch start kill trash zip unzip extract read "
-                          "list save".split())
+                          "list save what which where who why how does do did is are was say says tell me".split())
 _LEADS_TO_NAME = frozenset("called named titled in into inside on at of to from with and for as then also "
                            "the a an all my every any some these those this that it them".split())
 

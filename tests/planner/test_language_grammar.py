@@ -734,6 +734,9 @@ def test_find_then_act_requests_are_a_minority_of_training_only(intents):
     ("I need a new folder called 'Receipts 2025' on my desktop",
      ' files.mkdir path=" ~/Desktop/need a new folder called \'Receipts 2025"', False),
     ("I need a new folder called 'Receipts 2025' on my desktop", ' files.mkdir path=" ~/Desktop/Receipts 2025"', True),
+    # a question's own words are no name
+    ("what does the file CHANGELOG-v2.1.0.md say?", ' files.read path=" ~/does"', False),
+    ("what does the file CHANGELOG-v2.1.0.md say?", ' files.read path=" CHANGELOG-v2.1.0.md"', True),
 ])
 def test_a_written_path_ends_where_its_name_does(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
