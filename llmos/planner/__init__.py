@@ -161,13 +161,18 @@ _APPEND_WORD = re.compile(
 def appended_as_asked(steps: list, request: str) -> list:
     """"append 'PermitRootLogin yes' to /etc/ssh/sshd_config" keeps the file and adds a line:
     a request in the words of appending makes its one files.write step an append, whatever
-    the model chose (writing the file anew would lose what it held)."""
+    the model chose (writing the file anew would lose what it held), and the line it adds
+    ends its line, as the appends the model was trained on do (the next append would
+    otherwise run on in the same line)."""
     writes = [s for s in steps if s.intent == "files.write"]
     asked = any(not NEGATED_BEFORE.search(request[max(0, m.start() - 40):m.start()])
                 for m in _APPEND_WORD.finditer(request))
     if len(writes) != 1 or not asked or writes[0].args.get("append") is True:
         return steps
-    return [Step(s.intent, {**s.args, "append": True}) if s is writes[0] else s for s in steps]
+    args = {**writes[0].args, "append": True}
+    if isinstance(args.get("content"), str) and args["content"] and not args["content"].endswith("\n"):
+        args["content"] += "\n"
+    return [Step(s.intent, args) if s is writes[0] else s for s in steps]
 
 
 # The Downloads folder named as a place, not the verb: "into my downloads", "Downloads/",

@@ -287,7 +287,7 @@ def test_a_request_in_the_words_of_appending_appends(request_, append):
     steps = [Step("files.write", {"path": "~/a.txt", "content": "x"})]
     got = appended_as_asked(steps, request_)
     assert got[0].args.get("append", False) is append
-    assert got[0].args["content"] == "x" and got[0].args["path"] == "~/a.txt"
+    assert got[0].args["content"] == ("x\n" if append else "x") and got[0].args["path"] == "~/a.txt"
     # two writes: which one appends is not for a rule to guess
     two = steps + [Step("files.write", {"path": "~/b.txt", "content": "y"})]
     assert appended_as_asked(two, request_) == two
