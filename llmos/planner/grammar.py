@@ -647,7 +647,8 @@ class Grammar:
         lines = prop.get("maxLength", 0) >= FILE_TEXT_LENGTH
         return StrSpec(request, canons_for(request, self.string_canon.get((intent, name), ()), self.case_folds),
                        multiline=True, prose=_is_prose(prop), timed=timed,
-                       quoted=(texts >= 2 and _quotes_hold_the_texts(request)) or (lines and _writes_a_quotation(request)),
+                       quoted=((texts >= 2 and _quotes_hold_the_texts(request))
+                               or (lines and _writes_a_quotation(request))),
                        lines=lines, taken=taken, labels=labelled_starts(request, name) if texts >= 2 else None)
 
     def _refs(self, done: tuple, want: str, arg: ArgSpec) -> list[str]:
@@ -1018,7 +1019,8 @@ def _writes_a_quotation(request: str) -> bool:
     """Whether the request writes a quoted text, its only one: "write 'first entry' to
     ~/notes/jan.txt" (with two, the other may be what a file gets: "put 'hi' in the text of an
     alert and add the line ship it to a.txt")."""
-    return _quoted_texts(request) == 1 and any(_quoted_text_at(request, i) and _WRITES_BEFORE.search(request, 0, i) for i in _quoted_spans(request))
+    return _quoted_texts(request) == 1 and any(_quoted_text_at(request, i) and _WRITES_BEFORE.search(request, 0, i)
+                                               for i in _quoted_spans(request))
 
 
 def _quotes_hold_the_texts(request: str) -> bool:
