@@ -120,12 +120,18 @@ _SKIP_REFUSED = re.compile(r"\b(don'?t|do not|never|no need to)\s+(skip|bypass|a
                            re.IGNORECASE)
 
 
+def _taken_back(request: str, at: int) -> bool:
+    """Whether a negation just before ``at`` takes back the word there ("not permanently",
+    "don't append")."""
+    return NEGATED_BEFORE.search(request[max(0, at - 40):at]) is not None
+
+
 def deletion_asked(request: str) -> tuple[bool, bool]:
     """(permanence asked, trash asked) in the request's words; both may hold ("permanently
     delete the logs and trash the rest"), or neither ("delete ~/a.txt")."""
     permanent = trash = False
     for m in _PERMANENCE_WORD.finditer(request):
-        if NEGATED_BEFORE.search(request[max(0, m.start() - 40):m.start()]):
+        if _taken_back(request, m.start()):
             trash = True
         else:
             permanent = True
@@ -165,8 +171,7 @@ def appended_as_asked(steps: list, request: str) -> list:
     ends its line, as the appends the model was trained on do (the next append would
     otherwise run on in the same line)."""
     writes = [s for s in steps if s.intent == "files.write"]
-    asked = any(not NEGATED_BEFORE.search(request[max(0, m.start() - 40):m.start()])
-                for m in _APPEND_WORD.finditer(request))
+    asked = any(not _taken_back(request, m.start()) for m in _APPEND_WORD.finditer(request))
     if len(writes) != 1 or not asked or writes[0].args.get("append") is True:
         return steps
     args = {**writes[0].args, "append": True}

@@ -1301,8 +1301,10 @@ def _name_runs_on(request: str, end: int, name: bool = False) -> bool:
     if word[0] in "([" and not re.search(r"[)\]]", word):
         return False   # an aside begins: "~/Desktop/old (trash is fine)"; "(1).docx" closes in its word
     word = word.rstrip(")")
-    return not (_may_end_before(word) or word in ("i", "i'm", "i've", "i'd", "i'll") or word in _LEADS_TO_NAME or _QUANTITY_START.match(request, end)
-                and re.match(r" \S+\s*[A-Za-z]", request[end:]) and _SIZE_OR_TIME_NEXT.match(request, end))
+    if _may_end_before(word) or word in _LEADS_TO_NAME or word in ("i", "i'm", "i've", "i'd", "i'll"):
+        return False
+    quantity = _QUANTITY_START.match(request, end) and _SIZE_OR_TIME_NEXT.match(request, end)
+    return not quantity
 
 
 _WRITTEN_PATH_BEFORE = re.compile(r"(^|\s)[~/][^\s,;，；]*( [^\s,;，；]+)*$")   # a written path, its words so far
