@@ -20,7 +20,7 @@ from llmos.intents.manifest import Intent
 from llmos.planner.decode import Decoded, constrained_decode, engine_session
 from llmos.planner.grammar import DecodeState, Grammar, TokenMasker, feed
 from llmos.planner.language import render_plan
-from llmos.planner.spelling import Speller
+from llmos.planner.spelling import Speller, programs_folded
 
 MODEL_DIR = Path(__file__).with_name("model")
 
@@ -75,7 +75,8 @@ class EmbeddedPlanner:
     def draft(self, request: str, grammar: Grammar, max_new_tokens: int = 160) -> Draft:
         t0 = time.perf_counter()
         # the model reads, and copies values from, the request with typos of its words mended
-        request = self.speller.correct(request) if self.speller else request
+        # and programs named as the system names them
+        request = programs_folded(self.speller.correct(request) if self.speller else request)
         state = DecodeState(grammar.start(request))
         with _one_thread(self.backend):
             decoded = constrained_decode(self.start, self.tokenizer.prompt(request), self.masker,

@@ -112,6 +112,30 @@ class Speller:
         return best[1]
 
 
+# Programs people name with a capital ("Is Steam running?", "kill Firefox", "VLC"), whose
+# process and command are lower case.  The planner's training requests name them in lower
+# case, and a capitalised name reads to it as an unknown word: it had answered "Is Steam
+# running?" with the machine's memory.  Matching by name is case-insensitive anyway
+# (process.find, process.kill) and a command must be the lower-case program to run at all.
+# Names that are mostly English words said with a capital ("Code", "Brave", "Opera") are not here.
+PROGRAMS = frozenset("""
+    firefox chrome chromium slack nginx java postgres thunderbird spotify vlc gimp docker
+    zoom steam blender obs discord mpv gedit emacs vim htop pulseaudio evince libreoffice
+    telegram signal inkscape krita audacity nautilus konsole okular qbittorrent keepassxc
+    virtualbox skype teams vivaldi dropbox nextcloud
+    redis mysql mariadb apache2 httpd sshd python python3 node rsync ffmpeg gparted
+""".split())
+_PROGRAM_WORD = re.compile(r"(?<![\w./~@:\\'\"-])[A-Z][A-Za-z0-9]+(?![\w/@:\\'\"-]|\.\w)")
+
+
+def programs_folded(request: str) -> str:
+    """The request with program names said in capitals in lower case ("Steam" → "steam"),
+    outside quotes, paths and file names."""
+    quoted = _quoted_spans(request).items()
+    return _PROGRAM_WORD.sub(lambda m: m.group(0).lower() if m.group(0).lower() in PROGRAMS
+                             and not any(s <= m.start() < e for s, e in quoted) else m.group(0), request)
+
+
 @lru_cache(maxsize=1)
 def _dictionary():
     try:

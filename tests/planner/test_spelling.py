@@ -1,4 +1,5 @@
-"""Typos of the planner's words are mended before the model reads; nothing else changes."""
+"""Typos of the planner's words are mended before the model reads, and programs named in capitals
+are read in lower case; nothing else changes."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections import Counter
 import pytest
 
 from llmos.planner.models import MODEL_DIR
-from llmos.planner.spelling import Speller, read_vocabulary, vocabulary, write_vocabulary
+from llmos.planner.spelling import Speller, programs_folded, read_vocabulary, vocabulary, write_vocabulary
 
 WORDS = {"show": 900, "me": 900, "the": 990, "biggest": 300, "files": 800, "in": 950, "downloads": 400,
          "open": 500, "one": 200, "list": 400, "processes": 200, "launch": 300, "llmos": 50, "kill": 300,
@@ -59,3 +60,16 @@ def test_the_shipped_model_has_its_vocabulary():
     speller = Speller.for_model(MODEL_DIR)
     assert speller is not None and len(speller.words) > 500
     assert speller.correct("shwo me the biggest fiels in downlaods") == "show me the biggest files in downloads"
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("Is Steam running at the moment?", "Is steam running at the moment?"),   # a program, as the system names it
+    ("Chrome 有没有在跑？", "chrome 有没有在跑？"),
+    ("kill VLC now", "kill vlc now"),
+    ("open ~/Videos/OBS Recordings", "open ~/Videos/OBS Recordings"),         # never inside a path
+    ('remind me to open "Firefox"', 'remind me to open "Firefox"'),           # nor inside quotes
+    ("move Firefox.desktop to the trash", "move Firefox.desktop to the trash"),  # nor a file's name
+    ("Code review at 3", "Code review at 3"),                                  # a word that is also English stays
+])
+def test_programs_are_read_as_the_system_names_them(typed, read):
+    assert programs_folded(typed) == read
