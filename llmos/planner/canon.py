@@ -27,6 +27,10 @@ PATH_CANON = (
 )
 
 _ROOT_SAID = re.compile(r"(^|\s)/($|[\s,，。.;:!?])|\broot (folder|directory|dir|filesystem)\b|根目录|根分区", re.I)
+# Home said by name or written alone ("~", "~/"): the only words that make "~" a value by
+# itself where the step has something else to go on (see ``grammar.StrSpec.bare_home``).
+_HOME_SAID = re.compile(r"(^|[\s'\"(])~/?($|[\s,，。;:!?'\")])|\$HOME\b|\bh(ome|oome|oem|moe|ome?s)\b|"
+                        r"主目录|家目录|用户目录|个人目录|家文件夹", re.I)
 _HERE_SAID = re.compile(r"(^|\s)\.($|[\s,，。;:!?/])|\b(here|this (folder|directory|dir)|(current|working) "
                         r"(folder|directory|dir)|cwd|pwd)\b|当前|这里|这儿|此处|这个(文件夹|目录)|本目录", re.I)
 
@@ -82,15 +86,17 @@ NEGATED_BEFORE = re.compile(
 
 # "the untitled folder on my Desktop": the place of a folder the request names by its name
 _FOLDER_IN_PLACE = re.compile(r"\bthe\s+(?P<name>(?!folder\b|directory\b)\S+(?:\s+\S+)?)\s+(?:folder|directory|dir)\s+"
-                              r"(?:in|on|inside|under|within|from)\s+(?:my\s+|the\s+)?(?P<place>\w+)", re.IGNORECASE)
+                              r"(?:in|on|inside|under|within|from)\s+(?:my\s+|the\s+)?(?P<place>[~/][^\s,;!?]*|\w+)",
+                              re.IGNORECASE)
 _NOT_A_NAME = frozenset("current this that same working home".split())
 
 
 @lru_cache(maxsize=256)
 def places_of_named_folders(request: str) -> frozenset[str]:
-    """Known folders the request names only as the place of another folder it names ("delete
-    the untitled folder on my desktop"): a path is never that place itself (the model had
-    planned to trash ~/Desktop).  Not when the named folder is a known one or "the current
+    """Known folders (or folders written out) the request names only as the place of another
+    folder it names ("delete the untitled folder on my desktop", "how big is the node_modules
+    folder in ~/code/webapp?"): a path is never that place itself (the model had planned to
+    trash ~/Desktop).  Not when the named folder is a known one or "the current
     directory" ("the Pictures folder in my Desktop" may be two places), nor when the request
     names the place again elsewhere."""
     out: set[str] = set()
@@ -99,7 +105,11 @@ def places_of_named_folders(request: str) -> frozenset[str]:
         if any(w in _NOT_A_NAME or _folders_named_by(w) for w in words):
             continue
         rest = request[:m.start()] + " " + request[m.end():]
-        out |= _folders_named_by(m.group("place").lower()) - folders_said(rest)
+        place = m.group("place").rstrip(".:")
+        if place[0] in "~/":   # a folder written out: "the node_modules folder in ~/code/webapp"
+            out |= {place.rstrip("/") or "/"} if place not in rest else set()
+            continue
+        out |= _folders_named_by(place.lower()) - folders_said(rest)
     return frozenset(out)
 
 
@@ -181,6 +191,11 @@ def path_canons(request: str) -> tuple[str, ...]:
     drop = {c for c, said in (("/", _ROOT_SAID), (".", _HERE_SAID)) if not said.search(request)}
     said = folders_said(request)
     return tuple(c for c in PATH_CANON if c not in drop and (c not in _FOLDER_WORDS or c in said))
+
+
+def home_said(request: str) -> bool:
+    """Whether the request names the home folder itself (not only paths under it)."""
+    return _HOME_SAID.search(request) is not None
 
 
 @lru_cache(maxsize=1024)

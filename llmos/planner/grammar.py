@@ -22,8 +22,8 @@ from functools import lru_cache
 from typing import Callable, Iterable, Sequence
 
 from llmos.intents.manifest import Intent, _format_of
-from llmos.planner.canon import (LOCALISED_DIRS, NEGATED_BEFORE, PATH_CANON, canons_for, case_folds, is_pathish,
-                                 names_itself, path_canons, places_of_named_folders, string_canon,
+from llmos.planner.canon import (LOCALISED_DIRS, NEGATED_BEFORE, PATH_CANON, canons_for, case_folds, home_said,
+                                 is_pathish, names_itself, path_canons, places_of_named_folders, string_canon,
                                  typo_of, written_only_inside)
 from llmos.planner.language import NONE, STEP_SEPARATOR
 
@@ -142,6 +142,8 @@ class StrSpec:
     quoted: bool = False                         # prose that must begin at a quotation
     quotes_text: bool = False                    # the request's quoted texts are this step's text, no names
     labels: frozenset[int] | None = None         # a title that must begin where a label leaves off ("titled X")
+    bare_home: bool = True                       # "~" by itself is a value (see Grammar._str_spec)
+    home_parent: bool = True                     # "~" + "/" + a name said on its own is a value
 
 
 class Str:
@@ -180,6 +182,8 @@ class Str:
         """Where a new copy may begin, by its first character: after a label, when the text
         has labels; else wherever its kind may begin."""
         if self.spec.labels is None or self.in_folder:
+            if self.spec.timed and self.spec.prose:   # 一个半小时后提醒我…: the time is the step's duration
+                return _starts_outside_durations(self.spec.request, self._start_kind)
             return _starts(self.spec.request, self._start_kind)
         return _by_first_char(self.spec.request, self.spec.labels)
 
@@ -202,8 +206,12 @@ class Str:
             return False   # 在桌面上 named ~/Desktop; it names no file in it ("~/Desktop/桌面")
         if self.spec.path and self.text in places_of_named_folders(req):
             return False   # "the untitled folder on my desktop" is not ~/Desktop
-        if self.spec.new_names and not self._holds_new_name() and self._names_a_said_folder():
+        if self.spec.new_names and not self._holds_new_name() and (self._names_a_said_folder() or self._name_quoted()):
             return False   # "a folder called Receipts in ~/Documents" is never ~/Documents
+        if self.text == "~" and not self.spec.bare_home:
+            return False   # "download URL" saves no file into ~, "打开 bilibili.com" opens no ~
+        if self.in_folder and self.text.startswith("~/") and self._in_home_unsaid():
+            return False   # "files changed in the last day in ~/exports" is no ~/changed
         if not any(c.isalnum() for c in self.text) and self.canon not in self.spec.canons:
             return False   # a copy of punctuation alone ("--") is no value; "~", "." and "/" are canons
         return (ok and (self.spec.check is None or self.spec.check(self.text))
@@ -211,6 +219,21 @@ class Str:
 
     def _holds_new_name(self) -> bool:
         return any(n in self.text for n, _ in self.spec.new_names)
+
+    def _in_home_unsaid(self) -> bool:
+        """A name joined to home the request never names: a file's name may be ("read
+        contract.jpg" is ~/contract.jpg), and a known folder's Chinese name (~/文档); a bare
+        word is more often a word of the sentence than a folder in home."""
+        name = self.text[2:]
+        return ("/" not in name and "." not in name and not name.startswith(_LOCAL_NAMES)
+                and not home_said(self.spec.request))
+
+    def _name_quoted(self) -> bool:
+        """A new folder's name said in quotes ("a new folder called 'Receipts 2025'") is its name
+        for sure; one said bare may belong to another step ("unzip it to a folder called res
+        …, and new folder: /tmp/backup01")."""
+        return any(re.search(r"\b(?:called|named)\s+['\"“‘]" + re.escape(n), self.spec.request, re.I)
+                   for n, _ in self.spec.new_names)
 
     def _names_a_said_folder(self) -> bool:
         """The text is a folder the request names: a known one, or one it writes out in the
@@ -230,7 +253,8 @@ class Str:
 
     def _takes_names(self, canon: str) -> bool:
         """Whether a name said on its own may follow this canonical folder and a "/"."""
-        return self.spec.path and canon not in (".", "/") and not folder_written(canon, self.spec.request)
+        return (self.spec.path and canon not in (".", "/") and not folder_written(canon, self.spec.request)
+                and (canon != "~" or self.spec.home_parent))
 
     @property
     def _ends(self) -> Callable[[str, int], bool]:
@@ -253,7 +277,8 @@ class Str:
                    and not (self.spec.prose and (_cuts_written_path(req, p) or _introduces_text(req, p)
                                                  or _cuts_phrase(req, p)
                                                  or (not self.spec.lines and _mid_clause(req, p))
-                                                 or (self.spec.timed and _TIME_LAST.search(req, 0, p) is not None)))
+                                                 or (self.spec.timed and (_TIME_LAST.search(req, 0, p) is not None
+                                                                          or p in _duration_ends(req)))))
                    and not (self.in_folder is True and _ends_leading_on(req, p))
                    and not (self.spec.path and _name_runs_on(req, p, bool(self.in_folder)))
                    for p in self.subs)
@@ -399,7 +424,7 @@ class IntentSpec:
     args: list[ArgSpec]
     required: frozenset[str]
     any_of: list[frozenset[str]]
-    outputs: dict[str, str]      # output field → "array" | "string" | "other"
+    outputs: dict[str, str]      # output field → "array" | "ints" (of integers) | "string" | "other"
     creates: frozenset[str] = frozenset()   # the path it makes, when that is all it takes
 
     def can_take(self, index: int, used: frozenset[str]) -> bool:
@@ -439,7 +464,10 @@ def _intent_spec(intent: Intent) -> IntentSpec:
     outputs = {}
     for fname, fprop in ((intent.output or {}).get("properties") or {}).items():
         t = fprop.get("type") if isinstance(fprop, dict) else None
-        outputs[fname] = t if t in ("array", "string") else "other"
+        items = fprop.get("items") if isinstance(fprop, dict) else None
+        if t == "array" and isinstance(items, dict) and items.get("type") == "integer":
+            t = "ints"
+        outputs[fname] = t if t in ("array", "ints", "string") else "other"
     # a step whose one argument is the one path it writes, touching nothing else, makes it (a folder)
     effects = intent.effects or {}
     writes = list(effects.get("writes", ()))
@@ -478,23 +506,22 @@ class Grammar:
         if not done:
             options.append((" " + NONE, lambda: [End()]))
         for name, spec in self.specs.items():
-            if self._feasible(request, spec):
+            if self._feasible(request, spec, done):
                 options.append((" " + name, self._after_arg_then(request, done, name, -1, frozenset(), frozenset())))
         return [choice(options)]
 
-    @staticmethod
-    def _possible(request: str, arg: ArgSpec) -> bool:
+    def _possible(self, request: str, arg: ArgSpec, done: tuple) -> bool:
         if arg.kind == "int":
-            return bool(int_values(request, arg.prop)) and not (arg.name == "limit" and limit_unsaid(request))
+            return ((bool(int_values(request, arg.prop)) and not (arg.name == "limit" and limit_unsaid(request)))
+                    or bool(self._item_refs(done, arg.name)))
         if arg.kind == "string":
             values = Grammar.closed_values(request, arg.prop)
             return values is None or bool(values)
         return True
 
-    @staticmethod
-    def _feasible(request: str, spec: IntentSpec) -> bool:
+    def _feasible(self, request: str, spec: IntentSpec, done: tuple) -> bool:
         """An intent whose required size or duration the request never states cannot be planned."""
-        missing = {a.name for a in spec.args if not Grammar._possible(request, a)}
+        missing = {a.name for a in spec.args if not self._possible(request, a, done)}
         if spec.required & missing:
             return False
         return not spec.any_of or any(not (group & missing) for group in spec.any_of)
@@ -518,7 +545,7 @@ class Grammar:
         spec = self.specs[intent]
         options: list[tuple[str, Then]] = []
         for j in range(last + 1, len(spec.args)):
-            if not self._possible(request, spec.args[j]):
+            if not self._possible(request, spec.args[j], done):
                 continue  # nothing in the request can fill it (no size said, no URL, ...)
             if spec.can_take(j, used):
                 arg = spec.args[j]
@@ -558,7 +585,7 @@ class Grammar:
             values = int_values(request, arg.prop)
             if arg.name == "limit":
                 values = tuple(v for v in values if int(v) in limits_said(request)) or values
-            return [choice((v, then) for v in values)]
+            return [choice([(v, then) for v in values] + [(r, then) for r in self._item_refs(done, arg.name)])]
         refs = self._refs(done, "array" if arg.kind == "array" else "string", arg)
         # a step never says one text twice (a body that repeats the title, a copy onto itself);
         # the items of a list that is no list of paths may repeat (a program's options)
@@ -627,9 +654,23 @@ class Grammar:
             # ("write 'hello world' to ~/notes/first.txt" is no ~/notes/hello world)
             writes = any(a.kind == "string" and a.prop.get("maxLength", 0) >= FILE_TEXT_LENGTH
                          for a in self.specs[intent].args)
-            return StrSpec(request, path_canons(request), path=True, check=_pattern_check(prop.get("pattern")),
+            # home by itself is the fallback of a step that must search or list somewhere
+            # (files.find, files.usage); where the step may leave the place out (a download's
+            # folder) or names what it opens, "~" stands only for home said
+            bare_home = home_said(request) or (name in self.specs[intent].required and fmt == "path")
+            # a folder made anew goes where the request says: 'a folder named "Old Stuff" in
+            # ~/x' is never ~/Old Stuff; home only when said, or when no folder is written
+            home_parent = not names or home_said(request) or not writes_a_folder(request)
+            check = _pattern_check(prop.get("pattern"))
+            if any(a.name != name and "glob" in str(a.prop.get("description", "")).lower()
+                   for a in self.specs[intent].args):
+                # the folder a glob is matched in holds none ("files named backup_2023-*.tar.gz
+                # on /mnt/nas/backups" searches /mnt/nas/backups)
+                check = _without_wildcards(check, request)
+            return StrSpec(request, path_canons(request), path=True, check=check,
                            whole=True, taken=taken, new_names=names,
-                           quotes_text=writes and _quoted_texts(request) >= 1)
+                           quotes_text=writes and _quoted_texts(request) >= 1, bare_home=bare_home,
+                           home_parent=home_parent)
         if fmt in _CHECKS:   # copied, one word, must read as one
             return StrSpec(request, check=_CHECKS[fmt], blanks=False, taken=taken)
         if fmt is not None:
@@ -650,6 +691,11 @@ class Grammar:
                        quoted=((texts >= 2 and _quotes_hold_the_texts(request))
                                or (lines and _writes_a_quotation(request))),
                        lines=lines, taken=taken, labels=labelled_starts(request, name) if texts >= 2 else None)
+
+    def _item_refs(self, done: tuple, name: str) -> list[str]:
+        """``@N.pids[0]`` for an integer ``pid``: the first of the list of its kind an earlier
+        step gives ("what's hogging the most memory? kill it", "find java and show its details")."""
+        return [f"@{n}.{name}s[0]" for n, step in enumerate(done) if self.specs[step].outputs.get(name + "s") == "ints"]
 
     def _refs(self, done: tuple, want: str, arg: ArgSpec) -> list[str]:
         """``@N.field`` for earlier steps whose declared output has the right shape."""
@@ -745,6 +791,27 @@ _NEW_NAME_SAID = re.compile(r"\b(?:folder|directory|dir|subfolder|subdirectory)\
                             re.IGNORECASE)
 
 
+_WILDCARD = re.compile(r"\*|\?+(?=[\w.*])")   # not a question's marks ("under /media/usb??")
+
+
+def _without_wildcards(check: Callable[[str], bool] | None, request: str) -> Callable[[str], bool]:
+    """``check``, and no wildcard in the text nor just after it in the request (a glob's head;
+    a known folder is none: "." of "core.* files in this folder")."""
+    def ok(text: str) -> bool:
+        ends = [m.end() for m in re.finditer(re.escape(text), request)]
+        heads_a_glob = bool(ends) and all(_WILDCARD.match(request, e) for e in ends)
+        return (not _WILDCARD.search(text) and (text in PATH_CANON or not heads_a_glob)
+                and (check is None or check(text)))
+    return ok
+
+
+@lru_cache(maxsize=256)
+def writes_a_folder(request: str) -> bool:
+    """Whether the request writes out a folder's path ("~/work", "/mnt/data/", not "~/a.txt")."""
+    return any(_folder_kind(request, m.end()) == "dir" or request[m.end():m.end() + 1] == "/"
+               for m in re.finditer(r"(?<!\S)[~/][^\s/]*(/[^\s/]+)*", request) if len(m.group()) > 1)
+
+
 @lru_cache(maxsize=256)
 def new_names(request: str) -> tuple[tuple[str, int], ...]:
     """The first word of each name the request gives a folder it makes, quotes and any
@@ -769,6 +836,8 @@ _N = r"(\d+|[a-z]+|[零〇一二两俩三四五六七八九十百千万]+)"
 _TIME_UNITS = r"secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?"
 _NO_UNIT = (rf"(?!\s*(?:{_TIME_UNITS}|"
             r"[kmgtp]i?b?|bytes?|kilo\w*|mega\w*|gig\w*|tera\w*)\b|\s*%|\s*个?(分钟|秒|小时|天|周|星期|月|年|兆))")
+
+
 _NOT_SUPERLATIVE = {"interest", "forest", "honest", "modest", "contest", "manifest", "request", "protest",
                     "harvest", "suggest", "digest", "guest", "quest", "west", "nest", "test", "rest", "best"}
 _COUNT_SAID = re.compile(
@@ -904,14 +973,16 @@ _LOCAL_NAMES = tuple(local[2:] for local in LOCALISED_DIRS)   # "文档" of "找
 # ~/Journal and write 'Day 1' into …" is no content " and write", "… that says Lunch time!" no
 # title "says" (but "say" and "text" may begin one: "remind me to text Alice")
 _LEADS_TO_PROSE = frozenset("and then also or but of to into from with as that saying says titled called named "
-                            "reading reads".split())
+                            "reading reads me us".split())
 # what a request calls a thing, or does to it, is not its name unless quoted: "make a folder
 # /opt/hack" is no /opt/hack/folder, "… and write 'hello' to ~/notes/first.txt" no ~/notes/write
 _NAMING = re.compile(r"\b(called|named|titled)\s+$", re.I)   # "a folder named new" is named "new"
 _NEVER_A_NAME = frozenset("folder folders directory directories dir file files write create make new open show "
                           "find delete remove move copy rename run launch start kill trash zip unzip extract read "
-                          "list save what which where who why how does do did is are was say says tell me".split())
-_LEADS_TO_NAME = frozenset("called named titled in into inside on at of to from with and for as then also "
+                          "list save what which where who why how does do did is are was say says tell me "
+                          "big large huge much many last past recent latest newest oldest biggest largest "
+                          "smallest".split())   # "How big is …", "in the last day", "my 20 oldest files"
+_LEADS_TO_NAME = frozenset("called named titled in into inside on at of to from with and for as then also over "
                            "the a an all my every any some these those this that it them".split())
 
 
@@ -938,18 +1009,21 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
         return _starts_at(request, i, kind.split()[0]) and not _quoted_text_at(request, i)
     if kind in ("name", "file"):
         suffixed = re.match(r"[^/\n]*\.[^\W_]", request[i:]) is not None
-        glued = i > 0 and _is_cjk(request[i - 1]) and _is_cjk(request[i])   # inside Chinese text
         word = re.match(r"[A-Za-z]+(?![A-Za-z0-9])", request[i:])
         return (_name_start(request, i) and request[i] not in "~/" and not request[i].isspace()
                 and not _in_written_path(request, i) and not _in_url(request, i)
                 and not _inside_quotes(request, i) and not _command_word(request, i)
+                and not _WEB_HOST.match(request, i)
+                and not (request[i].isdigit() and _COUNT_SAID.match(request, i))   # "20" of "my 20 oldest files"
                 and not (word and word.group(0).lower() in _LEADS_TO_NAME)
                 and not (word and word.group(0).lower() in _NEVER_A_NAME and i not in _quoted_spans(request)
                          and not _NAMING.search(request, 0, i))
-                and (not glued or re.match(r"[^\s/]*\.[^\W_]", request[i:]) or request.startswith(_LOCAL_NAMES, i))
+                and not _mid_chinese_word(request, i)
                 and (suffixed or kind == "name"))
-    if kind == "path":  # never an option ("-9 5521" of "kill -9 5521"), nor the "//…" of a URL
+    if kind == "path":  # never an option ("-9 5521" of "kill -9 5521"), nor the "//…" of a URL,
+        # nor inside a Chinese word ("开" of 打开)
         return (_name_start(request, i) and _may_start(request, i) and not _in_written_path(request, i)
+                and not (_mid_chinese_word(request, i) and not _HANDS_OVER.search(request, max(0, i - 3), i))
                 and not _command_word(request, i) and request[i] != "-" and not (request[i] == "/" and request[i - 1:i] == ":"))
     if kind == "quoted":  # prose that begins at a quotation (see _quotes_hold_the_texts)
         return i in _quoted_spans(request) and _starts_at(request, i, "prose")
@@ -968,6 +1042,16 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
     return _may_start(request, i) and not (word and word.group(0).lower() in _COMMAND_VERBS and _command_word(request, i))
 
 
+def _mid_chinese_word(request: str, i: int) -> bool:
+    """Whether ``i`` is glued inside Chinese text where no name begins: only a name with a
+    suffix ("报告.pdf" of "图片里的报告.pdf") or a known folder's Chinese name may, never "所"
+    of "桌面目录中所有"."""
+    glued = i > 0 and _is_cjk(request[i - 1]) and _is_cjk(request[i])
+    return glued and not re.match(r"[^\s/]*\.[^\W_]", request[i:]) and not request.startswith(_LOCAL_NAMES, i)
+
+
+# A web site's name ("bilibili.com", "news.ycombinator.com") is no file in a folder
+_WEB_HOST = re.compile(r"[\w-]+(\.[\w-]+)*\.(com|org|net|cn|io|dev|edu|gov|info|app|tv)(?![\w.-]|\.\w)", re.I)
 _COMMAND_VERBS = frozenset("kill open start launch run stop close quit exit end terminate restart show list find "
                            "delete remove trash move copy download fetch ping make create write read search".split())
 
@@ -976,7 +1060,7 @@ _COMMAND_VERBS = frozenset("kill open start launch run stop close quit exit end 
 # that hands over to it, a verb of telling or writing, a label, or a time that ends ("一个半小时后
 # 提醒我|把衣服拿出来", "最后加一行：|今天跑了五公里", "标题是|提醒"), never inside a word ("服", "五").
 _HANDS_OVER = re.compile(r"(我|提醒|通知|记得|写上|写入|写成|写着|写|加上|添上|加|添|追加|说|是|为|叫|用|要|该|去|把|"
-                         r"忘了|忘|标题|内容|正文|消息|文字|后|以后|之后|一行|一句|一条|一下|再|然后|并且|顺便|另外|还有)$")
+                         r"忘了|忘|标题|内容|正文|消息|文字|后|以后|之后|一行|一句|一条|一下|再|然后|接着|并且|顺便|另外|还有)$")
 
 
 def _inside_chinese_words(request: str, i: int) -> bool:
@@ -1009,8 +1093,9 @@ def _quoted_text_at(request: str, i: int) -> bool:
 
 
 # a verb of writing right before a quotation: what it writes ("write 'Day 1' into …", 写入“你好”);
-# not "add" or "put", which as often put a text in a notification
-_WRITES_BEFORE = re.compile(r"(\b(write|writes|append|echo|containing|contains)|写入|写上|写|追加)\s*[\"'“‘「『]$",
+# not "add" or "put", which as often put a text in a notification, nor a notification's 正文写
+_WRITES_BEFORE = re.compile(r"(\b(write|writes|append|echo|containing|contains)|写入|写上|(?<!正文)(?<!标题)(?<!消息)写|追加)"
+                            r"\s*[\"'“‘「『]$",
                             re.IGNORECASE)
 
 
@@ -1032,13 +1117,12 @@ def _quotes_hold_the_texts(request: str) -> bool:
 
 def _after_determiner(request: str, i: int) -> bool:
     """Prose never starts inside a noun phrase ("presentation" of "start the presentation"),
-    nor at one whose verb follows "to" ("the download" of "remind me to check the download")."""
+    nor at the object of a verb that follows "to" ("the download" of "remind me to check the
+    download", "chromium" of "remind me to reopen chromium"): the text is what to do."""
     words = request[:i].split()
     if bool(words) and request[i - 1:i].isspace() and words[-1].lower() in _DETERMINERS:
         return True
-    word = re.match(r"[A-Za-z]+\b", request[i:])
-    return (word is not None and word.group(0).lower() in _DETERMINERS
-            and re.search(r"\bto\s+[A-Za-z]+\s+$", request[:i]) is not None)
+    return re.match(r"[A-Za-z]", request[i:]) is not None and re.search(r"\bto\s+[a-z]+\s+$", request[:i]) is not None
 
 
 # Where a phrase goes on: inside a word, before an article ("take" of "take the laundry out"),
@@ -1107,10 +1191,15 @@ def _command_word(request: str, i: int) -> bool:
     """Whether ``i`` begins the request's command: its first word ("make" of "make a new folder
     called Receipts in ~/Documents", never ~/Documents/make), unless that word names a file
     ("notes.txt, open it") or begins a clause that is a message (:func:`_lead_spans`)."""
+    if i == 0 and re.match(r"[\u4e00-\u9fff]+[ \t]", request):
+        return True   # "打开 bilibili.com", "下载 https://…": a Chinese verb set apart by a blank
     if i != _lead_word(request):
         return False
     word = re.match(r"\S*", request[i:]).group(0)
     return "." not in word.rstrip(".,!?") and not _lead_spans(request)
+
+
+_ASKS_TO_BE_TOLD = re.compile(r"(remind|notify|alert|warn|nudge|ping|tell|wake|buzz)\s+(me|us)\b", re.I)
 
 
 @lru_cache(maxsize=256)
@@ -1121,8 +1210,8 @@ def _lead_spans(request: str) -> dict[int, frozenset[int]]:
     says Lunch time!", "overwrite" of "please overwrite ~/a.txt with …"), which a small model
     that cannot find the message copies.  Empty when the request has no such end."""
     i = _lead_word(request)
-    if i < 0:
-        return {}
+    if i < 0 or _ASKS_TO_BE_TOLD.match(request, i):
+        return {}   # "remind me to go to bed in 2 hours": the message is what follows the verb
     ends = {c.start() for c in _CLAUSE_END.finditer(request, i) if c.start() > i}
     when = _THEN_WHEN.search(request, i)
     if when and when.start() > i:
@@ -1140,6 +1229,12 @@ def _lead_spans(request: str) -> dict[int, frozenset[int]]:
 def _starts(request: str, kind: str) -> dict[str, tuple[int, ...]]:
     """Where a copy of ``kind`` may begin, by its first character."""
     return _by_first_char(request, (i for i in range(len(request)) if _starts_at(request, i, kind)))
+
+
+@lru_cache(maxsize=256)
+def _starts_outside_durations(request: str, kind: str) -> dict[str, tuple[int, ...]]:
+    inside = _duration_inside(request)
+    return _by_first_char(request, (i for i in range(len(request)) if _starts_at(request, i, kind) and i not in inside))
 
 
 def _by_first_char(request: str, positions: Iterable[int]) -> dict[str, tuple[int, ...]]:
@@ -1227,8 +1322,18 @@ def labelled_starts(request: str, arg: str) -> frozenset[int] | None:
     titles = _label_ends(request, _TITLE_LABEL)
     if titles:
         return titles
-    said = _label_ends(request, _BODY_LABEL)
+    # what a notification "says", not what a file's 内容 is ("新建 a.txt，内容写 X，再弹个通知：Y")
+    said = frozenset(j for j in _label_ends(request, _BODY_LABEL) if _NOTICE_WORD.search(_clause_before(request, j)))
     return said if said and not _quoted_spans(request) else None
+
+
+_NOTICE_WORD = re.compile(r"notif|alert|pop[- ]?up|toast|banner|message|通知|提醒|弹|提示|消息", re.I)
+
+
+def _clause_before(request: str, j: int) -> str:
+    """The text of the clause ``j`` is in, up to ``j``."""
+    starts = [m.end() for m in _CLAUSE_END.finditer(request, 0, j)]
+    return request[starts[-1] if starts else 0:j]
 
 
 _THEN_WHEN = re.compile(r"\s+(in|after|within|every)\s+(\d|(a|an|one|two|three|four|five|ten|twenty|"
@@ -1291,10 +1396,11 @@ def _name_runs_on(request: str, end: int, name: bool = False) -> bool:
     """Whether a path written out would stop inside its last name: before a blank and a word
     that goes on naming ("~/Videos/OBS" of "~/Videos/OBS Recordings 2024?", "~/Documents/Taxes"
     of "Taxes 2023 called …"): one with a capital, a digit or a bracket, that is no word
-    leading on, no quantity ("~/Videos 4 GB") and not after a file's suffix.  ``name``: the
+    leading on, no quantity ("~/Videos 4 GB") and not after a file's suffix; or one that ends
+    in a file's suffix ("~/Pictures/Übersicht" of "Übersicht scan.png").  ``name``: the
     copy is a name said on its own after a known folder (截图 2024-05-01 10.23.45.png on the
     Desktop), not a path written out."""
-    m = re.match(r" ([A-Z0-9(\[][^\s]*)", request[end:])
+    m = re.match(r" ([A-Z0-9(\[][^\s]*|[A-Za-z\u00c0-\u024f][^\s~/]*\.[a-z][a-z0-9]{0,4}(?=[\s,;:!?]|$))", request[end:])
     if m is None or _SUFFIX_END.search(request, 0, end) or not (name or _WRITTEN_PATH_BEFORE.search(request, 0, end)):
         return False
     word = m.group(1).lower().rstrip(".,;:!?")
@@ -1303,6 +1409,8 @@ def _name_runs_on(request: str, end: int, name: bool = False) -> bool:
     word = word.rstrip(")")
     if _may_end_before(word) or word in _LEADS_TO_NAME or word in ("i", "i'm", "i've", "i'd", "i'll"):
         return False
+    if f"~/{m.group(1).rstrip('.,;:!?/')}" in PATH_CANON:
+        return False   # a known folder by its own name follows: "mv ~/code/homework Documents"
     quantity = _QUANTITY_START.match(request, end) and _SIZE_OR_TIME_NEXT.match(request, end)
     return not quantity
 
@@ -1351,9 +1459,11 @@ def _folder_kind(request: str, end: int) -> str | None:
     last part has no suffix ("~/Documents/Finance", not "~/Downloads/a.pdf"), else None."""
     if end < len(request) and request[end] == "/":
         # the folder of a written file ("notes.txt"), not of a written folder or of a name
-        # that goes on past a blank ("~/Pictures/Übersicht scan.png")
+        # that goes on past a blank ("~/Pictures/Übersicht scan.png", "~/Documents/CV_v3.2 (final).pdf")
         rest = re.match(r"[^\s/]*", request[end + 1:]).group(0)
-        return "file" if re.search(r".\.[^\W_]+$", rest) and _word_end(request, end + 1 + len(rest)) else None
+        stop = end + 1 + len(rest)
+        return ("file" if re.search(r".\.[^\W_]+$", rest) and _word_end(request, stop)
+                and not _name_runs_on(request, stop) else None)
     return ("dir" if _word_end(request, end) and "." not in request[request.rfind("/", 0, end) + 1:end]
             and not _name_runs_on(request, end) else None)
 
@@ -1393,8 +1503,12 @@ def _piece_end(request: str, end: int) -> bool:
     """A copied piece ends where an ASCII word does (CJK text has no such boundary to keep),
     never just after the dashes of an option ("--" out of "--writer"), nor in the middle of a
     written path (" of ~" out of "of ~/Documents/notes.txt"), or before a plural "s" that ends
-    one ("mp3" out of "mp3s"), nor inside a hyphenated word ("--new" out of "--new-window")."""
+    one ("mp3" out of "mp3s"), nor inside a hyphenated word ("--new" out of "--new-window") or
+    a dotted one ("bluetooth" out of "bluetooth.service", "example" out of "example.com")."""
     if 0 < end < len(request) and request[end - 1] in "-_" and _alnum(request[end]):
+        return False
+    if (0 < end < len(request) - 1 and request[end] == "." and _alnum(request[end - 1])
+            and request[end + 1].isascii() and request[end + 1].isalpha()):
         return False
     if 0 < end < len(request) - 1 and request[end] == "-" and _alnum(request[end - 1]) and _alnum(request[end + 1]):
         return False
@@ -1489,6 +1603,23 @@ def _joins(text: str, i: int) -> bool:
     if ch.isascii() and ch.isalnum():
         return True
     return ch in ".:" and i + 1 < len(text) and text[i + 1].isdigit() and i > 0 and text[i - 1].isdigit()
+
+
+@lru_cache(maxsize=256)
+def _duration_inside(request: str) -> frozenset[int]:
+    """Where the request says a duration, its first character to its last (to its unit: a
+    piece that reads as one may run on, "an hour and a half about the")."""
+    return frozenset(i for piece in quantity_spans(request, "duration") if _ENDS_IN_TIME_UNIT.search(piece)
+                     for m in re.finditer(re.escape(piece), request) for i in range(m.start(), m.end()))
+
+
+_ENDS_IN_TIME_UNIT = re.compile(rf"(\b({_TIME_UNITS}|half)|[时分秒天周月年后])$", re.I)
+
+
+@lru_cache(maxsize=256)
+def _duration_ends(request: str) -> frozenset[int]:
+    """Where a text cut inside a duration or just after one would end ("一" of 一个半小时后)."""
+    return frozenset(i + 1 for i in _duration_inside(request))
 
 
 @lru_cache(maxsize=256)

@@ -10,7 +10,8 @@
 - sizes and durations are strings as the person said them (``" 2 days"``); the
   foundation's normalisation turns them into seconds and bytes, never the model;
 - integers and booleans are bare, enum values are bare words;
-- arrays are ``[" a"," b"]``; ``@N.field`` is ``{"$ref": "steps[N].field"}``.
+- arrays are ``[" a"," b"]``; ``@N.field`` is ``{"$ref": "steps[N].field"}``, and
+  ``@N.field[K]`` one item of it (``@0.pids[0]``: the first process an earlier step found).
 
 Rendering and parsing are pure functions; :mod:`llmos.planner.grammar` constrains
 decoding to exactly this language.
@@ -30,10 +31,10 @@ STEP_SEPARATOR = " ;"
 
 
 def ref_text(ref: str) -> str:
-    """``steps[0].paths`` → ``@0.paths``."""
-    m = re.fullmatch(r"steps\[(\d+)\]\.([A-Za-z_][A-Za-z0-9_]*)", ref)
+    """``steps[0].paths`` → ``@0.paths``; ``steps[0].pids[0]`` → ``@0.pids[0]``."""
+    m = re.fullmatch(r"steps\[(\d+)\]\.([A-Za-z_][A-Za-z0-9_]*(?:\[\d+\])?)", ref)
     if not m:
-        raise PlanError(f"the plan language only refers to whole fields of earlier steps, not {ref!r}")
+        raise PlanError(f"the plan language refers to a field of an earlier step or one item of it, not {ref!r}")
     return f"@{m.group(1)}.{m.group(2)}"
 
 
@@ -74,7 +75,7 @@ def render_plan(steps: list[tuple[str, dict]], intents: dict[str, Intent]) -> st
 
 # --- parsing ------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r'''\s*(?:(?P<string>"(?:[^"\\]|\\.)*")|(?P<ref>@\d+\.[A-Za-z_][A-Za-z0-9_]*)|'''
+_TOKEN = re.compile(r'''\s*(?:(?P<string>"(?:[^"\\]|\\.)*")|(?P<ref>@\d+\.[A-Za-z_][A-Za-z0-9_]*(?:\[\d+\])?)|'''
                     r'''(?P<punct>[\[\],;=])|(?P<word>[^\s\[\],;="]+))''')
 
 

@@ -309,3 +309,18 @@ def test_a_download_goes_where_the_request_says(request_, kept):
     assert ("destination" in got.args) is kept and got.args["url"] == "https://x.org/a.iso"
     elsewhere = Step("net.fetch", {"url": "https://x.org/a.iso", "destination": "~/Desktop"})
     assert fetched_where_asked([elsewhere], request_) == [elsewhere]
+
+
+def test_a_plan_that_acts_on_the_process_it_found_asks_first(registry, tmp_path):
+    """``@0.pids[0]`` reaches the plan as a $ref; the kill is decided again once the pid is known."""
+    from llmos.cli.ask import decide_steps
+    from llmos.plan.executor import Context
+    from llmos.planner import finalise
+
+    ctx = Context(cwd=str(tmp_path), home=str(tmp_path), dry_run=True)
+    plan = finalise("what's hogging the most memory? kill it",
+                    " process.list sort=memory limit=1 ; process.kill pid=@0.pids[0]", registry, ctx)
+    assert [(s.intent, s.args.get("pid")) for s in plan.steps] == [
+        ("process.list", None), ("process.kill", {"$ref": "steps[0].pids[0]"})]
+    decisions = decide_steps(plan.steps, registry, ctx)
+    assert decisions[0][0] == "allow" and decisions[1][0] == "ask"

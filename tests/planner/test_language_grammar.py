@@ -799,3 +799,131 @@ def test_a_labelled_title_begins_after_its_label(grammar, request_, text, ok):
 ])
 def test_a_short_text_is_a_whole_phrase(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # home by itself only where home is said, or where a step must search somewhere
+    ("download https://example.org/a.iso", ' net.fetch url=" https://example.org/a.iso" destination=" ~"', False),
+    ("download https://example.org/a.iso to my home folder",
+     ' net.fetch url=" https://example.org/a.iso" destination=" ~"', True),
+    ("open bilibili.com", ' desktop.open target=" ~"', False),
+    ("open my home folder", ' desktop.open target=" ~"', True),
+    ("find all my pdf files", ' files.find path=" ~" ext=" pdf"', True),
+    # a folder made anew goes where the request writes it, not into home
+    ('make a folder named "Old Stuff" in ~/x', ' files.mkdir path=" ~/Old Stuff"', False),
+    ('make a folder named "Old Stuff" in ~/x', ' files.mkdir path=" ~/x/Old Stuff"', True),
+    ("make a folder called Projects in my home", ' files.mkdir path=" ~/Projects"', True),
+    # a new folder's name said in quotes is in its path
+    ("I need a new folder called 'Receipts 2025' on my desktop", ' files.mkdir path=" ~/Desktop/need a new"', False),
+])
+def test_home_and_new_folders_only_where_said(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a written name runs on to a word with a file's suffix, and to its closing bracket
+    ("move ~/Pictures/Übersicht scan.png to my desktop",
+     ' files.move sources=[" ~/Pictures/Übersicht"] destination=" ~/Desktop"', False),
+    ("move ~/Pictures/Übersicht scan.png to my desktop",
+     ' files.move sources=[" ~/Pictures/Übersicht scan.png"] destination=" ~/Desktop"', True),
+    ("copy ~/Documents/CV_v3.2 (final).pdf to /media/usb",
+     ' files.copy sources=[" ~/Documents/(final).pdf"] destination=" /media/usb"', False),
+    ("copy ~/Documents/CV_v3.2 (final).pdf to /media/usb",
+     ' files.copy sources=[" ~/Documents/CV_v3.2 (final).pdf"] destination=" /media/usb"', True),
+    # ... but not into Chinese words, nor into a known folder said as the destination
+    ("把 ~/模板/截图/幻灯片 备份成压缩包结果.zip", ' files.compress sources=[" ~/模板/截图/幻灯片"] archive=" 结果.zip"', True),
+    ("mv ~/code/homework Documents", ' files.move sources=[" ~/code/homework"] destination=" ~/Documents"', True),
+    # the folder a glob is matched in holds no wildcard, nor stops where one begins
+    ("find files named backup_2023-*.tar.gz on /mnt/nas/backups",
+     ' files.find path=" backup_2023-*.tar.gz" name=" backup_2023-*.tar.gz"', False),
+    ("find files named backup_2023-*.tar.gz on /mnt/nas/backups", ' files.find path=" backup_2023-"', False),
+    ("find files named backup_2023-*.tar.gz on /mnt/nas/backups",
+     ' files.find path=" /mnt/nas/backups" name=" backup_2023-*.tar.gz"', True),
+    ("any .flac files somewhere in ~/Desktop/mixes?", ' files.find path=" ~/Desktop/mixes" ext=" flac"', True),
+    ("find core.* files in this folder", ' files.find path=" ." name=" core.*"', True),
+    ("the 5 chunkiest files under /media/usb??", ' files.find path=" /media/usb" sort=size order=desc limit=5', True),
+    ("find IMG_????.jpg in /media/usb", ' files.find path=" IMG_" name=" IMG_????.jpg"', False),
+    # the place of a folder named in it is not that folder; a question's words are no name
+    ("How big is the node_modules folder in ~/code/webapp?", ' files.usage path=" ~/code/webapp" depth=0', False),
+    ("How big is the node_modules folder in ~/code/webapp?", ' files.usage path=" ~/code/webapp/big" depth=0', False),
+    ("How big is the node_modules folder in ~/code/webapp?",
+     ' files.usage path=" ~/code/webapp/node_modules" depth=0', True),
+    ("move my 20 oldest files in ~/Documents/Archive over to /mnt/cold-storage",
+     ' files.find path=" ~/Documents/Archive" sort=mtime order=asc limit=20 ; files.move sources=@0.paths'
+     ' destination=" /mnt/cold-storage/oldest"', False),
+    ("move my 20 oldest files in ~/Documents/Archive over to /mnt/cold-storage",
+     ' files.find path=" ~/Documents/Archive" sort=mtime order=asc limit=20 ; files.move sources=@0.paths'
+     ' destination=" /mnt/cold-storage/20"', False),
+    ("move my 20 oldest files in ~/Documents/Archive over to /mnt/cold-storage",
+     ' files.find path=" ~/Documents/Archive" sort=mtime order=asc limit=20 ; files.move sources=@0.paths'
+     ' destination=" /mnt/cold-storage/over"', False),
+    ("move my 20 oldest files in ~/Documents/Archive over to /mnt/cold-storage",
+     ' files.find path=" ~/Documents/Archive" sort=mtime order=asc limit=20 ; files.move sources=@0.paths'
+     ' destination=" /mnt/cold-storage"', True),
+    ("take the .csv files changed in the last day in ~/exports", ' files.find path=" ~/last day" ext=" csv"', False),
+    # a bare word joins home only where home is said; a file's name may
+    ("take the .csv files changed in the last day in ~/exports", ' files.find path=" ~/changed" ext=" csv"', False),
+    ("take the .csv files changed in the last day in ~/exports", ' files.find path=" ~/exports" ext=" csv"', True),
+    ("read contract.jpg", ' files.read path=" ~/contract.jpg"', True),
+    ("make a scripts folder in my home", ' files.mkdir path=" ~/scripts"', True),
+    # a web site is no file in a folder; a Chinese command verb set apart is no name
+    ("打开 bilibili.com", ' desktop.open target=" ~/bilibili.com"', False),
+    ("打开 bilibili.com", ' desktop.open target=" ~/打开"', False),
+    ("打开 bilibili.com", ' desktop.open target=" 开"', False),
+    ("打开 bilibili.com", ' desktop.open target=" bilibili.com"', True),
+])
+def test_paths_are_whole_names_in_their_folders(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a reminder's time is its duration, never its text, in Chinese too
+    ("一个半小时后提醒我把衣服从洗衣机里拿出来", ' timer.remind message=" 一" in=" 一个半小时"', False),
+    ("一个半小时后提醒我把衣服从洗衣机里拿出来", ' timer.remind message=" 一个半小时后提醒我把衣服从洗衣机里拿出来"', False),
+    ("nudge me in an hour and a half about the standup",
+     ' timer.remind message=" the standup" in=" an hour and a half"', True),
+    # the text after "remind me to VERB" is the whole of what to do
+    ("remind me in 10 minutes to reopen the app", ' timer.remind message=" app" in=" 10 minutes"', False),
+    ("remind me in 10 minutes to reopen the app", ' timer.remind message=" the app" in=" 10 minutes"', False),
+    ("remind me in 10 minutes to reopen the app", ' timer.remind message=" reopen the app" in=" 10 minutes"', True),
+    ("remind me to go to bed in 2 hours", ' timer.remind message=" remind me to go to bed" in=" 2 hours"', False),
+    ("remind me to go to bed in 2 hours", ' timer.remind message=" me to go to bed" in=" 2 hours"', False),
+    ("remind me to go to bed in 2 hours", ' timer.remind message=" go to bed" in=" 2 hours"', True),
+    ("buy milk, remind me in 2 hours", ' timer.remind message=" buy milk" in=" 2 hours"', True),
+    # a file's 内容 is no notification's text, a notification's 正文 no file's
+    ("新建/tmp/a.txt，内容写 给妈妈打电话，再给我弹个通知：回复邮件",
+     ' files.write path=" /tmp/a.txt" content=" 给妈妈打电话" ; desktop.notify title=" 回复邮件"', True),
+    ("弹个通知，标题写 休息，正文写“起来走走”，再新建图片里的 预算.txt，写入：浇花",
+     ' desktop.notify title=" 休息" body=" 起来走走" ; files.write path=" ~/Pictures/预算.txt" content=" 浇花"', True),
+])
+def test_texts_of_reminders_and_notifications(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a pid no request states is the first of an earlier step's pids
+    ("what's hogging the most memory? kill it", ' process.list sort=memory limit=1 ; process.kill pid=@0.pids[0]', True),
+    ("find the java process and show me its details", ' process.find name=" java" ; process.info pid=@0.pids[0]', True),
+    ("kill it", ' process.kill pid=@0.pids[0]', False),                       # no earlier step
+    ("show me my disks, then kill it", ' system.disks ; process.kill pid=@0.pids[0]', False),   # it gives no pids
+    ("find java and show its details", ' process.find name=" java" ; process.info pid=@0.paths[0]', False),
+])
+def test_a_pid_may_come_from_an_earlier_step(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+def test_one_item_of_an_earlier_result_round_trips(intents):
+    steps = [("process.list", {"sort": "memory", "limit": 1}), ("process.kill", {"pid": {"$ref": "steps[0].pids[0]"}})]
+    text = render_plan(steps, intents)
+    assert text == " process.list sort=memory limit=1 ; process.kill pid=@0.pids[0]"
+    assert [(s.intent, s.args) for s in parse_plan(text, intents)] == steps
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a dotted name is copied whole, a sentence's full stop is no part of it
+    ("What has bluetooth.service logged in the last 15 minutes?", ' system.logs unit=" bluetooth"', False),
+    ("What has bluetooth.service logged in the last 15 minutes?", ' system.logs unit=" bluetooth.service"', True),
+    ("ping google.com.", ' net.ping host=" google.com"', True),
+])
+def test_a_dotted_name_is_copied_whole(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
