@@ -1014,16 +1014,16 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
                 and not _in_written_path(request, i) and not _in_url(request, i)
                 and not _inside_quotes(request, i) and not _command_word(request, i)
                 and not _WEB_HOST.match(request, i)
-                and not (request[i].isdigit() and _COUNT_SAID.match(request, i))   # "20" of "my 20 oldest files"
+                and not _ranked_count_at(request, i)   # "20" of "my 20 oldest files"
                 and not (word and word.group(0).lower() in _LEADS_TO_NAME)
                 and not (word and word.group(0).lower() in _NEVER_A_NAME and i not in _quoted_spans(request)
                          and not _NAMING.search(request, 0, i))
                 and not _mid_chinese_word(request, i)
                 and (suffixed or kind == "name"))
     if kind == "path":  # never an option ("-9 5521" of "kill -9 5521"), nor the "//…" of a URL,
-        # nor inside a Chinese word ("开" of 打开)
+        # nor inside the Chinese verb a request begins with ("开" of "打开 bilibili.com")
         return (_name_start(request, i) and _may_start(request, i) and not _in_written_path(request, i)
-                and not (_mid_chinese_word(request, i) and not _HANDS_OVER.search(request, max(0, i - 3), i))
+                and not _in_chinese_command(request, i)
                 and not _command_word(request, i) and request[i] != "-" and not (request[i] == "/" and request[i - 1:i] == ":"))
     if kind == "quoted":  # prose that begins at a quotation (see _quotes_hold_the_texts)
         return i in _quoted_spans(request) and _starts_at(request, i, "prose")
@@ -1040,6 +1040,11 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
     # is no verb may be the value ("htop", "firefox please")
     word = re.match(r"[A-Za-z]+(?![\w.-])", request[i:])
     return _may_start(request, i) and not (word and word.group(0).lower() in _COMMAND_VERBS and _command_word(request, i))
+
+
+def _ranked_count_at(request: str, i: int) -> bool:
+    m = re.match(r"\d+\s+(most|least|\w{2,}est)\b", request[i:])
+    return m is not None and m.group(1).lower() not in _NOT_SUPERLATIVE
 
 
 def _mid_chinese_word(request: str, i: int) -> bool:
@@ -1191,12 +1196,23 @@ def _command_word(request: str, i: int) -> bool:
     """Whether ``i`` begins the request's command: its first word ("make" of "make a new folder
     called Receipts in ~/Documents", never ~/Documents/make), unless that word names a file
     ("notes.txt, open it") or begins a clause that is a message (:func:`_lead_spans`)."""
-    if i == 0 and re.match(r"[\u4e00-\u9fff]+[ \t]", request):
+    if i == 0 and _in_chinese_command(request, i):
         return True   # "打开 bilibili.com", "下载 https://…": a Chinese verb set apart by a blank
     if i != _lead_word(request):
         return False
     word = re.match(r"\S*", request[i:]).group(0)
     return "." not in word.rstrip(".,!?") and not _lead_spans(request)
+
+
+def _in_chinese_command(request: str, i: int) -> bool:
+    """Whether ``i`` lies in the Chinese verb a request begins with, set apart by a blank
+    (打开, 帮我下载; not a name: "婚礼里叫 *.bak 的文件")."""
+    m = _ZH_COMMAND.match(request)
+    return m is not None and i < m.end()
+
+
+_ZH_COMMAND = re.compile(r"(请|帮我|麻烦)?(打开|下载|删除|删掉|运行|启动|关闭|关掉|杀掉|结束|播放|查看|看看|显示|复制|拷贝|"
+                         r"移动|解压|压缩|打包|新建|创建|读取|访问|浏览)(?=[ \t])")
 
 
 _ASKS_TO_BE_TOLD = re.compile(r"(remind|notify|alert|warn|nudge|ping|tell|wake|buzz)\s+(me|us)\b", re.I)

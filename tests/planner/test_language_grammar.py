@@ -14,9 +14,19 @@ def grammar(registry):
     return Grammar.for_registry(registry)
 
 
+DROPPED: list[bool] = []   # per sample the generator made: whether the copy check dropped it
+
+
 @pytest.fixture(scope="module")
 def samples(intents):
     gen = Generator(intents, seed=1)
+    check = gen.valid
+
+    def counted(sample):
+        ok = check(sample)
+        DROPPED.append(not ok)
+        return ok
+    gen.valid = counted
     return gen.generate("train", 1) + gen.generate("dev", 1)
 
 
@@ -25,6 +35,14 @@ def test_grammar_accepts_every_training_target(samples, grammar, intents):
     rejected = [(s.request, render_plan(list(s.steps), intents)) for s in samples
                 if not accepts(grammar, s.request, render_plan(list(s.steps), intents))]
     assert rejected == []
+
+
+def test_the_copy_check_drops_few_generated_samples(samples):
+    """The generator keeps only samples whose values the grammar can copy, so a grammar rule
+    that forbids what people say shows up as samples dropped, not as targets rejected (a rule
+    that no path begins inside Chinese text had dropped 0.6 % of the dev split).  About 0.8 %
+    are dropped: generator artefacts the grammar rightly refuses."""
+    assert DROPPED and sum(DROPPED) / len(DROPPED) < 0.012
 
 
 def test_render_and_parse_round_trip(samples, intents):
