@@ -210,8 +210,6 @@ class Str:
             return False   # "a folder called Receipts in ~/Documents" is never ~/Documents
         if self.text == "~" and not self.spec.bare_home:
             return False   # "download URL" saves no file into ~, "打开 bilibili.com" opens no ~
-        if self.in_folder and self.text.startswith("~/") and self._in_home_unsaid():
-            return False   # "files changed in the last day in ~/exports" is no ~/changed
         if not any(c.isalnum() for c in self.text) and self.canon not in self.spec.canons:
             return False   # a copy of punctuation alone ("--") is no value; "~", "." and "/" are canons
         return (ok and (self.spec.check is None or self.spec.check(self.text))
@@ -219,14 +217,6 @@ class Str:
 
     def _holds_new_name(self) -> bool:
         return any(n in self.text for n, _ in self.spec.new_names)
-
-    def _in_home_unsaid(self) -> bool:
-        """A name joined to home the request never names: a file's name may be ("read
-        contract.jpg" is ~/contract.jpg), and a known folder's Chinese name (~/文档); a bare
-        word is more often a word of the sentence than a folder in home."""
-        name = self.text[2:]
-        return ("/" not in name and "." not in name and not name.startswith(_LOCAL_NAMES)
-                and not home_said(self.spec.request))
 
     def _name_quoted(self) -> bool:
         """A new folder's name said in quotes ("a new folder called 'Receipts 2025'") is its name
@@ -975,13 +965,15 @@ _LOCAL_NAMES = tuple(local[2:] for local in LOCALISED_DIRS)   # "文档" of "找
 _LEADS_TO_PROSE = frozenset("and then also or but of to into from with as that saying says titled called named "
                             "reading reads me us".split())
 # what a request calls a thing, or does to it, is not its name unless quoted: "make a folder
-# /opt/hack" is no /opt/hack/folder, "… and write 'hello' to ~/notes/first.txt" no ~/notes/write
+# /opt/hack" is no /opt/hack/folder, "… and write 'hello' to ~/notes/first.txt" no ~/notes/write;
+# nor are a question's, a time's, a ranking's or a change's words ("how big", "the last day",
+# "my 20 oldest files", "the .csv files changed in …")
 _NAMING = re.compile(r"\b(called|named|titled)\s+$", re.I)   # "a folder named new" is named "new"
 _NEVER_A_NAME = frozenset("folder folders directory directories dir file files write create make new open show "
                           "find delete remove move copy rename run launch start kill trash zip unzip extract read "
                           "list save what which where who why how does do did is are was say says tell me "
                           "big large huge much many last past recent latest newest oldest biggest largest "
-                          "smallest".split())   # "How big is …", "in the last day", "my 20 oldest files"
+                          "smallest changed modified touched edited updated".split())
 _LEADS_TO_NAME = frozenset("called named titled in into inside on at of to from with and for as then also over "
                            "the a an all my every any some these those this that it them".split())
 
