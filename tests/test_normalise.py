@@ -30,12 +30,15 @@ def test_bad_sizes_say_how_to_write_one(text):
     ("1.5 hours", 5400), ("in 5 mins", 300), ("couple of days", 172800), ("hour", 3600),
     ("两小时", 7200), ("一个半小时", 5400), ("半小时", 1800), ("10分钟", 600), ("一周", 604800),
     ("3天", 259200), ("十五分钟", 900), ("1 day 2 hours", 93600),
+    # a period named relative to now: the span back to its start, in whole units
+    ("today", 86400), ("since yesterday", 172800), ("this week", 604800), ("This month", 2592000),
+    ("今天", 86400), ("从昨天", 172800), ("本周", 604800), ("今年", 31536000),
 ])
 def test_durations(text, expected):
     assert parse_duration(text) == expected
 
 
-@pytest.mark.parametrize("text", ["soon", "5 parsecs", "tomorrow-ish", ""])
+@pytest.mark.parametrize("text", ["soon", "5 parsecs", "tomorrow-ish", "", "tomorrow", "next week"])
 def test_bad_durations(text):
     with pytest.raises(NormaliseError, match="write it like"):
         parse_duration(text)

@@ -108,17 +108,28 @@ for _names, _seconds in (
 ):
     for _n in _names:
         _DURATION_UNITS[_n] = _seconds
+# A period named relative to now, as the span back to the start of it, rounded to whole units
+# ("files I changed today" → the last day; "since yesterday" → the last two days, so that
+# yesterday is all in it).
+_PERIODS = {"today": 86400, "yesterday": 2 * 86400, "this week": 7 * 86400, "this month": 30 * 86400,
+            "this year": 365 * 86400, "今天": 86400, "今日": 86400, "昨天": 2 * 86400, "这周": 7 * 86400,
+            "本周": 7 * 86400, "这个星期": 7 * 86400, "这星期": 7 * 86400, "这个月": 30 * 86400,
+            "本月": 30 * 86400, "今年": 365 * 86400}
 _DURATION_PART = re.compile(_NUM + r"\s*(?:of\s+)?(?:an?\s+)?([a-z]+|[\u4e00-\u9fff]+)")
 _CLOCK = re.compile(r"^\s*(\d+):([0-5]\d)(?::([0-5]\d))?\s*$")
 
 
 def parse_duration(value: object) -> int:
-    """``"2h"`` → 7200, ``"90 minutes"`` → 5400, ``"a week"`` → 604800, ``"1:30"`` → 5400."""
+    """``"2h"`` → 7200, ``"90 minutes"`` → 5400, ``"a week"`` → 604800, ``"1:30"`` → 5400,
+    ``"today"`` → 86400 (a period back from now)."""
     if isinstance(value, bool):
         raise NormaliseError(f"{value!r} is not a duration")
     if isinstance(value, (int, float)):
         return _non_negative_int(value, "duration")
     text = str(value).strip().lower()
+    period = re.sub(r"^(since|from)\s+|^自从?|^从", "", text)
+    if period in _PERIODS:
+        return _PERIODS[period]
     clock = _CLOCK.match(text)
     if clock:  # h:mm or h:mm:ss
         h, m, s = (int(g) if g else 0 for g in clock.groups())
