@@ -268,7 +268,7 @@ class Str:
                                                  or _cuts_phrase(req, p)
                                                  or (not self.spec.lines and _mid_clause(req, p))
                                                  or (self.spec.timed and (_TIME_LAST.search(req, 0, p) is not None
-                                                                          or p in _duration_ends(req)))))
+                                                                          or p - 1 in _duration_inside(req)))))
                    and not (self.in_folder is True and _ends_leading_on(req, p))
                    and not (self.spec.path and _name_runs_on(req, p, bool(self.in_folder)))
                    for p in self.subs)
@@ -647,10 +647,11 @@ class Grammar:
             # home by itself is the fallback of a step that must search or list somewhere
             # (files.find, files.usage); where the step may leave the place out (a download's
             # folder) or names what it opens, "~" stands only for home said
-            bare_home = home_said(request) or (name in self.specs[intent].required and fmt == "path")
+            home = home_said(request)
+            bare_home = home or (name in self.specs[intent].required and fmt == "path")
             # a folder made anew goes where the request says: 'a folder named "Old Stuff" in
             # ~/x' is never ~/Old Stuff; home only when said, or when no folder is written
-            home_parent = not names or home_said(request) or not writes_a_folder(request)
+            home_parent = not names or home or not writes_a_folder(request)
             check = _pattern_check(prop.get("pattern"))
             if any(a.name != name and "glob" in str(a.prop.get("description", "")).lower()
                    for a in self.specs[intent].args):
@@ -1242,7 +1243,7 @@ def _starts(request: str, kind: str) -> dict[str, tuple[int, ...]]:
 @lru_cache(maxsize=256)
 def _starts_outside_durations(request: str, kind: str) -> dict[str, tuple[int, ...]]:
     inside = _duration_inside(request)
-    return _by_first_char(request, (i for i in range(len(request)) if _starts_at(request, i, kind) and i not in inside))
+    return _by_first_char(request, (i for at in _starts(request, kind).values() for i in at if i not in inside))
 
 
 def _by_first_char(request: str, positions: Iterable[int]) -> dict[str, tuple[int, ...]]:
@@ -1331,17 +1332,12 @@ def labelled_starts(request: str, arg: str) -> frozenset[int] | None:
     if titles:
         return titles
     # what a notification "says", not what a file's 内容 is ("新建 a.txt，内容写 X，再弹个通知：Y")
-    said = frozenset(j for j in _label_ends(request, _BODY_LABEL) if _NOTICE_WORD.search(_clause_before(request, j)))
+    said = frozenset(j for j in _label_ends(request, _BODY_LABEL)
+                     if any(_one_clause(request, m.start(), j) for m in _NOTICE_WORD.finditer(request, 0, j)))
     return said if said and not _quoted_spans(request) else None
 
 
 _NOTICE_WORD = re.compile(r"notif|alert|pop[- ]?up|toast|banner|message|通知|提醒|弹|提示|消息", re.I)
-
-
-def _clause_before(request: str, j: int) -> str:
-    """The text of the clause ``j`` is in, up to ``j``."""
-    starts = [m.end() for m in _CLAUSE_END.finditer(request, 0, j)]
-    return request[starts[-1] if starts else 0:j]
 
 
 _THEN_WHEN = re.compile(r"\s+(in|after|within|every)\s+(\d|(a|an|one|two|three|four|five|ten|twenty|"
@@ -1622,12 +1618,6 @@ def _duration_inside(request: str) -> frozenset[int]:
 
 
 _ENDS_IN_TIME_UNIT = re.compile(rf"(\b({_TIME_UNITS}|half)|[时分秒天周月年后])$", re.I)
-
-
-@lru_cache(maxsize=256)
-def _duration_ends(request: str) -> frozenset[int]:
-    """Where a text cut inside a duration or just after one would end ("一" of 一个半小时后)."""
-    return frozenset(i + 1 for i in _duration_inside(request))
 
 
 @lru_cache(maxsize=256)
