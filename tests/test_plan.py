@@ -112,7 +112,7 @@ def test_gate_decides_every_call(registry, ctx):
     class Deny:
         verdict, reason, rule = "deny", "not today", "test"
 
-    def gate(intent, args, ctx):
+    def gate(intent, args, ctx, earlier=()):
         seen.append((intent.name, args["path"]))
         return Deny()
 

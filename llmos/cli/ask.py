@@ -35,12 +35,16 @@ def decide_steps(steps: list, registry: Any, ctx: Any) -> list[tuple[str, str]]:
     from llmos.policy.facts import current_principal
     from llmos.policy.gate import authorize
 
+    from llmos.policy.plans import runs_a_download
+
     principal = current_principal(via="cli")
     out = []
-    for step in steps:
+    effects = [effects_of(registry.get(step.intent), step.args) for step in steps]
+    for i, step in enumerate(steps):
         intent = registry.get(step.intent)
-        decision = authorize(principal, intent.name, step.args, effects_of(intent, step.args),
-                             consent=NoConsent(), annotations=intent.annotations, ask=False)
+        hazard = runs_a_download(effects[:i], effects[i], step.args, ctx.cwd, ctx.home)
+        decision = authorize(principal, intent.name, step.args, effects[i], consent=NoConsent(),
+                             annotations=intent.annotations, ask=False, hazard=hazard)
         out.append((decision.verdict, decision.reason))
     return out
 

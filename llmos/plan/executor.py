@@ -11,7 +11,7 @@ import importlib
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Protocol, Sequence
 
 import jsonschema
 
@@ -128,9 +128,11 @@ class Runner(Protocol):
 
 
 class Gate(Protocol):
-    """Decides one concrete call; returns an object with ``verdict``, ``reason`` and ``rule``."""
+    """Decides one concrete call, seen after the plan's ``earlier`` steps (intent, args);
+    returns an object with ``verdict``, ``reason`` and ``rule``."""
 
-    def __call__(self, intent: Intent, args: dict, ctx: Context) -> Any: ...
+    def __call__(self, intent: Intent, args: dict, ctx: Context,
+                 earlier: Sequence[tuple[Intent, dict]] = ()) -> Any: ...
 
 
 def handler_of(intent: Intent) -> Callable[[dict, Context], dict]:
@@ -178,15 +180,17 @@ class Executor:
                  runner: Runner = run_in_process) -> None:
         self.registry, self.ctx, self.gate, self.runner = registry, ctx, gate, runner
 
-    def execute_step(self, step: Step, index: int = 0) -> StepResult:
-        """Decide, then perform, one concrete call.  The only place a handler is invoked."""
+    def execute_step(self, step: Step, index: int = 0, earlier: Sequence[Step] = ()) -> StepResult:
+        """Decide, then perform, one concrete call, after the plan's ``earlier`` steps.
+        The only place a handler is invoked."""
         intent = self.registry.get(step.intent)
         started = time.monotonic()
         outcome = StepResult(index, intent.name, step.args, "ok",
                              effects=[vars(e) for e in effects_of(intent, step.args)])
         try:
             if self.gate is not None:
-                outcome.decision = self.gate(intent, step.args, self.ctx)
+                outcome.decision = self.gate(intent, step.args, self.ctx,
+                                             earlier=[(self.registry.get(s.intent), s.args) for s in earlier])
                 verdict = outcome.decision.verdict
                 # A dry run shows an unanswered "ask" as it is; only a deny stops it.
                 if verdict == "deny" or (verdict != "allow" and not self.ctx.dry_run):
@@ -221,7 +225,7 @@ class Executor:
                 except PlanError as e:
                     results.append(StepResult(i, step.intent, step.args, "error", error=str(e)))
                     continue
-            outcome = self.execute_step(concrete, i)
+            outcome = self.execute_step(concrete, i, earlier=prepared.steps[:i])
             results.append(outcome)
             outputs.append(outcome.result or {})
         return results

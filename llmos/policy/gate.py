@@ -16,6 +16,7 @@ from llmos.policy.consent import AutoYes, Consent, NoConsent, TerminalConsent, r
 from llmos.policy.engine import decide
 from llmos.policy.facts import canonical_effects, current_principal
 from llmos.policy.grants import GrantsFileError, GrantStore
+from llmos.policy.plans import runs_a_download
 from llmos.policy.rules import PolicyFileError, load_rules
 from llmos.policy.types import ALLOW, DENY, Decision, Effect, Principal, Rule
 
@@ -24,16 +25,20 @@ def authorize(principal: Principal, intent_name: str, args: Mapping, effects: It
               *, consent: Consent, rules: Sequence[Rule] | None = None,
               grants: GrantStore | None = None, annotations: Mapping | None = None,
               daemon_pids: Iterable[int] = (), ask: bool = True,
-              audit_path: str | None = None, record: bool = True) -> Decision:
+              audit_path: str | None = None, record: bool = True, hazard: str | None = None) -> Decision:
     """Decide one concrete call and, when it asks, ask; the decision is audited.
 
     ``effects`` are the raw effects from the intents registry; they are
     canonicalised here.  ``rules`` default to :func:`load_rules`, ``grants`` to
     the user's store.  With ``ask=False`` (dry runs) an *ask* is returned as is.
+    ``hazard`` is why the plan around the call forbids it (:mod:`llmos.policy.plans`):
+    a deny that no rule, grant or answer overrides.
     Returns the final Decision; the caller runs the call only on ``allow``.
     """
     canonical = canonical_effects(effects, daemon_pids=daemon_pids)
     decision = _decide(principal, intent_name, args, canonical, rules, grants, annotations)
+    if hazard:
+        decision = Decision(DENY, hazard, "plan", intent_name, principal, decision.details)
     if ask and decision.rule not in ("config:error", "grants:error"):
         store = grants if grants is not None else GrantStore()
         decision = resolve(decision, consent, store)
@@ -81,12 +86,14 @@ def executor_hooks(assume_yes: bool = False, *, consent: Consent | None = None,
     default the in-process one)."""
     chosen = consent if consent is not None else default_consent(assume_yes)
 
-    def gate(intent: Any, args: dict, ctx: Any) -> Decision:
+    def gate(intent: Any, args: dict, ctx: Any, earlier: Sequence[tuple[Any, dict]] = ()) -> Decision:
         from llmos.intents.effects import effects_of
         principal = current_principal(via="cli")
-        return authorize(principal, intent.name, args, effects_of(intent, args),
+        effects = effects_of(intent, args)
+        hazard = runs_a_download([effects_of(i, a) for i, a in earlier], effects, args, ctx.cwd, ctx.home)
+        return authorize(principal, intent.name, args, effects,
                          consent=chosen, annotations=getattr(intent, "annotations", None),
-                         ask=not getattr(ctx, "dry_run", False))
+                         ask=not getattr(ctx, "dry_run", False), hazard=hazard)
 
     if runner is None:
         from llmos.plan.executor import run_in_process
