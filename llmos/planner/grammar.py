@@ -144,6 +144,7 @@ class StrSpec:
     labels: frozenset[int] | None = None         # a title that must begin where a label leaves off ("titled X")
     bare_home: bool = True                       # "~" by itself is a value (see Grammar._str_spec)
     home_parent: bool = True                     # "~" + "/" + a name said on its own is a value
+    suffix: bool = False                         # a kind of file (an extension): never the end of a name
 
 
 class Str:
@@ -176,6 +177,8 @@ class Str:
             return kind + " unquoted" if self.spec.quotes_text else kind
         if self.spec.path:
             return "path unquoted" if self.spec.quotes_text else "path"
+        if self.spec.suffix:
+            return "suffix"
         return ("quoted" if self.spec.quoted else "prose") if self.spec.prose else "piece"
 
     def _copy_starts(self) -> dict[str, tuple[int, ...]]:
@@ -265,7 +268,7 @@ class Str:
         req, ends = self.spec.request, self._ends
         return any(ends(req, p) and not (self.spec.multiline and _dangles(req, p))
                    and not (self.spec.prose and (_cuts_written_path(req, p) or _introduces_text(req, p)
-                                                 or _cuts_phrase(req, p)
+                                                 or _cuts_phrase(req, p) or _mid_chinese_phrase(req, p)
                                                  or (not self.spec.lines and _mid_clause(req, p))
                                                  or (self.spec.timed and (_TIME_LAST.search(req, 0, p) is not None
                                                                           or p - 1 in _duration_inside(req)))))
@@ -502,10 +505,10 @@ class Grammar:
 
     def _possible(self, request: str, arg: ArgSpec, done: tuple) -> bool:
         if arg.kind == "int":
-            return ((bool(int_values(request, arg.prop)) and not (arg.name == "limit" and limit_unsaid(request)))
+            return ((bool(arg_ints(request, arg)) and not (arg.name == "limit" and limit_unsaid(request)))
                     or bool(self._item_refs(done, arg.name)))
         if arg.kind == "string":
-            values = Grammar.closed_values(request, arg.prop)
+            values = Grammar.arg_values(request, arg)
             return values is None or bool(values)
         return True
 
@@ -568,13 +571,17 @@ class Grammar:
                 values = [v for v in values if v not in refused_signals(request)] or values
             elif set(values) == {"asc", "desc"}:
                 values = stated_order(request) or values
+            elif "listen" in values and _LISTENING.search(request) and not _NOT_ONLY_LISTENING.search(request):
+                values = ["listen"]   # "show me the listening sockets" is never state=all
             return [choice((str(v), then) for v in values)]
         if arg.kind == "bool":
             return [choice((("true", then), ("false", then)))]
         if arg.kind == "int":
-            values = int_values(request, arg.prop)
+            values = arg_ints(request, arg)
             if arg.name == "limit":
                 values = tuple(v for v in values if int(v) in limits_said(request)) or values
+            elif arg.name == "depth":
+                values = tuple(v for v in values if int(v) in depths_said(request)) or values
             return [choice([(v, then) for v in values] + [(r, then) for r in self._item_refs(done, arg.name)])]
         refs = self._refs(done, "array" if arg.kind == "array" else "string", arg)
         # a step never says one text twice (a body that repeats the title, a copy onto itself);
@@ -584,7 +591,7 @@ class Grammar:
             item_then = self._items_then(request, intent, arg, after, 1, taken)
             opening = [("[", lambda: self._string_value(request, intent, arg.name, arg.item, item_then, taken or frozenset()))]
             return [choice(opening + [(r, then) for r in refs])]
-        closed = self.closed_values(request, arg.prop)
+        closed = self.arg_values(request, arg)
         if closed is not None:
             return [choice([(_quoted(v), after(frozenset({v}))) for v in closed if v not in (taken or ())]
                            + [(r, then) for r in refs])]
@@ -635,6 +642,16 @@ class Grammar:
             return patterned_paths(request, prop["pattern"])
         return None
 
+    @staticmethod
+    def arg_values(request: str, arg: ArgSpec) -> tuple[str, ...] | None:
+        """``closed_values`` for one argument: a bound on a size takes no size said on the
+        other side of it ("under 100 KB" is never ``larger_than``)."""
+        values = Grammar.closed_values(request, arg.prop)
+        side = _SIZE_SIDE.get(arg.name)
+        if values is None or side is None or _format_of(arg.prop) != "size":
+            return values
+        return tuple(v for v in values if _sides_of(request, v) != {"below" if side == "above" else "above"})
+
     def _str_spec(self, request: str, intent: str, name: str, prop: dict, taken: frozenset = frozenset()) -> StrSpec:
         fmt = _format_of(prop)
         if is_pathish(fmt):
@@ -666,6 +683,9 @@ class Grammar:
             return StrSpec(request, check=_CHECKS[fmt], blanks=False, taken=taken)
         if fmt is not None:
             return StrSpec(request, taken=taken)
+        if "extension" in str(prop.get("description", "")).lower():
+            return StrSpec(request, canons_for(request, self.string_canon.get((intent, name), ()), self.case_folds),
+                           taken=taken, suffix=True)
         # prose (a long maxLength: a message, a title, a file's text) is what the request says
         # to write or show, never its own command word
         # a step that takes its time apart ("remind me to call the bank in 2 hours") leaves
@@ -698,6 +718,8 @@ class Grammar:
             for fname, ftype in self.specs[name].outputs.items():
                 if ftype == want and fname in ("paths", "path", "archive", "destination"):
                     out.append(f"@{n}.{fname}")
+                elif want == "string" and ftype == "array" and fname == "paths":
+                    out.append(f"@{n}.paths[0]")  # the first found: "find the newest log and open it"
         return out
 
 
@@ -746,7 +768,8 @@ def refused_signals(request: str) -> frozenset[str]:
     out = set()
     for name, words in _SIGNAL_WORDS.items():
         mentions = list(words.finditer(request))
-        if mentions and all(NEGATED_BEFORE.search(re.split(r"[-–,;:.!?，；：。！？]", request[:m.start()])[-1])
+        if mentions and all(NEGATED_BEFORE.search(re.split(r"[-–,;:.!?，；：。！？]|\b(?:plus|and then|then)\b",
+                                                           request[:m.start()])[-1])
                             for m in mentions):
             out.add(name)
     return frozenset(out)
@@ -865,6 +888,30 @@ def stated_counts(request: str) -> frozenset[int]:
     return frozenset(out)
 
 
+# A size said right after a comparison bounds one side: "under 100 KB", "不超过 2GB",
+# "500MB以下" are upper bounds, "over 4 GB", "大于 1G", "1GB以上" lower ones.
+_SIZE_SIDE = {"larger_than": "above", "smaller_than": "below"}
+_BELOW = re.compile(r"(\b(under|below|beneath|less than|smaller than|lower than|at most|up to|"
+                    r"no (more|bigger|larger) than|not (over|above|more than|bigger than|larger than))|<=?|"
+                    r"不到|小于|低于|少于|不超过|不大于|不足)\s*$", re.IGNORECASE)
+_ABOVE = re.compile(r"(\b(over|above|more than|bigger than|larger than|greater than|at least|exceeding|"
+                    r"exceeds)|>=?|超过|大于|高于|多于|不小于|不少于)\s*$", re.IGNORECASE)
+
+
+def _sides_of(request: str, piece: str) -> set[str]:
+    """The side each mention of a size is on: "below", "above", or "" (no comparison)."""
+    sides = set()
+    for m in re.finditer(re.escape(piece), request):
+        before, after = request[max(0, m.start() - 24):m.start()], request[m.end():m.end() + 2]
+        if _BELOW.search(before) or after in ("以下", "以内"):
+            sides.add("below")
+        elif _ABOVE.search(before) or after == "以上":
+            sides.add("above")
+        else:
+            sides.add("")
+    return sides
+
+
 @lru_cache(maxsize=256)
 def limits_said(request: str) -> frozenset[int]:
     """When a request states a count for a ranked list, a limit is a number it states (the
@@ -876,6 +923,28 @@ def limits_said(request: str) -> frozenset[int]:
         return frozenset()
     one = 1 in counts or _ONE_SAID.search(request) or re.search(r"(?<![\w.])(1|one)(?![\w.])", request, re.IGNORECASE)
     return (_int_candidates(request, False) - {1}) | ({1} if one else set())   # "a" states no 1
+
+
+_DEPTH_SAID = re.compile(r"(?<![\w.])(?P<n>\d+|[a-z]+)\s+(?:levels?|layers?|deep)\b|\bdepth\s+(?:of\s+)?(?P<m>\d+|[a-z]+)\b|"
+                         r"(?P<z>[\d一二两三四五六七八九十]+)\s*(?:层|级)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def depths_said(request: str) -> frozenset[int]:
+    """A depth the request states ("three levels deep", "depth 2", "两层"): a depth is
+    then that number, not a round one near it.  Empty: no depth stated."""
+    from llmos.plan.normalise import _number
+    out = set()
+    for m in _DEPTH_SAID.finditer(request):
+        n = _number(m.group("n") or m.group("m") or m.group("z"))
+        if n is not None and n == int(n) and n >= 0:
+            out.add(int(n))
+    return frozenset(out)
+
+
+# Listening sockets asked for, not beside connected or all ones: the state is "listen".
+_LISTENING = re.compile(r"\blisten(s|ing|er|ers)?\b|监听|侦听", re.IGNORECASE)
+_NOT_ONLY_LISTENING = re.compile(r"\b(connect\w*|established|all|every|both)\b|连接|全部|所有|和|以及", re.IGNORECASE)
 
 
 # A ranked list asked for in the plural, with no count: "the biggest files in Downloads",
@@ -974,7 +1043,9 @@ _NEVER_A_NAME = frozenset("folder folders directory directories dir file files w
                           "find delete remove move copy rename run launch start kill trash zip unzip extract read "
                           "list save what which where who why how does do did is are was say says tell me "
                           "big large huge much many last past recent latest newest oldest biggest largest "
-                          "smallest changed modified touched edited updated".split())
+                          "smallest changed modified touched edited updated line lines text together both "
+                          "too end".split())
+_PREPOSITIONS = frozenset("in into inside on onto at of to from with for as over under by via".split())
 _LEADS_TO_NAME = frozenset("called named titled in into inside on at of to from with and for as then also over "
                            "the a an all my every any some these those this that it them".split())
 
@@ -1012,12 +1083,21 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
                 and not (word and word.group(0).lower() in _NEVER_A_NAME and i not in _quoted_spans(request)
                          and not _NAMING.search(request, 0, i))
                 and not _mid_chinese_word(request, i)
+                # 把/将 that begins a clause takes its object: "把下载目录里的 素材包.zip 解压…" names no "把"
+                and not (request[i] in "把将" and (i == 0 or request[i - 1] in _EDGE or request[i - 1].isspace()))
                 and (suffixed or kind == "name"))
     if kind == "path":  # never an option ("-9 5521" of "kill -9 5521"), nor the "//…" of a URL,
         # nor inside the Chinese verb a request begins with ("开" of "打开 bilibili.com")
+        word = re.match(r"[A-Za-z]+(?![\w./])", request[i:])
         return (_name_start(request, i) and _may_start(request, i) and not _in_written_path(request, i)
-                and not _in_chinese_command(request, i)
+                and not _in_chinese_command(request, i) and not _written_text_at(request, i)
+                and not (word and word.group(0).lower() in _PREPOSITIONS)   # "into" of "… into ~/x"
                 and not _command_word(request, i) and request[i] != "-" and not (request[i] == "/" and request[i - 1:i] == ":"))
+    if kind == "suffix":  # a kind of file said ("wav files", ".wav"), not a named file's ending
+        # ("zip" of "new-recordings.zip" in "find .wav files … and zip them into new-recordings.zip")
+        # nor a verb ("zip them")
+        return (_starts_at(request, i, "piece") and not re.search(r"[\w-]\.$", request[:i])
+                and not re.match(r"[A-Za-z]+\s+(them|it|those|these|everything|up)\b", request[i:], re.IGNORECASE))
     if kind == "quoted":  # prose that begins at a quotation (see _quotes_hold_the_texts)
         return i in _quoted_spans(request) and _starts_at(request, i, "prose")
     if kind == "prose":   # nor a path the request writes, unless quoted: that is where to write
@@ -1043,9 +1123,18 @@ def _ranked_count_at(request: str, i: int) -> bool:
 def _mid_chinese_word(request: str, i: int) -> bool:
     """Whether ``i`` is glued inside Chinese text where no name begins: only a name with a
     suffix ("报告.pdf" of "图片里的报告.pdf") or a known folder's Chinese name may, never "所"
-    of "桌面目录中所有"."""
+    of "桌面目录中所有", and a name with a suffix only after a word that places it (里, 的):
+    "素材包.zip" set apart by blanks is named whole, never as "材包.zip"."""
     glued = i > 0 and _is_cjk(request[i - 1]) and _is_cjk(request[i])
-    return glued and not re.match(r"[^\s/]*\.[^\W_]", request[i:]) and not request.startswith(_LOCAL_NAMES, i)
+    if not glued or request.startswith(_LOCAL_NAMES, i):
+        return False
+    if not re.match(r"[^\s/]*\.[^\W_]", request[i:]):
+        return True
+    k = i
+    while k > 0 and _is_cjk(request[k - 1]):
+        k -= 1
+    return (k > 0 and request[k - 1].isspace() and not request.startswith(_LOCAL_NAMES, k)
+            and not re.search(r"[里的中下内上和与及到在把将]", request[k:i]))
 
 
 # A web site's name ("bilibili.com", "news.ycombinator.com") is no file in a folder
@@ -1083,6 +1172,12 @@ def _quoted_texts(request: str) -> int:
     return sum(1 for i in _quoted_spans(request) if _quoted_text_at(request, i))
 
 
+def _written_text_at(request: str, i: int) -> bool:
+    """Whether the quotation a verb of writing writes begins at ``i``: it is a text, never a
+    path ("Write 'meeting moved to 10am' into ~/Desktop/note.txt" moves nothing)."""
+    return _quoted_text_at(request, i) and _WRITES_BEFORE.search(request, 0, i) is not None
+
+
 def _quoted_text_at(request: str, i: int) -> bool:
     """Whether a quotation that is a text, not a path nor a file name, begins at ``i``."""
     j = _quoted_spans(request).get(i)
@@ -1092,7 +1187,8 @@ def _quoted_text_at(request: str, i: int) -> bool:
 
 # a verb of writing right before a quotation: what it writes ("write 'Day 1' into …", 写入“你好”);
 # not "add" or "put", which as often put a text in a notification, nor a notification's 正文写
-_WRITES_BEFORE = re.compile(r"(\b(write|writes|append|echo|containing|contains)|写入|写上|(?<!正文)(?<!标题)(?<!消息)写|追加)"
+_WRITES_BEFORE = re.compile(r"(\b(write|writes|append|echo|containing|contains|insert|line)|"
+                            r"写入|写上|(?<!正文)(?<!标题)(?<!消息)写|追加)"
                             r"\s*[\"'“‘「『]$",
                             re.IGNORECASE)
 
@@ -1150,6 +1246,27 @@ def _mid_clause(request: str, end: int) -> bool:
     m = re.match(r" +([A-Za-z]+)\b", request[end:])
     return (m is not None and end > 0 and request[end - 1].isascii() and request[end - 1].isalnum()
             and not _may_end_before(m.group(1).lower()) and not _TIME_NEXT.match(request, end))
+
+
+# What a Chinese text may stop before when no blank or mark sets it apart: a turn to the next
+# clause or step, a verb or preposition that says where it goes, a closing particle or courtesy.
+_ZH_TEXT_MAY_END_BEFORE = re.compile(
+    r"然后|再|并且|顺便|接着|另外|还有|同时|到|在|给|进|写|放|存|保存|发|弹|提醒|通知|叫|作为|当作|"
+    r"记|这|吧|啊|呀|呢|哦|哈|了|的|吗|嘛|谢谢|一下|麻烦|请|好吗|可以吗|行吗")
+
+
+def _mid_chinese_phrase(request: str, end: int) -> bool:
+    """Whether a text would stop between two Chinese characters inside its phrase: "衣" of
+    …提醒我把衣服从洗衣机里拿出来, "周五下午" of 写上 周五下午三点开会, "…，然" of 然后.  It may
+    stop where the clause turns (然后, 再), before where it goes (到, 给), a particle (吧), or a
+    time said next (喝水|十分钟后)."""
+    if _ZH_TURN_ENDS.search(request, 0, end):
+        return True   # "周五下午三点开会，然后" ends on the turn to the next step
+    return (0 < end < len(request) and _is_cjk(request[end - 1]) and _is_cjk(request[end])
+            and not _ZH_TEXT_MAY_END_BEFORE.match(request, end) and end not in _duration_inside(request))
+
+
+_ZH_TURN_ENDS = re.compile(r"[，,；;]\s*(然后|再|并且|接着|顺便|另外|还有|同时)?$")
 
 
 # a time said next: "buy milk | a day from now", "call mom | 2 hours later"
@@ -1342,7 +1459,7 @@ _NOTICE_WORD = re.compile(r"notif|alert|pop[- ]?up|toast|banner|message|通知|�
 
 _THEN_WHEN = re.compile(r"\s+(in|after|within|every)\s+(\d|(a|an|one|two|three|four|five|ten|twenty|"
                        r"thirty|half)\b)", re.I)
-_CLAUSE_END = re.compile(r"[,，;；。?？]|[.!！](\s|$)|\s+(and|then|also)\s|然后|并且|顺便|再")
+_CLAUSE_END = re.compile(r"[,，;；。?？]|[.!！](\s|$)|\s+(and|then|also|plus|as well as)\s|然后|并且|顺便|再|另外|接着|同时")
 _COURTESY = re.compile(r"(\s*\b(please|pls|plz|thanks|thank you|right now|now|again|just|actually|quickly|"
                        r"real quick|for me)\b|"
                        r"\s*[.!！。]|谢谢|一下)+$", re.I)
@@ -1707,6 +1824,32 @@ def _int_values(request: str, lo: int | None, hi: int | None, round_ones: bool) 
                  if (lo is None or n >= lo) and (hi is None or n <= hi))
 
 
+def arg_ints(request: str, arg: ArgSpec) -> tuple[str, ...]:
+    """``int_values`` for one argument: a process id is never a number the request says only
+    as a count or a port ("kill the biggest of the top 5" is no pid 5, "what holds port 8080?
+    kill it" no pid 8080); with none left, an earlier step's pids may still name it."""
+    values = int_values(request, arg.prop)
+    if arg.name == "pid":
+        others = _counts_and_ports(request)
+        values = tuple(v for v in values if v not in others)
+    return values
+
+
+@lru_cache(maxsize=256)
+def _counts_and_ports(request: str) -> frozenset[str]:
+    """Numbers every mention of which is a ranked count or a port."""
+    counts = {str(n) for n in stated_counts(request)}
+    ports = set(re.findall(r"(?:\bport\s+|:)(\d+)\b", request, re.IGNORECASE)) | set(
+        re.findall(r"(\d+)\s*号?端口", request))
+    out = set()
+    for n in counts | ports:
+        mentions = len(re.findall(rf"(?<!\d){n}(?!\d)", request))
+        said = (n in counts) + len(re.findall(rf"(?:\bport\s+|:){n}(?!\d)|(?<!\d){n}\s*号?端口", request, re.IGNORECASE))
+        if mentions <= said:
+            out.add(n)
+    return frozenset(out)
+
+
 def int_values(request: str, prop: dict) -> tuple[str, ...]:
     """Integers the plan may hold: numbers the request states (digits or words), and for a
     knob with a default (a limit, a count, a depth) small round ones too ("the biggest file"
@@ -1768,6 +1911,9 @@ def word_values(request: str, fmt: str) -> tuple[str, ...]:
         word = run.strip(_EDGE)
         # "然后http://…/壁纸.iso": a URL glued to the Chinese words before it
         candidates = {word, re.sub(r"^[\u4e00-\u9fff]+", "", word).strip(_EDGE)}
+        # "…/壁纸.iso到桌面": glued to the Chinese words after it, a URL ends at its file's suffix
+        candidates |= {m.group(1) for c in list(candidates)
+                       if (m := re.match(r"([^\u3000-\u303f\uff00-\uffef]*/[^/]*\.[A-Za-z0-9]{1,5})[\u4e00-\u9fff]+$", c))}
         if fmt == "host" and "://" in word:
             from urllib.parse import urlsplit
             host = urlsplit(word).hostname or ""
@@ -1776,6 +1922,11 @@ def word_values(request: str, fmt: str) -> tuple[str, ...]:
         for c in candidates:
             if c and check(c):
                 out.add(c)
+    # a URL whose file has a Chinese name ("https://example.org/docs/手册.pdf 到桌面") is never
+    # cut where the Chinese begins
+    for url in [c for c in out if re.search(r"/[\u4e00-\u9fff][^/\s]*\.[A-Za-z0-9]{1,5}$", c)
+                and not re.search(r"[\u3000-\u303f\uff00-\uffef]", c)]:
+        out = {c for c in out if not (url.startswith(c) and len(c) < len(url))}
     return tuple(sorted(out))
 
 

@@ -720,6 +720,7 @@ def test_find_then_act_requests_are_a_minority_of_training_only(intents):
     assert share(train) < 0.3 < share(dev)
 
 
+
 @pytest.mark.parametrize("request_, text, ok", [
     # a clause's punctuation ends a path and no folder of it; a Chinese refusal is no name
     ("彻底删除 ~/下载/temp 文件夹，不要放回收站", ' files.delete paths=[" ~/下载/temp 文件夹，/文件夹，不要"]', False),
@@ -906,6 +907,9 @@ def test_paths_are_whole_names_in_their_folders(grammar, request_, text, ok):
     ("remind me to go to bed in 2 hours", ' timer.remind message=" me to go to bed" in=" 2 hours"', False),
     ("remind me to go to bed in 2 hours", ' timer.remind message=" go to bed" in=" 2 hours"', True),
     ("buy milk, remind me in 2 hours", ' timer.remind message=" buy milk" in=" 2 hours"', True),
+    # a text said first ends where another request joins on ("plus", 另外)
+    ("notify me: pick up the kids plus show my disks", ' desktop.notify title=" pick up the kids" ; system.disks', True),
+    ("提醒我：交房租，另外看看内存", ' desktop.notify title=" 交房租" ; system.info aspect=memory', True),
     # a file's 内容 is no notification's text, a notification's 正文 no file's
     ("新建/tmp/a.txt，内容写 给妈妈打电话，再给我弹个通知：回复邮件",
      ' files.write path=" /tmp/a.txt" content=" 给妈妈打电话" ; desktop.notify title=" 回复邮件"', True),
@@ -923,8 +927,15 @@ def test_texts_of_reminders_and_notifications(grammar, request_, text, ok):
     ("kill it", ' process.kill pid=@0.pids[0]', False),                       # no earlier step
     ("show me my disks, then kill it", ' system.disks ; process.kill pid=@0.pids[0]', False),   # it gives no pids
     ("find java and show its details", ' process.find name=" java" ; process.info pid=@0.paths[0]', False),
+    # a path no request states is the first an earlier search found
+    ("open the newest file in Downloads",
+     ' files.find path=" ~/Downloads" sort=mtime order=desc limit=1 ; desktop.open target=@0.paths[0]', True),
+    ("read the latest log in /var/log",
+     ' files.find path=" /var/log" sort=mtime order=desc limit=1 ; files.read path=@0.paths[0]', True),
+    ("download https://x.org/a.zip and open it", ' net.fetch url=" https://x.org/a.zip" ; desktop.open target=@0.path[0]', False),
+    ("open the biggest process", ' process.list sort=memory limit=1 ; desktop.open target=@0.pids[0]', False),
 ])
-def test_a_pid_may_come_from_an_earlier_step(grammar, request_, text, ok):
+def test_one_item_of_an_earlier_result(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
 
 
@@ -942,4 +953,71 @@ def test_one_item_of_an_earlier_result_round_trips(intents):
     ("ping google.com.", ' net.ping host=" google.com"', True),
 ])
 def test_a_dotted_name_is_copied_whole(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a size said after a comparison bounds that side only
+    ("Anything under 100 KB in ~/Music?", ' files.find path=" ~/Music" larger_than=" 100 KB"', False),
+    ("Anything under 100 KB in ~/Music?", ' files.find path=" ~/Music" smaller_than=" 100 KB"', True),
+    ("找出视频里大于 1GB 但不超过 4GB 的文件", ' files.find path=" ~/Videos" larger_than=" 4GB"', False),
+    ("找出视频里大于 1GB 但不超过 4GB 的文件", ' files.find path=" ~/Videos" larger_than=" 1GB" smaller_than=" 4GB"', True),
+    ("视频里 500MB以下 的文件", ' files.find path=" ~/Videos" larger_than=" 500MB"', False),
+    ("files between 10MB and 1GB in /tmp", ' files.find path=" /tmp" larger_than=" 10MB" smaller_than=" 1GB"', True),
+    # a depth the request states is the depth
+    ("Give me a du of /home, three levels deep", ' files.usage path=" /home" depth=2', False),
+    ("Give me a du of /home, three levels deep", ' files.usage path=" /home" depth=3', True),
+    ("统计 /var 下两层目录的大小", ' files.usage path=" /var" depth=1', False),
+    ("统计 /var 下两层目录的大小", ' files.usage path=" /var" depth=2', True),
+    # a Chinese text does not stop inside its phrase
+    ("一个半小时后提醒我把衣服从洗衣机里拿出来", ' timer.remind message=" 衣" in=" 一个半小时"', False),
+    ("一个半小时后提醒我把衣服从洗衣机里拿出来", ' timer.remind message=" 把衣服从洗衣机里拿出来" in=" 一个半小时"', True),
+    ("在 ~/Documents/会议.md 里写上 周五下午三点开会，然后发个通知说 会议记录已保存",
+     ' files.write path=" ~/Documents/会议.md" content=" 周五下午三点开会" ; desktop.notify title=" 会议记录"', False),
+    ("在 ~/Documents/会议.md 里写上 周五下午三点开会，然后发个通知说 会议记录已保存",
+     ' files.write path=" ~/Documents/会议.md" content=" 周五下午" ; desktop.notify title=" 会议记录已保存"', False),
+    ("在 ~/Documents/会议.md 里写上 周五下午三点开会，然后发个通知说 会议记录已保存",
+     ' files.write path=" ~/Documents/会议.md" content=" 周五下午三点开会" ; desktop.notify title=" 会议记录已保存"', True),
+    ("提醒我喝水十分钟后", ' timer.remind message=" 喝水" in=" 十分钟"', True),
+    ("在 ~/Documents/会议.md 里写上 周五下午三点开会，然后发个通知说 会议记录已保存",
+     ' files.write path=" ~/Documents/会议.md" content=" 周五下午三点开会，然后"', False),
+    ("把买牛奶记下来，存到文档里，叫 ideas.txt", ' files.write path=" ~/Documents/ideas.txt" content=" 买牛奶"', True),
+    # 把 that begins a clause is no name; nor words that only join or place ("together", "the line")
+    ("把下载目录里的 素材包.zip 解压到 ~/Videos/素材", ' files.extract archive=" ~/Downloads/把" destination=" ~/Videos/素材"', False),
+    ("把下载目录里的 素材包.zip 解压到 ~/Videos/素材", ' files.extract archive=" ~/Downloads/素材包.zip" destination=" ~/Videos/素材"', True),
+    ("Pack ~/blog and ~/notes together into /tmp/p.tar.xz", ' files.compress sources=[" ~/blog/together"] archive=" /tmp/p.tar.xz"', False),
+    ("Pack ~/blog and ~/notes together into /tmp/p.tar.xz", ' files.compress sources=[" ~/blog"," ~/notes"] archive=" /tmp/p.tar.xz"', True),
+    # the quoted line is the line added
+    ("Add the line 'export EDITOR=vim' at the end of ~/.profile", ' files.write path=" ~/.profile" content=" the end\\n" append=true', False),
+    ("Add the line 'export EDITOR=vim' at the end of ~/.profile", ' files.write path=" ~/.profile/line" content=" export EDITOR=vim\\n" append=true', False),
+    ("Add the line 'export EDITOR=vim' at the end of ~/.profile", ' files.write path=" ~/.profile" content=" export EDITOR=vim\\n" append=true', True),
+    # a URL whose file has a Chinese name is never cut where the Chinese begins
+    ("下载 https://example.org/docs/手册.pdf 到桌面", ' net.fetch url=" https://example.org/docs/" destination=" ~/Desktop"', False),
+    ("下载 https://example.org/docs/手册.pdf 到桌面", ' net.fetch url=" https://example.org/docs/手册.pdf" destination=" ~/Desktop"', True),
+    ("然后http://x.org/a/壁纸.iso到桌面", ' net.fetch url=" http://x.org/a/壁纸.iso" destination=" ~/Desktop"', True),
+    # a pid is never a number said only as a count or a port
+    ("List the top 5 memory hogs, then kill the biggest one", ' process.list sort=memory limit=5 ; process.kill pid=5', False),
+    ("List the top 5 memory hogs, then kill the biggest one",
+     ' process.list sort=memory limit=5 ; process.kill pid=@0.pids[0]', True),
+    ("看看 8080 端口被哪个进程占了，然后把它结束掉", ' net.ports port=8080 ; process.kill pid=8080', False),
+    ("what's on port 8080? also kill pid 8080", ' net.ports port=8080 ; process.kill pid=8080', True),
+    # a kind of file is said as one, never the end of a named file nor a verb
+    ("Find all .wav files in ~/Music and zip them into ~/Desktop/new-recordings.zip", ' files.find path=" ~/Music" ext=" zip"', False),
+    ("Find all .wav files in ~/Music and zip them into ~/Desktop/new-recordings.zip", ' files.find path=" ~/Music" ext=" wav"', True),
+    ("find *.log in /var/log", ' files.find path=" /var/log" ext=" log"', True),
+    # listening sockets are listening ones, unless all are asked for
+    ("show me my listening sockets", ' net.ports state=all', False),
+    ("show me my listening sockets", ' net.ports state=listen', True),
+    ("dump all sockets, listening and connected", ' net.ports state=all', True),
+    # a refusal ends where the next request joins on
+    ("don't trash them plus pause zoom", ' process.kill name=" zoom" signal=STOP', True),
+    # what a verb of writing quotes is a text, never a path
+    ("Write 'meeting moved to 10am' into ~/Desktop/note.txt",
+     ' files.move sources=[" meeting moved to 10am"] destination=" ~/Desktop/note.txt"', False),
+    ("Write 'meeting moved to 10am' into ~/Desktop/note.txt",
+     ' files.write path=" ~/Desktop/note.txt" content=" meeting moved to 10am"', True),
+    ("Write 'meeting moved to 10am' into ~/Desktop/note.txt",
+     ' files.move sources=[" into"] destination=" ~/Desktop/note.txt"', False),
+])
+def test_comparisons_depths_and_phrases_as_said(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
