@@ -684,8 +684,9 @@ class Grammar:
         if fmt is not None:
             return StrSpec(request, taken=taken)
         if "extension" in str(prop.get("description", "")).lower():
+            # one word, and no word that names files in general ("files" of "my 48 latest files")
             return StrSpec(request, canons_for(request, self.string_canon.get((intent, name), ()), self.case_folds),
-                           taken=taken, suffix=True)
+                           taken=taken, suffix=True, blanks=False, check=lambda text: text.lower() not in _NO_KIND)
         # prose (a long maxLength: a message, a title, a file's text) is what the request says
         # to write or show, never its own command word
         # a step that takes its time apart ("remind me to call the bank in 2 hours") leaves
@@ -865,7 +866,7 @@ _COUNT_SAID = re.compile(
     rf"{_N}\s*(?:个|条|名|项)\s*最", re.IGNORECASE)
 # One thing asked for by rank: "which process", "the single biggest", "the newest file", 哪个.
 _ONE_SAID = re.compile(
-    r"\b((?<!\ba )single (\w+est|most|least|process|program|app|file|folder|one)\b|"
+    r"\b((?<!\ba )(?<!\binto )single (\w+est|most|least|process|program|app|file|folder|one)\b|"
     r"which (process|program|app|file|folder|one|dir\w*)|"
     r"the (\w+est|most \w+|least \w+) (file|folder|process|program|app|one|thing|item|entry|dir\w*|of)\b(?!s)|"
     r"who\b|what(?:'s| is) (?:using|eating|hogging|taking))|哪个|哪一个|那个|谁", re.IGNORECASE)
@@ -1045,6 +1046,7 @@ _NEVER_A_NAME = frozenset("folder folders directory directories dir file files w
                           "big large huge much many last past recent latest newest oldest biggest largest "
                           "smallest changed modified touched edited updated line lines text together both "
                           "too end".split())
+_NO_KIND = frozenset("file files folder folders dir dirs directory directories stuff things items ones".split())
 _PREPOSITIONS = frozenset("in into inside on onto at of to from with for as over under by via".split())
 _LEADS_TO_NAME = frozenset("called named titled in into inside on at of to from with and for as then also over "
                            "the a an all my every any some these those this that it them".split())

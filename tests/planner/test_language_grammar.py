@@ -1005,6 +1005,13 @@ def test_a_dotted_name_is_copied_whole(grammar, request_, text, ok):
     ("Find all .wav files in ~/Music and zip them into ~/Desktop/new-recordings.zip", ' files.find path=" ~/Music" ext=" zip"', False),
     ("Find all .wav files in ~/Music and zip them into ~/Desktop/new-recordings.zip", ' files.find path=" ~/Music" ext=" wav"', True),
     ("find *.log in /var/log", ' files.find path=" /var/log" ext=" log"', True),
+    ("zip up my 48 latest files in my Music as /tmp/a.tar.gz", ' files.find path=" ~/Music" ext=" files"', False),
+    ("zip up files in /mnt/data older than 90 minutes as /tmp/a.zip", ' files.find path=" /mnt/data" ext=" older than"', False),
+    # "into single file" is the archive, no count of one
+    ("back up the five oldest files in ~/Documents into single file data_report.zip",
+     ' files.find path=" ~/Documents" sort=mtime order=asc limit=1 ; files.compress sources=@0.paths archive=" data_report.zip"', False),
+    ("back up the five oldest files in ~/Documents into single file data_report.zip",
+     ' files.find path=" ~/Documents" sort=mtime order=asc limit=5 ; files.compress sources=@0.paths archive=" data_report.zip"', True),
     # listening sockets are listening ones, unless all are asked for
     ("show me my listening sockets", ' net.ports state=all', False),
     ("show me my listening sockets", ' net.ports state=listen', True),
