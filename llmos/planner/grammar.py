@@ -17,6 +17,7 @@ grammar per registry contents, so a changed registry gets a new grammar.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Sequence
@@ -899,7 +900,8 @@ _ABOVE = re.compile(r"(\b(over|above|more than|bigger than|larger than|greater t
                     r"exceeds)|>=?|超过|大于|高于|多于|不小于|不少于)\s*$", re.IGNORECASE)
 
 
-def _sides_of(request: str, piece: str) -> set[str]:
+@lru_cache(maxsize=1024)
+def _sides_of(request: str, piece: str) -> frozenset[str]:
     """The side each mention of a size is on: "below", "above", or "" (no comparison)."""
     sides = set()
     for m in re.finditer(re.escape(piece), request):
@@ -910,7 +912,7 @@ def _sides_of(request: str, piece: str) -> set[str]:
             sides.add("above")
         else:
             sides.add("")
-    return sides
+    return frozenset(sides)
 
 
 @lru_cache(maxsize=256)
@@ -1837,19 +1839,16 @@ def arg_ints(request: str, arg: ArgSpec) -> tuple[str, ...]:
     return values
 
 
+_PORT_SAID = re.compile(r"(?:\bport\s+|:)(\d+)(?!\d)|(?<!\d)(\d+)\s*号?端口", re.IGNORECASE)
+
+
 @lru_cache(maxsize=256)
 def _counts_and_ports(request: str) -> frozenset[str]:
     """Numbers every mention of which is a ranked count or a port."""
     counts = {str(n) for n in stated_counts(request)}
-    ports = set(re.findall(r"(?:\bport\s+|:)(\d+)\b", request, re.IGNORECASE)) | set(
-        re.findall(r"(\d+)\s*号?端口", request))
-    out = set()
-    for n in counts | ports:
-        mentions = len(re.findall(rf"(?<!\d){n}(?!\d)", request))
-        said = (n in counts) + len(re.findall(rf"(?:\bport\s+|:){n}(?!\d)|(?<!\d){n}\s*号?端口", request, re.IGNORECASE))
-        if mentions <= said:
-            out.add(n)
-    return frozenset(out)
+    ports = Counter(m.group(1) or m.group(2) for m in _PORT_SAID.finditer(request))
+    return frozenset(n for n in counts | set(ports)
+                     if len(re.findall(rf"(?<!\d){n}(?!\d)", request)) <= (n in counts) + ports[n])
 
 
 def int_values(request: str, prop: dict) -> tuple[str, ...]:
