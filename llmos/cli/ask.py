@@ -34,7 +34,6 @@ def decide_steps(steps: list, registry: Any, ctx: Any) -> list[tuple[str, str]]:
     from llmos.policy.consent import NoConsent
     from llmos.policy.facts import current_principal
     from llmos.policy.gate import authorize
-
     from llmos.policy.plans import runs_a_download
 
     principal = current_principal(via="cli")
