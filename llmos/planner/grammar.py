@@ -1254,8 +1254,9 @@ def _mid_clause(request: str, end: int) -> bool:
 
 # What a Chinese text may stop before when no blank or mark sets it apart: a turn to the next
 # clause or step, a verb or preposition that says where it goes, a closing particle or courtesy.
+_ZH_TURNS = "然后|再|并且|顺便|接着|另外|还有|同时"   # to the next clause or step
 _ZH_TEXT_MAY_END_BEFORE = re.compile(
-    r"然后|再|并且|顺便|接着|另外|还有|同时|到|在|给|进|写|放|存|保存|发|弹|提醒|通知|叫|作为|当作|"
+    _ZH_TURNS + r"|到|在|给|进|写|放|存|保存|发|弹|提醒|通知|叫|作为|当作|"
     r"记|这|吧|啊|呀|呢|哦|哈|了|的|吗|嘛|谢谢|一下|麻烦|请|好吗|可以吗|行吗")
 
 
@@ -1270,7 +1271,7 @@ def _mid_chinese_phrase(request: str, end: int) -> bool:
             and not _ZH_TEXT_MAY_END_BEFORE.match(request, end) and end not in _duration_inside(request))
 
 
-_ZH_TURN_ENDS = re.compile(r"[，,；;]\s*(然后|再|并且|接着|顺便|另外|还有|同时)?$")
+_ZH_TURN_ENDS = re.compile(rf"[，,；;]\s*({_ZH_TURNS})?$")
 
 
 # a time said next: "buy milk | a day from now", "call mom | 2 hours later"
