@@ -102,7 +102,7 @@ def test_dry_run_runs_nothing_and_reports_effects(registry, home):
     plan = Plan([Step("demo.fail", {"path": "x"}), Step("demo.take", {"paths": {"$ref": "steps[0].paths"}})])
     results = Executor(registry, ctx).run(plan)
     assert [r.status for r in results] == ["dry-run", "dry-run"]
-    assert results[0].effects == [{"kind": "read", "target": str(home / "x"), "arg": "path", "facts": None}]
+    assert results[0].effects == [{"kind": "read", "target": str(home / "x"), "arg": "path", "facts": None, "within": ()}]
     assert results[1].effects[0]["target"] == "<unresolved>"
 
 

@@ -30,7 +30,7 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_DENIED = 0, 1, 2, 3
 
 def decide_steps(steps: list, registry: Any, ctx: Any) -> list[tuple[str, str]]:
     """(verdict, reason) per prepared step, from the policy engine; never from the planner."""
-    from llmos.intents.effects import effects_of
+    from llmos.intents.effects import plan_effects
     from llmos.policy.consent import NoConsent
     from llmos.policy.facts import current_principal
     from llmos.policy.gate import authorize
@@ -38,7 +38,7 @@ def decide_steps(steps: list, registry: Any, ctx: Any) -> list[tuple[str, str]]:
 
     principal = current_principal(via="cli")
     out = []
-    effects = [effects_of(registry.get(step.intent), step.args) for step in steps]
+    effects = plan_effects([(registry.get(step.intent), step.args) for step in steps])
     for i, step in enumerate(steps):
         intent = registry.get(step.intent)
         hazard = runs_a_download(effects[:i], effects[i], step.args, ctx.cwd, ctx.home)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Sequence
 from urllib.parse import urlsplit
 
 from llmos.intents.manifest import EFFECT_KINDS, Intent
-from llmos.plan.refs import is_ref
+from llmos.plan.refs import is_ref, parse_ref
 from llmos.policy.types import PATH_KINDS, UNRESOLVED_TARGET as UNRESOLVED, Effect
 
 # what normalise_path_or_url keeps as a URL; a file:// address is a path, whatever its form
@@ -16,8 +17,11 @@ _WEB_ADDRESS = re.compile(r"^(?!file:)[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 # it outright at planning time, and decides again once it is resolved.
 
 
-def effects_of(intent: Intent, args: dict) -> list[Effect]:
-    """Every Effect of calling ``intent`` with normalised ``args``, in manifest order."""
+def effects_of(intent: Intent, args: dict, earlier: Sequence[Sequence[Effect]] = ()) -> list[Effect]:
+    """Every Effect of calling ``intent`` with normalised ``args``, in manifest order.
+
+    ``earlier`` holds the effects of the plan's earlier steps: a ``$ref`` to one of
+    them is UNRESOLVED, but ``within`` the paths that step's effects name."""
     effects: list[Effect] = []
     for key, spec in intent.effects.items():
         kind = EFFECT_KINDS[key]
@@ -28,25 +32,45 @@ def effects_of(intent: Intent, args: dict) -> list[Effect]:
             if arg not in args:
                 continue
             web = intent.properties.get(arg, {}).get("format") == "path-or-url"
-            for value in _values(args[arg]):
-                if web and kind in PATH_KINDS and _WEB_ADDRESS.match(value):
+            value = args[arg]
+            for item in value if isinstance(value, list) else [value]:
+                if is_ref(item):
+                    within = results_within(item, earlier) if kind in PATH_KINDS else ()
+                    effects.append(Effect(kind, UNRESOLVED, arg, within=within))
+                    continue
+                item = str(item)
+                if web and kind in PATH_KINDS and _WEB_ADDRESS.match(item):
                     continue   # a web address is opened by the browser, not read from disk
-                target = _host_of(value) if key == "network" else value
-                effects.append(Effect(kind, target, arg))
+                effects.append(Effect(kind, _host_of(item) if key == "network" else item, arg))
     return effects
 
 
-def _values(value: object) -> list[str]:
-    if is_ref(value):
-        return [UNRESOLVED]
-    if isinstance(value, list):
-        return [UNRESOLVED if is_ref(v) else str(v) for v in value]
-    return [str(value)]
+def plan_effects(calls: Sequence[tuple[Intent, dict]]) -> list[list[Effect]]:
+    """The effects of each call of a plan, each seen after the calls before it."""
+    out: list[list[Effect]] = []
+    for intent, args in calls:
+        out.append(effects_of(intent, args, out))
+    return out
+
+
+def results_within(ref: dict, earlier: Sequence[Sequence[Effect]]) -> tuple[str, ...]:
+    """Where the paths an earlier step gives can lie: in the paths its own effects name,
+    since its sandbox reached nothing else (a search's results lie in the folder it
+    read).  Empty when that is not known: no such step, or a step that names no path."""
+    index = parse_ref(ref["$ref"])[0]
+    if not 0 <= index < len(earlier):
+        return ()
+    places: list[str] = []
+    for effect in earlier[index]:
+        if effect.kind not in PATH_KINDS:
+            continue
+        if effect.target == UNRESOLVED and not effect.within:
+            return ()
+        places.extend(effect.within if effect.target == UNRESOLVED else [effect.target])
+    return tuple(dict.fromkeys(places))
 
 
 def _host_of(value: str) -> str:
-    if value == UNRESOLVED:
-        return value
     if "://" in value:
         return (urlsplit(value).hostname or value).lower()
     return value.lower()

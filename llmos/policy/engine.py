@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from llmos.policy.rules import DIR_VARS, USER
 from llmos.policy.types import (ALLOW, ASK, DENY, EFFECT_KINDS, PATH_KINDS, STRICTNESS,
-                                UNRESOLVED_TARGET, Decision, Effect, EffectDecision, Grant,
+                                UNRESOLVED_TARGET, Decision, Effect, EffectDecision, Facts, Grant,
                                 Principal, Rule)
 
 # Kinds whose target must have been resolved on the trusted side.
@@ -78,8 +78,9 @@ def _decide_effect(principal: Principal, intent: str, effect: Effect, rules: Seq
     if effect.kind not in EFFECT_KINDS:
         return verdict(DENY, "unknown effect kind", "builtin:unknown-kind")
     if effect.target == UNRESOLVED_TARGET:
-        return verdict(ASK, "known only once an earlier step has run; decided again then",
-                       "builtin:unresolved", grantable=False)
+        return _denied_throughout(principal, intent, effect, rules) or verdict(
+            ASK, "known only once an earlier step has run; decided again then",
+            "builtin:unresolved", grantable=False)
     if effect.kind in CANONICAL_KINDS and not (effect.facts and effect.facts.canonical):
         return verdict(DENY, "target not canonicalised (call canonical_effects first)",
                        "builtin:not-canonical")
@@ -132,6 +133,41 @@ def _deleted_inside(principal: Principal, effect: Effect, rules: Sequence[Rule])
             if path.startswith(inside):
                 out.append(Effect("delete", path, effect.arg, effect.facts))
     return out
+
+
+def _denied_throughout(principal: Principal, intent: str, effect: Effect,
+                       rules: Sequence[Rule]) -> EffectDecision | None:
+    """An unresolved path that lies in ``effect.within`` (what an earlier step could reach)
+    is denied already when each of those places is, and no rule that could give less
+    names a path inside one or depends on a condition: the rules then judge every path
+    inside a place as they judge the place ("find the folders in /boot, delete them" is a delete in /boot).
+    None when that is not certain; the target is decided again once it is known."""
+    if effect.kind not in PATH_KINDS or not effect.within:
+        return None
+    denied = []
+    for place in effect.within:
+        if not place.startswith("/"):
+            return None
+        inside = place.rstrip("/") + "/"
+        for rule in rules:
+            if rule.verdict == DENY or (rule.kinds is not None and effect.kind not in rule.kinds):
+                continue   # a deny inside a denied place changes nothing
+            if rule.when:
+                return None
+            for pattern in rule.paths:
+                pattern = expand_pattern(pattern, principal)
+                literal = re.split(r"[*?[]", pattern, maxsplit=1)[0]
+                if literal.startswith(inside) or (literal != pattern and inside.startswith(literal)):
+                    return None
+        decision = _decide_effect(principal, intent, Effect(effect.kind, place, effect.arg, Facts(canonical=True)),
+                                  rules, ())
+        if decision.verdict != DENY:
+            return None
+        denied.append(decision)
+    places = ", ".join(effect.within)
+    reason = denied[0].reason.split(": ", 1)[-1]
+    return EffectDecision(effect, DENY, f"{effect.kind} of what an earlier step gives in {places}: {reason}",
+                          denied[0].rule, grantable=False)
 
 
 def _call_rules(intent: str, rules: Sequence[Rule]) -> list[EffectDecision]:
@@ -211,7 +247,9 @@ def _target_score(rule: Rule, principal: Principal, effect: Effect) -> tuple | N
         host = host_of(target)
         return _best(host_score(p, host) for p in rule.hosts)
     if kind == "exec" and rule.programs:
-        return _best(program_score(p, target) for p in rule.programs)
+        # a deny names a program by any name it was asked by; allow and ask by what it is
+        names = (target, *(effect.facts.aliases if effect.facts and rule.verdict == DENY else ()))
+        return _best(program_score(p, name) for p in rule.programs for name in names)
     if rule.targets:
         return _best((3, len(p)) if p == target else
                      ((2, len(p)) if fnmatch.fnmatchcase(target, p) else None)

@@ -37,7 +37,9 @@ def canonical_effects(effects: Iterable[Effect], *, daemon_pids: Iterable[int] =
     out: list[Effect] = []
     for effect in effects:
         if effect.target == UNRESOLVED_TARGET:
-            out.append(effect)
+            out.append(Effect(effect.kind, effect.target, effect.arg, within=tuple(
+                os.path.realpath(p) if p.startswith("/") and "\0" not in p else p
+                for p in effect.within)))
         elif effect.kind in PATH_KINDS:
             out.append(_canonical_path(effect))
         elif effect.kind == "exec":
@@ -78,7 +80,21 @@ def _canonical_program(effect: Effect) -> Effect:
         return Effect(effect.kind, target, effect.arg, Facts(canonical=False))
     path = os.path.realpath(found)
     return Effect(effect.kind, path, effect.arg,
-                  Facts(canonical=True, exists=os.path.exists(path)))
+                  Facts(canonical=True, exists=os.path.exists(path), aliases=_link_names(found, path)))
+
+
+def _link_names(found: str, path: str) -> tuple[str, ...]:
+    """The names a program was asked by on its way to ``path`` (pkill → pgrep): the
+    program may act on the name it is run by, and a deny rule may name any of them."""
+    names: list[str] = []
+    current = found
+    for _ in range(40):                      # the kernel's own limit on links followed
+        if os.path.basename(current) != os.path.basename(path):
+            names.append(os.path.basename(current))
+        if not os.path.islink(current):
+            break
+        current = os.path.join(os.path.dirname(current), os.readlink(current))
+    return tuple(dict.fromkeys(names))
 
 
 def _signal_targets(effect: Effect, daemon: frozenset[int], proc: str) -> list[Effect]:

@@ -12,6 +12,7 @@ import time
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from llmos import audit
+from llmos.policy.commands import hides_what_runs
 from llmos.policy.consent import AutoYes, Consent, NoConsent, TerminalConsent, resolve
 from llmos.policy.engine import decide
 from llmos.policy.facts import canonical_effects, current_principal
@@ -32,13 +33,18 @@ def authorize(principal: Principal, intent_name: str, args: Mapping, effects: It
     canonicalised here.  ``rules`` default to :func:`load_rules`, ``grants`` to
     the user's store.  With ``ask=False`` (dry runs) an *ask* is returned as is.
     ``hazard`` is why the plan around the call forbids it (:mod:`llmos.policy.plans`):
-    a deny that no rule, grant or answer overrides.
+    a deny that no rule, grant or answer overrides; so is a command whose program
+    hides what really runs (:mod:`llmos.policy.commands`).
     Returns the final Decision; the caller runs the call only on ``allow``.
     """
+    effects = list(effects)
     canonical = canonical_effects(effects, daemon_pids=daemon_pids)
     decision = _decide(principal, intent_name, args, canonical, rules, grants, annotations)
-    if hazard:
-        decision = Decision(DENY, hazard, "plan", intent_name, principal, decision.details)
+    # the program as asked for and as found (a link may name a shell or a wrapper)
+    hidden = hides_what_runs(effects, args) or hides_what_runs(canonical, args)
+    if hazard or hidden:
+        decision = Decision(DENY, hazard or hidden, "plan" if hazard else "command", intent_name,
+                            principal, decision.details)
     if ask and decision.rule not in ("config:error", "grants:error"):
         store = grants if grants is not None else GrantStore()
         decision = resolve(decision, consent, store)
@@ -87,10 +93,10 @@ def executor_hooks(assume_yes: bool = False, *, consent: Consent | None = None,
     chosen = consent if consent is not None else default_consent(assume_yes)
 
     def gate(intent: Any, args: dict, ctx: Any, earlier: Sequence[tuple[Any, dict]] = ()) -> Decision:
-        from llmos.intents.effects import effects_of
+        from llmos.intents.effects import plan_effects
         principal = current_principal(via="cli")
-        effects = effects_of(intent, args)
-        hazard = runs_a_download([effects_of(i, a) for i, a in earlier], effects, args, ctx.cwd, ctx.home)
+        *before, effects = plan_effects([*earlier, (intent, args)])
+        hazard = runs_a_download(before, effects, args, ctx.cwd, ctx.home)
         return authorize(principal, intent.name, args, effects,
                          consent=chosen, annotations=getattr(intent, "annotations", None),
                          ask=not getattr(ctx, "dry_run", False), hazard=hazard)

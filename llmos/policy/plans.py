@@ -17,14 +17,8 @@ import posixpath
 from typing import Any, Iterable, Mapping, Sequence
 
 from llmos.plan.refs import is_ref, parse_ref
+from llmos.policy.commands import RUNS_WHAT_IT_IS_GIVEN, program_name
 from llmos.policy.types import Effect
-
-# Programs that run whatever file or text they are given: after a download in the same
-# plan, running one of them may be running the download, whatever its arguments say.
-INTERPRETERS = frozenset(
-    "sh bash dash zsh ksh mksh fish csh tcsh busybox env xargs nohup setsid timeout "
-    "python python2 python3 pypy pypy3 perl ruby node nodejs deno bun php lua luajit tclsh "
-    "sudo su pkexec doas run0 sudoedit".split())
 
 
 def runs_a_download(earlier: Sequence[Sequence[Effect]], effects: Sequence[Effect], args: Mapping,
@@ -53,7 +47,8 @@ def runs_a_download(earlier: Sequence[Sequence[Effect]], effects: Sequence[Effec
                    posixpath.basename(path) == posixpath.basename(p) for p in places):
                 return _reason(k)
     for program in programs:
-        if posixpath.basename(program) in INTERPRETERS:
+        # a shell or interpreter may be running the download, whatever its arguments say
+        if program_name(program) in RUNS_WHAT_IT_IS_GIVEN:
             return (f"runs {posixpath.basename(program)}, which runs what it is given, after step {min(downloads) + 1} "
                     "downloads from the network; look at the download first, then run it yourself")
     return None

@@ -43,6 +43,7 @@ class Facts:
     pid: int | None = None                 # signal effects: the concrete target process
     owner_uid: int | None = None           # signal effects: real uid owning that process
     is_daemon: bool = False                # signal effects: llmos itself
+    aliases: tuple[str, ...] = ()          # exec effects: names of links on the way to it
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,15 @@ class Effect:
     target: absolute path, program, host, pid/name, or capability word
     arg:    the argument it came from (None for capability words)
     facts:  filled in by ``canonical_effects`` on the trusted side
+    within: for an ``<unresolved>`` target, the paths it is known to lie in or be
+            (what the earlier step it comes from could reach); empty when unknown
     """
 
     kind: str
     target: str
     arg: str | None = None
     facts: Facts | None = None
+    within: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
