@@ -140,8 +140,8 @@ def _denied_throughout(principal: Principal, intent: str, effect: Effect,
     """An unresolved path that lies in ``effect.within`` (what an earlier step could reach)
     is denied already when each of those places is, and no rule that could give less
     names a path inside one or depends on a condition: the rules then judge every path
-    inside a place as they judge the place ("find the folders in /boot, delete them" is a delete in /boot).
-    None when that is not certain; the target is decided again once it is known."""
+    inside a place as they judge the place ("find the folders in /boot, delete them" is
+    a delete in /boot).  None when that is not certain; it is decided again once known."""
     if effect.kind not in PATH_KINDS or not effect.within:
         return None
     denied = []

@@ -270,3 +270,13 @@ def test_signal_facts_from_real_processes(home):
 def test_program_is_resolved_on_path():
     effects = canonical_effects([Effect("exec", "sh", "command")])
     assert effects[0].target.startswith("/") and effects[0].facts.canonical
+
+
+@pytest.mark.parametrize("effect, verdict", [
+    (Effect("read", "/dev/sda", "path", WR), DENY),       # a raw disk, whatever its mode
+    (Effect("read", "/dev/mem", "path", C), DENY),
+    (Effect("write", "/dev/nvme0n1", "path", C), DENY),
+    (Effect("read", "/dev/shm/llmos-x/a.txt", "path", C), ALLOW),   # shared memory is a temporary folder
+])
+def test_device_files_are_no_files(effect, verdict):
+    assert decide(U, "files.read", {}, [effect], RULES).verdict == verdict
