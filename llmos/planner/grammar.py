@@ -865,12 +865,14 @@ _COUNT_SAID = re.compile(
     rf"前\s*{_N}\s*(?:个|条|名|项)?{_NO_UNIT}|"
     rf"最[^\d\s，。,、]{{1,4}}?的?\s*{_N}\s*(?:个|条|名|项){_NO_UNIT}|"
     rf"{_N}\s*(?:个|条|名|项)\s*最", re.IGNORECASE)
-# One thing asked for by rank: "which process", "the single biggest", "the newest file", 哪个.
+# One thing asked for by rank: "which process", "the single biggest", "the newest file", 哪个,
+# "… uses the most memory" (a verb in the singular).
 _ONE_SAID = re.compile(
     r"\b((?<!\ba )(?<!\binto )single (\w+est|most|least|process|program|app|file|folder|one)\b|"
     r"which (process|program|app|file|folder|one|dir\w*)|"
     r"the (\w+est|most \w+|least \w+) (file|folder|process|program|app|one|thing|item|entry|dir\w*|of)\b(?!s)|"
-    r"who\b|what(?:'s| is) (?:using|eating|hogging|taking))|哪个|哪一个|那个|谁", re.IGNORECASE)
+    r"who\b|what(?:'s| is) (?:using|eating|hogging|taking)|(?:uses|eats|hogs|takes|consumes) the most)|"
+    r"哪个|哪一个|那个|谁", re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)
@@ -1020,13 +1022,28 @@ _URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://\S+")
 def _in_written_path(request: str, i: int) -> bool:
     """Whether ``i`` lies inside a path the request writes: a "~" or "/" comes before it with
     no blank and no word that ends a path in Chinese between ("片/cat.png" and "备份.tar.xz"
-    of "~/图片/cat.png" and "~/音乐备份.tar.xz"; but "婚礼.flac" in "把~/Music中的婚礼.flac")."""
+    of "~/图片/cat.png" and "~/音乐备份.tar.xz"; but "婚礼.flac" in "把~/Music中的婚礼.flac").
+    A Chinese folder between two slashes is part of the path, whatever its words ("/iso"
+    of "~/下载/iso")."""
     j = i - 1
     while j >= 0 and not request[j].isspace():
         if request[j] in "~/":
             return True
-        if request[j] in _AFTER_PATH_ZH or request[j] in "，。；：！？、":
+        if request[j] in "，。；：！？、":
             return False
+        if request[j] in _AFTER_PATH_ZH:
+            start = end = j
+            while start > 0 and _is_cjk(request[start - 1]):
+                start -= 1
+            while end + 1 < i and _is_cjk(request[end + 1]):
+                end += 1
+            # a short folder name between slashes ("下载" of "~/下载/iso"), not the words that
+            # lead from one path to the next ("…里最新的十个文件压缩到" before "/tmp/…")
+            folder = (request[start - 1:start] == "/" and request[end + 1:end + 2] == "/"
+                      and end - start < 4 and request[end] not in "到里中内成为给进")
+            if not folder:
+                return False
+            j = start
         j -= 1
     return False
 
@@ -1491,7 +1508,9 @@ def _colon_spans(request: str) -> dict[int, frozenset[int]]:
         if when and when.start() > start:
             end = when.start()
         # or at any clause's end: "写入：你好，世界。然后…" holds its comma
-        ends = {end} | {c.start() for c in _CLAUSE_END.finditer(request, start, end) if c.start() > start}
+        # (a joining word's blank may be the blank before the time: "3pm and in 3 hours")
+        ends = {end} | {c.start() for c in _CLAUSE_END.finditer(request, start, min(len(request), end + 1))
+                        if start < c.start() < end}
         for e in list(ends):
             courtesy = _COURTESY.search(request[start:e])
             if courtesy and courtesy.start() > 0:
@@ -1554,6 +1573,9 @@ def _repeats_folder(text: str) -> bool:
 
 
 _LEADS_ON = "the|a|an|my|of|and|or|to|from|with|into|in|on|at|for|by"   # lower case: "Plan A" is a name
+# "and" or "then" and a verb of a request: a second clause begins ("Simon and Garfunkel" goes on naming)
+_JOINS_A_CLAUSE = re.compile(r"\s(?:then|and(?: then)?)\s+(?:" + "|".join(sorted(_COMMAND_VERBS)) + r"|put|zip|unzip|"
+                             r"extract|compress|tell|check|give|send|rename|notify|remind)\b")
 
 
 def path_shape_ok(text: str) -> bool:
@@ -1571,6 +1593,8 @@ def path_shape_ok(text: str) -> bool:
         return False
     if re.search(r"[，。；：！？、,;!?](/|$)", text):
         return False   # a clause's punctuation ends the path before it, and ends no folder of it
+    if _JOINS_A_CLAUSE.search(text):
+        return False   # "~/Pictures/2024-Trip and move all the jpgs": the next clause is no name
     if any(part.count("(") != part.count(")") or part.count("[") != part.count("]") for part in text.split("/")):
         return False
     parts = text.split("/")

@@ -1028,3 +1028,22 @@ def test_a_dotted_name_is_copied_whole(grammar, request_, text, ok):
 ])
 def test_comparisons_depths_and_phrases_as_said(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
+
+
+@pytest.mark.parametrize("request_, text, ok", [
+    # a path ends where "and" or "then" and a verb begin the next clause
+    ("create ~/Pictures/2024-Trip and move all the jpgs from ~/Downloads into it",
+     ' files.mkdir path=" ~/Pictures/2024-Trip and move all the jpgs"', False),
+    ("create ~/Pictures/2024-Trip and move all the jpgs from ~/Downloads into it",
+     ' files.mkdir path=" ~/Pictures/2024-Trip"', True),
+    ("find mp3s in ~/Music/Simon and Garfunkel", ' files.find path=" ~/Music/Simon and Garfunkel" ext=" mp3"', True),
+    # a Chinese folder between two slashes belongs to its path: no path starts after it
+    ("下载 https://mirrors.example.cn/archlinux/iso/latest/arch.iso 到 ~/下载/iso", ' files.extract archive=" /iso"', False),
+    ("下载 https://mirrors.example.cn/archlinux/iso/latest/arch.iso 到 ~/下载/iso",
+     ' net.fetch url=" https://mirrors.example.cn/archlinux/iso/latest/arch.iso" destination=" ~/下载/iso"', True),
+    # ... but Chinese words that follow a path still end it
+    ("将~/work/简历里最新的十个文件压缩到/tmp/草稿.zip里",
+     ' files.find path=" ~/work/简历" sort=mtime order=desc limit=10 ; files.compress sources=@0.paths archive=" /tmp/草稿.zip"', True),
+])
+def test_paths_end_at_the_next_clause_and_keep_their_chinese_folders(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
