@@ -730,7 +730,7 @@ FOLLOW = [("files.trash", {"paths": "@0.paths"},
           ("files.compress", {"sources": "@0.paths", "archive": "{archive}"},
            ["zip {sel} into {archive}", "find {sel} and compress them to {archive}"],
            ["把{sel}压缩成{archive}"])]
-PAIRS = [  # two independent-looking steps, the second using the first's result
+PAIRS = [  # two (or three) independent-looking steps, a later one using an earlier one's result
     (("net.fetch", {"url": "{url}"}), ("files.extract", {"archive": "@0.path"}),
      ["download {url} and extract it", "fetch {url} then unzip it", "grab {url} and unpack it"],
      ["下载 {url} 然后解压", "把 {url} 下载下来并解压"]),
@@ -1136,11 +1136,11 @@ class Generator:
                         out.append((f"m:{f}:{lang}:{j}", lang, "multi",
                                     self._template_source([("files.find", {"path": "{dir}", **sargs}), (follow, fargs)],
                                                           text.replace("{sel}", sel), lang, "multi")))
-        for p, (first, second, en, zh) in enumerate(PAIRS):
+        for p, (*steps, en, zh) in enumerate(PAIRS):
             for lang, texts in (("en", en), ("zh", zh)):
                 for j, text in enumerate(texts):
                     out.append((f"p:{p}:{lang}:{j}", lang, "multi",
-                                self._template_source([first, second], text, lang, "multi")))
+                                self._template_source(steps, text, lang, "multi")))
         for lang, items in (("en", OOS_EN), ("zh", OOS_ZH)):
             for j, text in enumerate(items):
                 out.append((f"oos:{lang}:{j}", lang, "oos", self._template_source([], text, lang, "oos")))
@@ -1245,33 +1245,42 @@ class Generator:
                 samples.append(Sample(s.request, s.steps, s.category, template, lang))
         return samples + self.conjunctions(samples, rng)
 
-    def conjunctions(self, samples: list[Sample], rng: random.Random, share: float = 0.08) -> list[Sample]:
+    def conjunctions(self, samples: list[Sample], rng: random.Random, share: float = 0.1) -> list[Sample]:
         """Two unrelated one-step requests of the same split said in one breath ("ping X and then
         show my network status"), a quarter of them with a third: the plan is the steps in
-        order.  Teaches any intents to compose, beyond the hand-written pairs."""
+        order.  A quarter of the pairs have a two-step chain ("find … and trash them") for one
+        part, its ``$ref``s moved with it.  Teaches any intents to compose, beyond the
+        hand-written pairs."""
         singles: dict[str, list[Sample]] = {"en": [], "zh": []}
+        chains: dict[str, list[Sample]] = {"en": [], "zh": []}
         for s in samples:
             if s.category in ("en", "zh", "typo") and len(s.steps) == 1:
                 singles[s.lang].append(s)
+            elif s.category == "multi" and len(s.steps) == 2:
+                chains[s.lang].append(s)
         out = []
         for _ in range(int(share * len(samples))):
             lang = "zh" if rng.random() < 0.35 else "en"
             if len(singles[lang]) < 2:
                 continue
             parts = rng.sample(singles[lang], 3 if rng.random() < 0.25 else 2)
+            if len(parts) == 2 and chains[lang] and rng.random() < 0.25:
+                parts[rng.randrange(2)] = rng.choice(chains[lang])
             if len({p.steps[0][0] for p in parts}) < len(parts):
                 continue
             text = parts[0].request
             for p in parts[1:]:
                 text = text.rstrip("?？.。!！ ")
                 if lang == "zh":
-                    text += rng.choice(["，然后", "，再", "，接着", "，并且", "。然后", "，顺便"]) + p.request
+                    text += rng.choice(["，然后", "，再", "，接着", "，并且", "。然后", "，顺便", "，另外", "，同时"]) + p.request
                 else:
                     nxt = p.request[:1].lower() + p.request[1:] if not p.request.startswith(("I ", "I'")) else p.request
                     text += rng.choice([" and ", " and then ", ", then ", "; also ", ". Then ", " and after that ",
-                                        ", and ", " then "]) + nxt
-            c = Sample(text, sum((p.steps for p in parts), ()), "multi",
-                       "conj:" + "|".join(p.template for p in parts), lang)
+                                        ", and ", " then ", ", plus ", " as well as ", ". Also, "]) + nxt
+            steps: tuple = ()
+            for p in parts:
+                steps += tuple((name, _moved_refs(args, len(steps))) for name, args in p.steps)
+            c = Sample(text, steps, "multi", "conj:" + "|".join(p.template for p in parts), lang)
             if self.valid(c):
                 out.append(c)
         return out
@@ -1285,6 +1294,17 @@ class Generator:
                                        canons_for(s.request, self.canon.get((intent.name, arg), ()), self.case_folds)):
                     return False
         return bool(s.request)
+
+
+def _moved_refs(value: Any, offset: int) -> Any:
+    """``value`` with every ``$ref`` to step k made a ``$ref`` to step k + offset."""
+    if isinstance(value, dict) and set(value) == {"$ref"}:
+        return {"$ref": re.sub(r"^steps\[(\d+)\]", lambda m: f"steps[{int(m.group(1)) + offset}]", value["$ref"])}
+    if isinstance(value, dict):
+        return {k: _moved_refs(v, offset) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_moved_refs(v, offset) for v in value]
+    return value
 
 
 def _value_copyable(intent: Intent, arg: str, value: Any, prop: dict, request: str, canons: tuple[str, ...]) -> bool:

@@ -131,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="stop after this long, the learning rate decayed to fit (0: no limit)")
     p.add_argument("--log", help="also append the log to this file")
     p.add_argument("--save-every", type=int, default=0, help="also save the model every N steps (to evaluate a run early)")
+    p.add_argument("--compile", action="store_true",
+                   help="torch.compile the model (needs a C compiler; ≈ 20%% more steps an hour after ≈ 1 min)")
     ns = p.parse_args(argv)
 
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
@@ -205,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from transformers.models.qwen3_moe.modeling_qwen3_moe import load_balancing_loss_func
 
+    # the compiled body shares the model's parameters; only the training loop calls it
+    body = torch.compile(model.model, dynamic=True) if ns.compile else model.model
     batches = BatchStream(data, ns.batch, random.Random(ns.seed))
     loss_avg = None
     step = 0
@@ -216,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         ids, labels, mask = batches.next()
         for g in opt.param_groups:
             g["lr"] = lr_at(step, time.monotonic() - started)
-        hidden = model.model(input_ids=ids, attention_mask=mask, output_router_logits=True)
+        hidden = body(input_ids=ids, attention_mask=mask, output_router_logits=True)
         # the head only where there is a target: prompt positions need no logits
         targets = labels[:, 1:]
         keep = targets != -100

@@ -17,7 +17,7 @@ import importlib
 
 AREAS = ("files_find", "files_ops", "net_desktop", "process_system", "multi_oos_danger", "args_relations",
          "distinctions", "oos_multi_more", "constructions", "multi_steps", "verbs_en", "colloquial_zh",
-         "prose_args", "contrasts", "oos_wide", "compositions")
+         "prose_args", "contrasts", "oos_wide", "compositions", "refs_and_chains")
 KINDS = ("TEMPLATES", "DANGER", "OOS_EN", "OOS_ZH", "SELECT_EN", "SELECT_ZH", "FOLLOW", "PAIRS")
 
 

@@ -68,10 +68,10 @@ def main(argv: list[str] | None = None) -> int:
                 for sel, sargs in sels[:2]:
                     check("follow", [("files.find", {"path": "{dir}", **sargs}), (follow, fargs)],
                           text.replace("{sel}", sel), lang, "multi")
-    for first, second, en, zh in getattr(module, "PAIRS", []):
+    for *steps, en, zh in getattr(module, "PAIRS", []):
         for lang, texts in (("en", en), ("zh", zh)):
             for text in texts:
-                check("pair", [first, second], text, lang, "multi")
+                check("pair", steps, text, lang, "multi")
     for lang, kind in (("en", "OOS_EN"), ("zh", "OOS_ZH")):
         for text in getattr(module, kind, []):
             check("oos", [], text, lang, "oos")
