@@ -91,9 +91,11 @@ def _link_names(found: str, path: str) -> tuple[str, ...]:
     for _ in range(40):                      # the kernel's own limit on links followed
         if os.path.basename(current) != os.path.basename(path):
             names.append(os.path.basename(current))
-        if not os.path.islink(current):
+        try:
+            link = os.readlink(current)
+        except OSError:              # not a link (or gone): the chain ends here
             break
-        current = os.path.join(os.path.dirname(current), os.readlink(current))
+        current = os.path.join(os.path.dirname(current), link)
     return tuple(dict.fromkeys(names))
 
 
