@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterable
 from llmos.errors import NormaliseError
 from llmos.intents.manifest import Intent, _format_of
 from llmos.plan.normalise import parse_duration, parse_signal, parse_size
+from llmos.plan.refs import is_ref
 from llmos.planner import phrasings
 from llmos.planner.grammar import folder_written, in_written_folder, is_name_in_folder, is_piece, path_shape_ok, quantity_spans
 from llmos.planner.canon import (LOCALISED_DIRS, PATH_CANON, canons_for, case_folds, is_pathish, path_canons,
@@ -1298,7 +1299,7 @@ class Generator:
 
 def _moved_refs(value: Any, offset: int) -> Any:
     """``value`` with every ``$ref`` to step k made a ``$ref`` to step k + offset."""
-    if isinstance(value, dict) and set(value) == {"$ref"}:
+    if is_ref(value):
         return {"$ref": re.sub(r"^steps\[(\d+)\]", lambda m: f"steps[{int(m.group(1)) + offset}]", value["$ref"])}
     if isinstance(value, dict):
         return {k: _moved_refs(v, offset) for k, v in value.items()}

@@ -56,10 +56,11 @@ def hides_what_runs(effects: Sequence[Effect], args: Mapping) -> str | None:
         if effect.kind != "exec":
             continue
         name = posixpath.basename(effect.target)
-        if program_name(name) in WRAPPERS:
+        program = program_name(name)
+        if program in WRAPPERS:
             return (f"runs {name}, which starts another program the policy would not see; "
                     "ask for that program itself")
-        if _code_as_text(program_name(name), argv):
+        if _code_as_text(program, argv):
             return (f"hands {name} code as text, which the policy cannot check; "
                     "ask for what it should do instead")
     return None
