@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from llmos.errors import PlanError
 
@@ -35,4 +35,16 @@ def resolve_ref(text: str, results: list[dict]) -> Any:
             value = value[part]
         except (KeyError, IndexError, TypeError):
             raise PlanError(f"$ref {text}: step {step}'s result has no {part!r}") from None
+    return value
+
+
+def moved_refs(value: Any, to: Callable[[int], int]) -> Any:
+    """``value`` with every ``$ref`` to step k made a ``$ref`` to step ``to(k)``: steps were put
+    before it, or taken out."""
+    if is_ref(value):
+        return {"$ref": re.sub(r"^steps\[(\d+)\]", lambda m: f"steps[{to(int(m.group(1)))}]", value["$ref"])}
+    if isinstance(value, dict):
+        return {k: moved_refs(v, to) for k, v in value.items()}
+    if isinstance(value, list):
+        return [moved_refs(v, to) for v in value]
     return value

@@ -22,6 +22,7 @@ from typing import Any
 
 from llmos.errors import PlanError
 from llmos.plan.model import Plan, Step
+from llmos.plan.refs import moved_refs
 from llmos.planner.canon import NEGATED_BEFORE
 
 CONFIDENT = 0.5      # the least certain free choice of a plan the embedded planner keeps
@@ -85,7 +86,9 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
     said = read or request
     steps = into_the_new_folder(sources_up_to_destination(steps, said), said)
     steps = fetched_where_asked(appended_as_asked(deleted_as_asked(steps, said), said), said)
-    plan = Plan(steps, None if steps else no_step_reply(request), request)
+    asked = unasked_ends_dropped(steps, said)
+    reply = None if asked else unsure_reply(request) if steps else no_step_reply(request)
+    plan = Plan(asked, reply, request)
     return prepare_plan(plan, registry, ctx)
 
 
@@ -154,6 +157,43 @@ def deleted_as_asked(steps: list, request: str) -> list:
     if not trash:
         return [Step("files.delete", s.args) if s.intent == "files.trash" else s for s in steps]
     return steps
+
+
+# The words a request uses to ask for an end: of files (delete, trash, "get rid of", "dispose
+# of", "can go", 删, 扔, 回收站, ...) or of a process (kill, stop, quit, close, pause, resume,
+# restart, 结束, 关, 杀, 停, ...), with the slips the speller leaves in short words.  Broad
+# on purpose: they only tell whether a step that ends something was asked for at all.
+# a word, even right beside Chinese ("同时killall掉"), never a piece of a path or file name ("~/go", ".go")
+_LATIN_WORD = r"(?<![A-Za-z0-9_./~])(?:{})(?![A-Za-z0-9_/]|\.\w)"
+_ENDS_FILES = re.compile(_LATIN_WORD.format(
+    rf"delet\w*|del|remov\w*|rm|rmdir|unlink\w*|{_TRASH}|bin|recycl\w*|wastebasket|eras\w*|wip(e|ed|es|ing)|wpe|wie|"
+    r"nuk\w*|purg\w*|shred\w*|destroy\w*|obliterat\w*|discard\w*|throw\w*|threw|thrown|toss\w*|dump\w*|"
+    r"ju?nk\w*|chuck\w*|dispos\w*|rid|clean\w*|clear\w*|eliminat\w*|scrap\w*|ditch\w*|empty\w*|zap\w*|axe|"
+    r"drop\w*|lose|gone|go|goes|away|bye|goodbye|forever|for good|perman\w*|anymore|(don'?t|no longer) need") +
+    r"|删|清|扔|回收|废纸篓|垃圾|丢|去掉|移除|干掉|不要了|不需要|用不着|粉碎|抹掉|除掉", re.IGNORECASE)
+_ENDS_PROCESSES = re.compile(_LATIN_WORD.format(
+    r"kill\w*|kil+|kll|klil|pkill|stop\w*|stp|sotp|end|ends|ending|quit\w*|qut|quti|qiut|clos\w*|"
+    r"terminat\w*|term|shut\w*|halt\w*|paus\w*|suspend\w*|freez\w*|froze\w*|free|resum\w*|continu\w*|"
+    r"unpaus\w*|unfreez\w*|wak\w*|woke|signal\w*|sig\w+|hup|si+g\w*|int|ctrl[- +]?c|reload\w*|restart\w*|"
+    r"interrupt\w*|abort\w*|rid|murder\w*|nuk\w*|exit\w*|eit|die|dies|dead|finish\w*|cancel\w*|hang\w*|"
+    r"hung|stuck|sleep\w*|down|off|out|away|hold|carry|swap\w*|shoot") +
+    r"|结束|关|杀|停|暂停|恢复|退|终止|信号|干掉|重载|重启|中断|继续|接着|唤醒|冻结|挂起|弄死|干死|卡死|卡住", re.IGNORECASE)
+_ENDS = {"files.delete": _ENDS_FILES, "files.trash": _ENDS_FILES, "process.kill": _ENDS_PROCESSES}
+
+
+def unasked_ends_dropped(steps: list, request: str) -> list:
+    """A small model that learnt "find the .tmp files and trash them" sometimes adds the
+    trashing to "list every .docx in ~/Documents", a deletion to "create a directory", or a
+    kill to a question about a process.  A step that deletes files or signals processes, in a
+    request with no word for that, was not asked for, and goes; later steps' references move
+    with the steps they name.  A step that a later step refers to stays: the plan would not
+    hold without it.  Every end that does stay is still one the policy decides."""
+    kept = [k for k, s in enumerate(steps)
+            if s.intent not in _ENDS or _ENDS[s.intent].search(request)
+            or any(f"steps[{k}]" in json.dumps(later.args) for later in steps[k + 1:])]
+    if len(kept) == len(steps):
+        return steps
+    return [Step(steps[k].intent, moved_refs(steps[k].args, kept.index)) for k in kept]
 
 
 # How a request asks to add to a file rather than write it anew: "append", "at the end of",
@@ -414,4 +454,5 @@ def _try(request: str, draft: Any, registry: Any, ctx: Any) -> tuple[Outcome | N
                    text=draft.text.strip()), None
 
 
-__all__ = ["CONFIDENT", "DOUBTS_NONE", "Outcome", "finalise", "looks_like_task", "no_step_reply", "plan_request"]
+__all__ = ["CONFIDENT", "DOUBTS_NONE", "Outcome", "finalise", "looks_like_task", "no_step_reply", "plan_request",
+           "unasked_ends_dropped"]

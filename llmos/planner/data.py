@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable
 from llmos.errors import NormaliseError
 from llmos.intents.manifest import Intent, _format_of
 from llmos.plan.normalise import parse_duration, parse_signal, parse_size
-from llmos.plan.refs import is_ref
+from llmos.plan.refs import moved_refs
 from llmos.planner import phrasings
 from llmos.planner.grammar import folder_written, in_written_folder, is_name_in_folder, is_piece, path_shape_ok, quantity_spans
 from llmos.planner.canon import (LOCALISED_DIRS, PATH_CANON, canons_for, case_folds, is_pathish, path_canons,
@@ -1280,7 +1280,8 @@ class Generator:
                                         ", and ", " then ", ", plus ", " as well as ", ". Also, "]) + nxt
             steps: tuple = ()
             for p in parts:
-                steps += tuple((name, _moved_refs(args, len(steps))) for name, args in p.steps)
+                offset = len(steps)
+                steps += tuple((name, moved_refs(args, lambda k: k + offset)) for name, args in p.steps)
             c = Sample(text, steps, "multi", "conj:" + "|".join(p.template for p in parts), lang)
             if self.valid(c):
                 out.append(c)
@@ -1295,17 +1296,6 @@ class Generator:
                                        canons_for(s.request, self.canon.get((intent.name, arg), ()), self.case_folds)):
                     return False
         return bool(s.request)
-
-
-def _moved_refs(value: Any, offset: int) -> Any:
-    """``value`` with every ``$ref`` to step k made a ``$ref`` to step k + offset."""
-    if is_ref(value):
-        return {"$ref": re.sub(r"^steps\[(\d+)\]", lambda m: f"steps[{int(m.group(1)) + offset}]", value["$ref"])}
-    if isinstance(value, dict):
-        return {k: _moved_refs(v, offset) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_moved_refs(v, offset) for v in value]
-    return value
 
 
 def _value_copyable(intent: Intent, arg: str, value: Any, prop: dict, request: str, canons: tuple[str, ...]) -> bool:

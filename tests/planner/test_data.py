@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from llmos.plan.refs import is_ref, parse_ref
-from llmos.planner.data import Generator, _moved_refs
+from llmos.plan.refs import is_ref, moved_refs, parse_ref
+from llmos.planner.data import Generator
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +22,8 @@ def refs_of(args):
 
 def test_moved_refs_name_the_same_step_further_on():
     args = {"paths": {"$ref": "steps[0].paths"}, "sources": [{"$ref": "steps[1].paths[0]"}, "~/a"], "n": 3}
-    assert _moved_refs(args, 2) == {"paths": {"$ref": "steps[2].paths"},
-                                    "sources": [{"$ref": "steps[3].paths[0]"}, "~/a"], "n": 3}
+    assert moved_refs(args, lambda k: k + 2) == {"paths": {"$ref": "steps[2].paths"},
+                                                 "sources": [{"$ref": "steps[3].paths[0]"}, "~/a"], "n": 3}
 
 
 def test_a_chain_joined_after_another_request_refers_to_its_own_first_step(train, registry):

@@ -324,3 +324,71 @@ def test_a_plan_that_acts_on_the_process_it_found_asks_first(registry, tmp_path)
         ("process.list", None), ("process.kill", {"$ref": "steps[0].pids[0]"})]
     decisions = decide_steps(plan.steps, registry, ctx)
     assert decisions[0][0] == "allow" and decisions[1][0] == "ask"
+
+
+def _find_then(intent: str) -> list:
+    from llmos.plan.model import Step
+    return [Step("files.find", {"path": "~/x", "ext": "go"}), Step(intent, {"paths": {"$ref": "steps[0].paths"}})]
+
+
+@pytest.mark.parametrize("request_, kept", [
+    ("list every .docx under ~/Documents/Work Stuff", False),
+    ("find all the .go files in ~/code/go", False),           # "go" in a path or a suffix asks nothing
+    ("what's in ~/.local/share/Trash?", False),
+    ("find the .tmp files in ~/x and trash them", True),
+    ("find old logs in ~/x, they can go", True),
+    ("dispose of the pdfs in ~/x", True),
+    ("把 ~/x 里的 .go 文件都删掉", True),
+    ("清理一下 ~/x 里的旧文件", True),
+    ("~/x 里的 go 文件扔进回收站", True),
+])
+def test_a_step_that_deletes_must_be_asked_for(request_, kept):
+    from llmos.planner import unasked_ends_dropped
+
+    for intent in ("files.trash", "files.delete"):
+        steps = _find_then(intent)
+        assert unasked_ends_dropped(steps, request_) == (steps if kept else steps[:1])
+
+
+@pytest.mark.parametrize("request_, kept", [
+    ("what's process 90211 and who owns it?", False),
+    ("is nginx running?", False),
+    ("kill nginx", True),
+    ("please force-close pulseaudio", True),
+    ("cups 最近的警告，同时killall掉 java", True),
+    ("把 obs 关掉", True),
+    ("let vlc carry on", True),
+    ("ctrl-c process 3056", True),
+])
+def test_a_step_that_signals_a_process_must_be_asked_for(request_, kept):
+    from llmos.plan.model import Step
+    from llmos.planner import unasked_ends_dropped
+
+    steps = [Step("process.find", {"name": "nginx"}), Step("process.kill", {"name": "nginx"})]
+    assert unasked_ends_dropped(steps, request_) == (steps if kept else steps[:1])
+
+
+def test_an_unasked_end_leaves_the_references_right():
+    from llmos.plan.model import Step
+    from llmos.planner import unasked_ends_dropped
+
+    steps = [Step("files.mkdir", {"path": "~/a"}), Step("files.delete", {"paths": ["~/a"]}),
+             Step("files.find", {"path": "~", "ext": "pdf"}),
+             Step("files.move", {"sources": {"$ref": "steps[2].paths"}, "destination": "~/a"})]
+    assert unasked_ends_dropped(steps, "make ~/a and move the pdfs in my home into it") == [
+        steps[0], steps[2], Step("files.move", {"sources": {"$ref": "steps[1].paths"}, "destination": "~/a"})]
+    # a step a later one refers to stays: the plan would not hold without it
+    chained = [Step("files.find", {"path": "~"}), Step("files.trash", {"paths": {"$ref": "steps[0].paths"}}),
+               Step("files.read", {"path": {"$ref": "steps[1].paths[0]"}})]
+    assert unasked_ends_dropped(chained, "find my notes and read the first") == chained
+
+
+def test_a_plan_of_nothing_but_an_unasked_end_is_no_plan(registry, tmp_path):
+    from llmos.plan.executor import Context
+    from llmos.planner import finalise
+
+    ctx = Context(cwd=str(tmp_path), home=str(tmp_path), dry_run=True)
+    plan = finalise("what is in ~/x?", ' files.trash paths=[" ~/x"]', registry, ctx)
+    assert plan.steps == [] and "not sure" in plan.reply
+    plan = finalise("make the folder ~/x", ' files.mkdir path=" ~/x" ; files.delete paths=[" ~/x"]', registry, ctx)
+    assert [s.intent for s in plan.steps] == ["files.mkdir"]
