@@ -146,6 +146,7 @@ class StrSpec:
     bare_home: bool = True                       # "~" by itself is a value (see Grammar._str_spec)
     home_parent: bool = True                     # "~" + "/" + a name said on its own is a value
     suffix: bool = False                         # a kind of file (an extension): never the end of a name
+    chars: re.Pattern | None = None              # every character must match (an extension's: ASCII)
 
 
 class Str:
@@ -350,6 +351,8 @@ class Str:
                         self.in_folder, self.must_end)]
         if ch == "\n" or (ch in " \t" and (not self.text or self.after_nl or not self.spec.blanks)):
             return []  # values do not start with blanks; URLs and hosts hold none
+        if self.spec.chars is not None and not self.spec.chars.fullmatch(ch):
+            return []
         return self._extend(ch)
 
     @property
@@ -394,6 +397,8 @@ class Str:
             out.add("/")
         out.discard('"')
         out.discard("\n")
+        if self.spec.chars is not None:
+            out = {c for c in out if self.spec.chars.fullmatch(c)}
         if not self.text or self.after_nl or not self.spec.blanks:
             out.discard(" ")
             out.discard("\t")
@@ -685,9 +690,12 @@ class Grammar:
         if fmt is not None:
             return StrSpec(request, taken=taken)
         if "extension" in str(prop.get("description", "")).lower():
-            # one word, and no word that names files in general ("files" of "my 48 latest files")
+            # one word of letters and digits ("tar.gz", "mp3"), and no word that names files in
+            # general ("files" of "my 48 latest files"); never a piece of a Chinese name or path
+            # ("~/下载/临时文件.zip" holds no extension "载/临")
             return StrSpec(request, canons_for(request, self.string_canon.get((intent, name), ()), self.case_folds),
-                           taken=taken, suffix=True, blanks=False, check=lambda text: text.lower() not in _NO_KIND)
+                           taken=taken, suffix=True, blanks=False, chars=_EXTENSION_CHAR,
+                           check=lambda text: text.lower() not in _NO_KIND)
         # prose (a long maxLength: a message, a title, a file's text) is what the request says
         # to write or show, never its own command word
         # a step that takes its time apart ("remind me to call the bank in 2 hours") leaves
@@ -727,7 +735,8 @@ class Grammar:
 
 # --- quantities and checks -------------------------------------------------------------------
 
-_SIGNAL_SAID = re.compile(r"(?<![\w-])-(\d{1,2}|[A-Za-z]{3,4})\b|\bSIG([A-Z]{3,4})\b")
+# "kill -9", "-HUP", "SIGTERM"; a count for head or tail ("ps aux | head -1") is no signal
+_SIGNAL_SAID = re.compile(r"(?<![\w-])(?<!\bhead )(?<!\btail )-(\d{1,2}|[A-Za-z]{3,4})\b|\bSIG([A-Z]{3,4})\b")
 
 
 @lru_cache(maxsize=256)
@@ -870,7 +879,7 @@ _COUNT_SAID = re.compile(
 _ONE_SAID = re.compile(
     r"\b((?<!\ba )(?<!\binto )single (\w+est|most|least|process|program|app|file|folder|one)\b|"
     r"which (process|program|app|file|folder|one|dir\w*)|"
-    r"the (\w+est|most \w+|least \w+) (file|folder|process|program|app|one|thing|item|entry|dir\w*|of)\b(?!s)|"
+    r"(?:the |my )?(\w+est|most \w+|least \w+) (file|folder|process|program|app|one|thing|item|entry|dir\w*|of)\b(?!s)|"
     r"who\b|what(?:'s| is) (?:using|eating|hogging|taking)|(?:uses|eats|hogs|takes|consumes) the most)|"
     r"哪个|哪一个|那个|谁", re.IGNORECASE)
 
@@ -1065,6 +1074,7 @@ _NEVER_A_NAME = frozenset("folder folders directory directories dir file files w
                           "big large huge much many last past recent latest newest oldest biggest largest "
                           "smallest changed modified touched edited updated line lines text together both "
                           "too end".split())
+_EXTENSION_CHAR = re.compile(r"[A-Za-z0-9._+-]")
 _NO_KIND = frozenset("file files folder folders dir dirs directory directories stuff things items ones".split())
 _PREPOSITIONS = frozenset("in into inside on onto at of to from with for as over under by via".split())
 _LEADS_TO_NAME = frozenset("called named titled in into inside on at of to from with and for as then also over "
@@ -1167,7 +1177,7 @@ _COMMAND_VERBS = frozenset("kill open start launch run stop close quit exit end 
 # Chinese has no blanks between words: inside Chinese text, a text begins only after a word
 # that hands over to it, a verb of telling or writing, a label, or a time that ends ("一个半小时后
 # 提醒我|把衣服拿出来", "最后加一行：|今天跑了五公里", "标题是|提醒"), never inside a word ("服", "五").
-_HANDS_OVER = re.compile(r"(我|提醒|通知|记得|写上|写入|写成|写着|写|加上|添上|加|添|追加|说|是|为|叫|用|要|该|去|把|"
+_HANDS_OVER = re.compile(r"(我|请|麻烦|提醒|通知|记得|写上|写入|写成|写着|写|加上|添上|加|添|追加|说|是|为|叫|用|要|该|去|把|"
                          r"忘了|忘|标题|内容|正文|消息|文字|后|以后|之后|一行|一句|一条|一下|再|然后|接着|并且|顺便|另外|还有)$")
 
 
@@ -1440,7 +1450,7 @@ def _whole_spans(request: str, free_text: bool, prose: bool = False) -> dict[int
 # Words that say which text follows them, for a step that takes two (a title and a body):
 # "titled Reminder", "with the title 'Meeting'", "heading: X", 标题是 下班了, 标题叫X; "that says
 # Lunch time!", "saying hello", 内容是X, 内容写X.
-_TITLE_LABEL = re.compile(r"(?<!\bas )(?<!\bas the )(?<!\bas its )(?<!\bas a )\b(?:titled|entitled|title|heading)(?:\s+is)?"
+_TITLE_LABEL = re.compile(r"(?<!\bas )(?<!\bas the )(?<!\bas its )(?<!\bas a )(?<!\bas my )(?<!\bas your )\b(?:titled|entitled|title|heading)(?:\s+is)?"
                           r"(?=[\s:：\"'“‘「『])\s*[:：]?|"
                           r"标题(?:是|为|写|叫|用)?\s*[:：]?|题目(?:是|为)\s*[:：]?", re.IGNORECASE)
 _BODY_LABEL = re.compile(r"\b(?:says|saying)(?=[\s:：\"'“‘「『])\s*[:：]?|内容(?:是|为|写)\s*[:：]?", re.IGNORECASE)
@@ -1463,17 +1473,22 @@ def labelled_starts(request: str, arg: str) -> frozenset[int] | None:
     """Where the title of a step that takes a title and a body may begin, when the request
     labels it: after a title's label ("titled Reminder with the text …", not "notification
     titled Reminder"); with none, after what the text "says" in a request that quotes nothing
-    ("a notification that says Lunch time!").  None: anywhere a text may begin.  A body is
-    never held to labels: requests name it in too many ways ("the words …", 下面写 …)."""
+    ("a notification that says Lunch time!") or quotes only what it says ("a notification
+    that says 'Render complete'").  None: anywhere a text may begin.  A body is held only to
+    the one text a request quotes besides a labelled title ("titled Reminder with the text
+    'Stand up'"): requests name it in too many ways ("the words …", 下面写 …)."""
+    titles = _label_ends(request, _TITLE_LABEL)
+    quoted = [i for i in _quoted_spans(request) if _quoted_text_at(request, i)]
+    if arg == "body":
+        return frozenset(quoted) if titles and len(quoted) == 1 and quoted[0] not in titles else None
     if arg != "title":
         return None
-    titles = _label_ends(request, _TITLE_LABEL)
     if titles:
         return titles
     # what a notification "says", not what a file's 内容 is ("新建 a.txt，内容写 X，再弹个通知：Y")
     said = frozenset(j for j in _label_ends(request, _BODY_LABEL)
                      if any(_one_clause(request, m.start(), j) for m in _NOTICE_WORD.finditer(request, 0, j)))
-    return said if said and not _quoted_spans(request) else None
+    return said if said and (not _quoted_spans(request) or (len(quoted) == 1 and said == {quoted[0]})) else None
 
 
 _NOTICE_WORD = re.compile(r"notif|alert|pop[- ]?up|toast|banner|message|通知|提醒|弹|提示|消息", re.I)
