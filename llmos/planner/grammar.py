@@ -1073,7 +1073,7 @@ _NEVER_A_NAME = frozenset("folder folders directory directories dir file files w
                           "list save what which where who why how does do did is are was say says tell me "
                           "big large huge much many last past recent latest newest oldest biggest largest "
                           "smallest changed modified touched edited updated line lines text together both "
-                          "too end".split())
+                          "too end please pls plz kindly hey".split())
 _EXTENSION_CHAR = re.compile(r"[A-Za-z0-9._+-]")
 _NO_KIND = frozenset("file files folder folders dir dirs directory directories stuff things items ones".split())
 _PREPOSITIONS = frozenset("in into inside on onto at of to from with for as over under by via".split())
@@ -1155,7 +1155,8 @@ def _mid_chinese_word(request: str, i: int) -> bool:
     """Whether ``i`` is glued inside Chinese text where no name begins: only a name with a
     suffix ("报告.pdf" of "图片里的报告.pdf") or a known folder's Chinese name may, never "所"
     of "桌面目录中所有", and a name with a suffix only after a word that places it (里, 的):
-    "素材包.zip" set apart by blanks is named whole, never as "材包.zip"."""
+    "素材包.zip" set apart by blanks or a slash is named whole, never as "材包.zip" (nor
+    "结.docx" of "~/文档/年度总结.docx")."""
     glued = i > 0 and _is_cjk(request[i - 1]) and _is_cjk(request[i])
     if not glued or request.startswith(_LOCAL_NAMES, i):
         return False
@@ -1164,7 +1165,7 @@ def _mid_chinese_word(request: str, i: int) -> bool:
     k = i
     while k > 0 and _is_cjk(request[k - 1]):
         k -= 1
-    return (k > 0 and request[k - 1].isspace() and not request.startswith(_LOCAL_NAMES, k)
+    return (k > 0 and (request[k - 1].isspace() or request[k - 1] == "/") and not request.startswith(_LOCAL_NAMES, k)
             and not re.search(r"[里的中下内上和与及到在把将]", request[k:i]))
 
 

@@ -278,6 +278,13 @@ def test_paths_and_canons_offered_only_when_the_request_supports_them(grammar, r
     ("把音乐文件夹打包成 ~/音乐备份.tar.xz", ' files.compress sources=[" ~/Music"] archive=" ~/备份.tar.xz"', False),
     ("把音乐文件夹打包成 ~/音乐备份.tar.xz", ' files.compress sources=[" ~/Music"] archive=" 备份.tar.xz"', False),
     ("把音乐文件夹打包成 ~/音乐备份.tar.xz", ' files.compress sources=[" ~/Music"] archive=" ~/音乐备份.tar.xz"', True),
+    # a Chinese name in a written path is named whole ("结.docx" of "年度总结.docx" is none)
+    ("用默认程序打开 ~/文档/年度总结.docx", ' desktop.open target=" ~/文档/结.docx"', False),
+    ("用默认程序打开 ~/文档/年度总结.docx", ' desktop.open target=" ~/文档/年度总结.docx"', True),
+    ("打开 ~/文档里的报告.pdf", ' desktop.open target=" ~/文档/报告.pdf"', True),
+    # a courtesy is no name
+    ("Please get rid of the 'New Folder (2)' on my Desktop", ' files.trash paths=[" ~/Desktop/Please"]', False),
+    ("Please get rid of the 'New Folder (2)' on my Desktop", ' files.trash paths=[" ~/Desktop/New Folder (2)"]', True),
     # a path ended by a Chinese word leaves the names after it free
     ("把~/Music中的婚礼.flac移到回收站", ' files.trash paths=[" ~/Music/婚礼.flac"]', True),
     # a localised folder written as a path is copied as written, not re-used in English
