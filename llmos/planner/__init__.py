@@ -18,7 +18,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from llmos.errors import PlanError
 from llmos.plan.model import Plan, Step
@@ -86,7 +86,7 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
     said = read or request
     steps = into_the_new_folder(sources_up_to_destination(steps, said), said)
     steps = fetched_where_asked(appended_as_asked(deleted_as_asked(steps, said), said), said)
-    asked = unasked_ends_dropped(steps, said)
+    asked = read_or_listed(unasked_ends_dropped(steps, said), lambda path: kind_on_disk(path, ctx))
     reply = None if asked else unsure_reply(request) if steps else no_step_reply(request)
     plan = Plan(asked, reply, request)
     return prepare_plan(plan, registry, ctx)
@@ -194,6 +194,35 @@ def unasked_ends_dropped(steps: list, request: str) -> list:
     if len(kept) == len(steps):
         return steps
     return [Step(steps[k].intent, moved_refs(steps[k].args, kept.index)) for k in kept]
+
+
+def read_or_listed(steps: list, kind_of: Callable[[str], str | None]) -> list:
+    """"what's in X?" is X's text when X is a file and its listing when X is a folder; the
+    words do not say which, the disk does.  A ``files.read`` of a folder (it would fail) lists
+    the folder, and a bare ``files.find`` of a file (it would list that one file) reads it.
+    ``kind_of(path)`` is "file", "dir" or None (not there, or not known)."""
+    out = []
+    for s in steps:
+        path = s.args.get("path")
+        if isinstance(path, str):
+            if s.intent == "files.read" and kind_of(path) == "dir":
+                s = Step("files.find", {"path": path})
+            elif s.intent == "files.find" and set(s.args) == {"path"} and kind_of(path) == "file":
+                s = Step("files.read", {"path": path})
+        out.append(s)
+    return out
+
+
+def kind_on_disk(path: str, ctx: Any) -> str | None:
+    """"file" or "dir" for a path as a step names it (~ is the home, relative to the working
+    folder); None when nothing is there.  Only the path's kind is looked at, never its content."""
+    import os
+
+    full = os.path.join(ctx.cwd, ctx.home + path[1:] if path == "~" or path.startswith("~/") else path)
+    try:
+        return "dir" if os.path.isdir(full) else "file" if os.path.isfile(full) else None
+    except (OSError, ValueError):
+        return None
 
 
 # How a request asks to add to a file rather than write it anew: "append", "at the end of",
@@ -455,4 +484,4 @@ def _try(request: str, draft: Any, registry: Any, ctx: Any) -> tuple[Outcome | N
 
 
 __all__ = ["CONFIDENT", "DOUBTS_NONE", "Outcome", "finalise", "looks_like_task", "no_step_reply", "plan_request",
-           "unasked_ends_dropped"]
+           "read_or_listed", "unasked_ends_dropped"]

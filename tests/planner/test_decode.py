@@ -392,3 +392,24 @@ def test_a_plan_of_nothing_but_an_unasked_end_is_no_plan(registry, tmp_path):
     assert plan.steps == [] and "not sure" in plan.reply
     plan = finalise("make the folder ~/x", ' files.mkdir path=" ~/x" ; files.delete paths=[" ~/x"]', registry, ctx)
     assert [s.intent for s in plan.steps] == ["files.mkdir"]
+
+
+def test_what_is_in_a_path_reads_a_file_and_lists_a_folder(registry, tmp_path):
+    """The words ("what's in ~/x?") do not say whether ~/x is a file or a folder; the disk does."""
+    from llmos.plan.executor import Context
+    from llmos.planner import finalise
+
+    (tmp_path / ".config").mkdir()
+    (tmp_path / "fstab").write_text("UUID=1 / ext4 defaults 0 1\n")
+    ctx = Context(cwd=str(tmp_path), home=str(tmp_path), dry_run=True)
+
+    def planned(text):
+        return [(s.intent, s.args["path"]) for s in finalise("what's in it?", text, registry, ctx).steps]
+
+    assert planned(' files.read path=" ~/.config"') == [("files.find", str(tmp_path / ".config"))]
+    assert planned(' files.find path=" ~/fstab"') == [("files.read", str(tmp_path / "fstab"))]
+    assert planned(' files.find path=" fstab"') == [("files.read", str(tmp_path / "fstab"))]
+    # a search with a filter stays a search; a path not there is left as the model wrote it
+    assert [s.intent for s in finalise("x", ' files.find path=" ~/fstab" ext=" txt"', registry, ctx).steps] == ["files.find"]
+    assert planned(' files.read path=" ~/notes.txt"') == [("files.read", str(tmp_path / "notes.txt"))]
+    assert planned(' files.find path=" ~/gone"') == [("files.find", str(tmp_path / "gone"))]
