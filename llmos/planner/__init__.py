@@ -226,11 +226,13 @@ def kind_on_disk(path: str, ctx: Any) -> str | None:
 
 
 # How a request asks to add to a file rather than write it anew: "append", "at the end of",
-# "to the bottom of", "a new line", 追加, 末尾, 最后面 ... ; a negation before takes it back
-# ("don't append, overwrite it").
+# "to the bottom of", "a new line", "don't overwrite", 追加, 末尾, 最后面, 补一行, 别覆盖 ... ; a
+# negation before takes it back ("don't append, overwrite it").
 _APPEND_WORD = re.compile(
     r"\bappend\w*|\b(at|to|on)(?: the)? (end|bottom)\b|\b(a )?new line\b|\banother line\b|"
-    r"追加|末尾|结尾|最后面|后面加|后面添|后面写|最后加|最后添|再加一行|加一行|添一行", re.IGNORECASE)
+    r"\bdon'?t overwrite|\bwithout overwriting|\bnot overwrite|"
+    r"追加|末尾|结尾|最后面|后面加|后面添|后面写|后面补|最后加|最后添|最后再写|最后写|再加一行|加一行|添一行|补一行|"
+    r"再写一行|(别|不要|不用|勿)覆盖", re.IGNORECASE)
 
 
 def appended_as_asked(steps: list, request: str) -> list:

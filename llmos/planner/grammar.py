@@ -574,7 +574,12 @@ class Grammar:
             values = arg.prop["enum"]
             if _format_of(arg.prop) == "signal":
                 values = stated_signals(request, tuple(values)) or values
-                values = [v for v in values if v not in refused_signals(request)] or values
+                refused = refused_signals(request)
+                if refused and len(values) > 1:
+                    # "结束进程 47308，不是暂停", "stop it gracefully rather than force-killing it":
+                    # the default, or a signal the request asks for in words, never another
+                    values = [v for v in values if v not in refused and (
+                        v == "TERM" or (v in _SIGNAL_WORDS and _SIGNAL_WORDS[v].search(request)))] or values
             elif set(values) == {"asc", "desc"}:
                 values = stated_order(request) or values
             elif "listen" in values and _LISTENING.search(request) and not _NOT_ONLY_LISTENING.search(request):
@@ -1077,6 +1082,8 @@ _NEVER_A_NAME = frozenset("folder folders directory directories dir file files w
 _EXTENSION_CHAR = re.compile(r"[A-Za-z0-9._+-]")
 _NO_KIND = frozenset("file files folder folders dir dirs directory directories stuff things items ones".split())
 _PREPOSITIONS = frozenset("in into inside on onto at of to from with for as over under by via".split())
+# the machine itself, said as a word: "save https://x.org/a.iso to disk" names no folder "disk"
+_NO_PLACE = frozenset("disk disc drive computer machine laptop pc".split())
 _LEADS_TO_NAME = frozenset("called named titled in into inside on at of to from with and for as then also over "
                            "the a an all my every any some these those this that it them".split())
 
@@ -1105,7 +1112,7 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
     if kind in ("name", "file"):
         suffixed = re.match(r"[^/\n]*\.[^\W_]", request[i:]) is not None
         word = re.match(r"[A-Za-z]+(?![A-Za-z0-9])", request[i:])
-        return (_name_start(request, i) and request[i] not in "~/" and not request[i].isspace()
+        return (_name_start(request, i) and request[i] not in "~/-" and not request[i].isspace()
                 and not _in_written_path(request, i) and not _in_url(request, i)
                 and not _inside_quotes(request, i) and not _command_word(request, i)
                 and not _WEB_HOST.match(request, i)
@@ -1123,6 +1130,7 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
         return (_name_start(request, i) and _may_start(request, i) and not _in_written_path(request, i)
                 and not _in_chinese_command(request, i) and not _written_text_at(request, i)
                 and not (word and word.group(0).lower() in _PREPOSITIONS)   # "into" of "… into ~/x"
+                and not (word and word.group(0).lower() in _NO_PLACE)       # "disk" of "save … to disk"
                 and not _command_word(request, i) and request[i] != "-" and not (request[i] == "/" and request[i - 1:i] == ":"))
     if kind == "suffix":  # a kind of file said ("wav files", ".wav"), not a named file's ending
         # ("zip" of "new-recordings.zip" in "find .wav files … and zip them into new-recordings.zip")

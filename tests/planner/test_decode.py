@@ -279,6 +279,8 @@ def test_a_deletion_goes_for_good_or_to_the_trash_as_the_request_says(request_, 
     ("在 ~/文档/notes.txt 后面追加一行：明天交报告", True),
     ("write 'hello' to ~/a.txt", False),                      # written anew, as the model chose
     ("don't append, overwrite ~/a.txt with 'x'", False),      # a refusal of appending
+    ("在 ~/a.txt 后面补一行 浇花，别覆盖原来", True),
+    ("add 'x' to ~/a.txt, don't overwrite it", True),
 ])
 def test_a_request_in_the_words_of_appending_appends(request_, append):
     from llmos.plan.model import Step

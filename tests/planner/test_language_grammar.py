@@ -285,6 +285,10 @@ def test_paths_and_canons_offered_only_when_the_request_supports_them(grammar, r
     # a courtesy is no name
     ("Please get rid of the 'New Folder (2)' on my Desktop", ' files.trash paths=[" ~/Desktop/Please"]', False),
     ("Please get rid of the 'New Folder (2)' on my Desktop", ' files.trash paths=[" ~/Desktop/New Folder (2)"]', True),
+    # the machine said as a word is no place, and an option is no name
+    ("save https://x.org/recipe.iso to disk", ' net.fetch url=" https://x.org/recipe.iso" destination=" disk"', False),
+    ("copy a.txt to /media/disk", ' files.copy sources=[" a.txt"] destination=" /media/disk"', True),
+    ("could you unzip -o ~/music.tar.xz?", ' files.extract archive=" ~/music.tar.xz" destination=" ~/-o"', False),
     # a path ended by a Chinese word leaves the names after it free
     ("把~/Music中的婚礼.flac移到回收站", ' files.trash paths=[" ~/Music/婚礼.flac"]', True),
     # a localised folder written as a path is copied as written, not re-used in English
@@ -357,6 +361,9 @@ def test_translated_program_names_need_a_word_of_them(grammar, request_, text, o
     ("firefox won't quit normally - kill -9 it", ' process.kill name=" firefox" signal=KILL', True),
     # a count for head or tail is no signal
     ("process 13825 is frozen, force kill it, then ps aux | head -1", " process.kill pid=13825 signal=KILL", True),
+    # a refusal leaves the default or a signal asked for in words, never another
+    ("结束进程 47308，不是暂停", " process.kill pid=47308 signal=HUP", False),
+    ("结束进程 47308，不是暂停", " process.kill pid=47308", True),
 ])
 def test_a_stated_signal_is_the_signal(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
