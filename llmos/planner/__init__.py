@@ -174,7 +174,7 @@ _ENDS_FILES = re.compile(_LATIN_WORD.format(
 _ENDS_PROCESSES = re.compile(_LATIN_WORD.format(
     r"kill\w*|kil+|kll|klil|pkill|stop\w*|stp|sotp|end|ends|ending|quit\w*|qut|quti|qiut|clos\w*|"
     r"terminat\w*|term|shut\w*|halt\w*|paus\w*|suspend\w*|freez\w*|froze\w*|free|resum\w*|continu\w*|"
-    r"unpaus\w*|unfreez\w*|wak\w*|woke|signal\w*|sig\w+|hup|si+g\w*|int|ctrl[- +]?c|reload\w*|restart\w*|"
+    r"unpaus\w*|unfreez\w*|wak\w*|woke|signal\w*|si+g\w*|hup|int|ctrl[- +]?c|reload\w*|restart\w*|"
     r"interrupt\w*|abort\w*|rid|murder\w*|nuk\w*|exit\w*|eit|die|dies|dead|finish\w*|cancel\w*|hang\w*|"
     r"hung|stuck|sleep\w*|down|off|out|away|hold|carry|swap\w*|shoot") +
     r"|结束|关|杀|停|暂停|恢复|退|终止|信号|干掉|重载|重启|中断|继续|接着|唤醒|冻结|挂起|弄死|干死|卡死|卡住", re.IGNORECASE)
