@@ -86,7 +86,7 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
     said = read or request
     steps = into_the_new_folder(sources_up_to_destination(steps, said), said)
     steps = fetched_where_asked(appended_as_asked(deleted_as_asked(steps, said), said), said)
-    asked = read_or_listed(unasked_ends_dropped(steps, said), lambda path: kind_on_disk(path, ctx))
+    asked = read_or_listed(unasked_steps_dropped(steps, said), lambda path: kind_on_disk(path, ctx))
     reply = None if asked else unsure_reply(request) if steps else no_step_reply(request)
     plan = Plan(asked, reply, request)
     return prepare_plan(plan, registry, ctx)
@@ -162,7 +162,7 @@ def deleted_as_asked(steps: list, request: str) -> list:
 # The words a request uses to ask for an end: of files (delete, trash, "get rid of", "dispose
 # of", "can go", 删, 扔, 回收站, ...) or of a process (kill, stop, quit, close, pause, resume,
 # restart, 结束, 关, 杀, 停, ...), with the slips the speller leaves in short words.  Broad
-# on purpose: they only tell whether a step that ends something was asked for at all.
+# on purpose: they only tell whether such a step was asked for at all.
 # a word, even right beside Chinese ("同时killall掉"), never a piece of a path or file name ("~/go", ".go")
 _LATIN_WORD = r"(?<![A-Za-z0-9_./~])(?:{})(?![A-Za-z0-9_/]|\.\w)"
 _ENDS_FILES = re.compile(_LATIN_WORD.format(
@@ -178,18 +178,24 @@ _ENDS_PROCESSES = re.compile(_LATIN_WORD.format(
     r"interrupt\w*|abort\w*|rid|murder\w*|nuk\w*|exit\w*|eit|die|dies|dead|finish\w*|cancel\w*|hang\w*|"
     r"hung|stuck|sleep\w*|down|off|out|away|hold|carry|swap\w*|shoot") +
     r"|结束|关|杀|停|暂停|恢复|退|终止|信号|干掉|重载|重启|中断|继续|接着|唤醒|冻结|挂起|弄死|干死|卡死|卡住", re.IGNORECASE)
-_ENDS = {"files.delete": _ENDS_FILES, "files.trash": _ENDS_FILES, "process.kill": _ENDS_PROCESSES}
+# and the words for making a folder (make, create, new, mkdir, folder, directory, 建, 文件夹, 目录)
+_MAKES_FOLDERS = re.compile(_LATIN_WORD.format(
+    r"mkdir|md|mk\w*|mak\w*|made|creat\w*|new|set up|setup|build|prepare|"
+    r"[A-Za-z]*folder\w*|[A-Za-z]*dir\w*|directory|directories") + r"|建|文件夹|目录|夹", re.IGNORECASE)
+_ASKED_BY = {"files.delete": _ENDS_FILES, "files.trash": _ENDS_FILES, "process.kill": _ENDS_PROCESSES,
+             "files.mkdir": _MAKES_FOLDERS}
 
 
-def unasked_ends_dropped(steps: list, request: str) -> list:
+def unasked_steps_dropped(steps: list, request: str) -> list:
     """A small model that learnt "find the .tmp files and trash them" sometimes adds the
-    trashing to "list every .docx in ~/Documents", a deletion to "create a directory", or a
-    kill to a question about a process.  A step that deletes files or signals processes, in a
-    request with no word for that, was not asked for, and goes; later steps' references move
-    with the steps they name.  A step that a later step refers to stays: the plan would not
-    hold without it.  Every end that does stay is still one the policy decides."""
+    trashing to "list every .docx in ~/Documents", a deletion to "create a directory", a
+    kill to a question about a process, or answers "take a screenshot" with a new folder.  A
+    step that deletes files, signals processes or makes a folder, in a request with no word
+    for that, was not asked for, and goes; later steps' references move with the steps they
+    name.  A step that a later step refers to stays: the plan would not hold without it.
+    Every such step that does stay is still one the policy decides."""
     kept = [k for k, s in enumerate(steps)
-            if s.intent not in _ENDS or _ENDS[s.intent].search(request)
+            if s.intent not in _ASKED_BY or _ASKED_BY[s.intent].search(request)
             or any(f"steps[{k}]" in json.dumps(later.args) for later in steps[k + 1:])]
     if len(kept) == len(steps):
         return steps
@@ -486,4 +492,4 @@ def _try(request: str, draft: Any, registry: Any, ctx: Any) -> tuple[Outcome | N
 
 
 __all__ = ["CONFIDENT", "DOUBTS_NONE", "Outcome", "finalise", "looks_like_task", "no_step_reply", "plan_request",
-           "read_or_listed", "unasked_ends_dropped"]
+           "read_or_listed", "unasked_steps_dropped"]

@@ -345,11 +345,11 @@ def _find_then(intent: str) -> list:
     ("~/x 里的 go 文件扔进回收站", True),
 ])
 def test_a_step_that_deletes_must_be_asked_for(request_, kept):
-    from llmos.planner import unasked_ends_dropped
+    from llmos.planner import unasked_steps_dropped
 
     for intent in ("files.trash", "files.delete"):
         steps = _find_then(intent)
-        assert unasked_ends_dropped(steps, request_) == (steps if kept else steps[:1])
+        assert unasked_steps_dropped(steps, request_) == (steps if kept else steps[:1])
 
 
 @pytest.mark.parametrize("request_, kept", [
@@ -364,25 +364,42 @@ def test_a_step_that_deletes_must_be_asked_for(request_, kept):
 ])
 def test_a_step_that_signals_a_process_must_be_asked_for(request_, kept):
     from llmos.plan.model import Step
-    from llmos.planner import unasked_ends_dropped
+    from llmos.planner import unasked_steps_dropped
 
     steps = [Step("process.find", {"name": "nginx"}), Step("process.kill", {"name": "nginx"})]
-    assert unasked_ends_dropped(steps, request_) == (steps if kept else steps[:1])
+    assert unasked_steps_dropped(steps, request_) == (steps if kept else steps[:1])
+
+
+@pytest.mark.parametrize("request_, kept", [
+    ("take a screenshot", False),
+    ("add lunch with sam on thursday to my calendar", False),
+    ("make ~/a", True),
+    ("mkdir -p ~/a/b", True),
+    ("I need a new Receipts folder in Documents", True),
+    ("在文档里新建一个叫 2025计划 的文件夹", True),
+    ("建一个 ~/a 目录", True),
+])
+def test_a_step_that_makes_a_folder_must_be_asked_for(request_, kept):
+    from llmos.plan.model import Step
+    from llmos.planner import unasked_steps_dropped
+
+    steps = [Step("files.mkdir", {"path": "~/a"})]
+    assert unasked_steps_dropped(steps, request_) == (steps if kept else [])
 
 
 def test_an_unasked_end_leaves_the_references_right():
     from llmos.plan.model import Step
-    from llmos.planner import unasked_ends_dropped
+    from llmos.planner import unasked_steps_dropped
 
     steps = [Step("files.mkdir", {"path": "~/a"}), Step("files.delete", {"paths": ["~/a"]}),
              Step("files.find", {"path": "~", "ext": "pdf"}),
              Step("files.move", {"sources": {"$ref": "steps[2].paths"}, "destination": "~/a"})]
-    assert unasked_ends_dropped(steps, "make ~/a and move the pdfs in my home into it") == [
+    assert unasked_steps_dropped(steps, "make ~/a and move the pdfs in my home into it") == [
         steps[0], steps[2], Step("files.move", {"sources": {"$ref": "steps[1].paths"}, "destination": "~/a"})]
     # a step a later one refers to stays: the plan would not hold without it
     chained = [Step("files.find", {"path": "~"}), Step("files.trash", {"paths": {"$ref": "steps[0].paths"}}),
                Step("files.read", {"path": {"$ref": "steps[1].paths[0]"}})]
-    assert unasked_ends_dropped(chained, "find my notes and read the first") == chained
+    assert unasked_steps_dropped(chained, "find my notes and read the first") == chained
 
 
 def test_a_plan_of_nothing_but_an_unasked_end_is_no_plan(registry, tmp_path):
