@@ -86,6 +86,7 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
     said = read or request
     steps = into_the_new_folder(sources_up_to_destination(steps, said), said)
     steps = fetched_where_asked(appended_as_asked(deleted_as_asked(steps, said), said), said)
+    steps = port_holders_as_asked(usage_totals_as_asked(steps, said), said)
     asked = read_or_listed(unasked_steps_dropped(steps, said), lambda path: kind_on_disk(path, ctx))
     reply = None if asked else unsure_reply(request) if steps else no_step_reply(request)
     plan = Plan(asked, reply, request)
@@ -255,6 +256,43 @@ def appended_as_asked(steps: list, request: str) -> list:
     if isinstance(args.get("content"), str) and args["content"] and not args["content"].endswith("\n"):
         args["content"] += "\n"
     return [Step(s.intent, args) if s is writes[0] else s for s in steps]
+
+
+# A folder's size asked as one number ("how big is ~/Videos?", "how much space is X taking up",
+# du -s, 多大, 占了多少) and not as a breakdown ("each subfolder", "which folders", "what's
+# eating", 每个, 哪些, 按文件夹): the manifest's total, depth 0.
+_TOTAL_SIZE = re.compile(r"\bhow (big|large|heavy)\b|\bhow much (disk |storage )?(space|room|storage|disk)\b|"
+                         r"\b(total|overall) size\b|\bsize of\b|\bdu -s|多大|大小|占了多少|占多少|用了多少|总共", re.IGNORECASE)
+_BREAKDOWN = re.compile(r"\b(each|every|per|breakdown|broken down|break \w+ down|by (sub)?folders?|sub-?(folder|dir)\w*|"
+                        r"which (folder|dir)\w*|what'?s (eating|hogging|taking)|where|levels?|deep|depth|-d ?\d|--max-depth)\b|"
+                        r"各|每|子目录|子文件夹|哪些|哪个|分别|按文件夹|按目录|层", re.IGNORECASE)
+
+
+def usage_totals_as_asked(steps: list, request: str) -> list:
+    """"how big is the node_modules folder in ~/code/webapp?" asks for one number: a
+    ``files.usage`` of a request that asks a size as a total, and for no breakdown or depth,
+    gets ``depth: 0`` (the model, taught by labels that disagreed, left it out or wrote 1)."""
+    if not _TOTAL_SIZE.search(request) or _BREAKDOWN.search(request):
+        return steps
+    return [Step(s.intent, {**s.args, "depth": 0}) if s.intent == "files.usage" and s.args.get("depth") in (None, 1)
+            else s for s in steps]
+
+
+# Who holds a port: "which program is occupying port 5000?", "who's using port 3000", 谁占了 8080
+# 端口: any socket on it, listening or connected, as the manifest's "who is using port 8080?".
+_PORT_HOLDER = re.compile(r"\b(who|whos|who'?s|which (program|process|app|service)|what (program|process|app|service))\b.*"
+                          r"\b(us\w*|occup\w*|hold\w*|tak\w*|bound|bind\w*|on)\b|\b(using|occupying|holding|taken)\b|"
+                          r"占用|占着|占了|谁", re.IGNORECASE)
+_LISTENS = re.compile(r"\blisten\w*|监听|侦听", re.IGNORECASE)
+
+
+def port_holders_as_asked(steps: list, request: str) -> list:
+    """A ``net.ports`` of one port with no state, in a request that asks who holds the port,
+    looks at every socket on it (the default, listening ones, misses a client holding it)."""
+    if not _PORT_HOLDER.search(request) or _LISTENS.search(request):
+        return steps
+    return [Step(s.intent, {**s.args, "state": "all"}) if s.intent == "net.ports" and "port" in s.args and "state" not in s.args
+            else s for s in steps]
 
 
 # The Downloads folder named as a place, not the verb: "into my downloads", "Downloads/",
@@ -492,4 +530,5 @@ def _try(request: str, draft: Any, registry: Any, ctx: Any) -> tuple[Outcome | N
 
 
 __all__ = ["CONFIDENT", "DOUBTS_NONE", "Outcome", "finalise", "looks_like_task", "no_step_reply", "plan_request",
-           "read_or_listed", "unasked_steps_dropped"]
+           "port_holders_as_asked", "read_or_listed", "unasked_steps_dropped",
+           "usage_totals_as_asked"]

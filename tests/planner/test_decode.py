@@ -432,3 +432,41 @@ def test_what_is_in_a_path_reads_a_file_and_lists_a_folder(registry, tmp_path):
     assert [s.intent for s in finalise("x", ' files.find path=" ~/fstab" ext=" txt"', registry, ctx).steps] == ["files.find"]
     assert planned(' files.read path=" ~/notes.txt"') == [("files.read", str(tmp_path / "notes.txt"))]
     assert planned(' files.find path=" ~/gone"') == [("files.find", str(tmp_path / "gone"))]
+
+
+@pytest.mark.parametrize("request_, depth", [
+    ("How big is the node_modules folder in ~/code/webapp?", 0),
+    ("how much space is ~/Pictures taking up", 0),
+    ("du -sh ~/x", 0),
+    ("音乐文件夹现在多大了", 0),
+    ("disk usage of ~/x", None),                         # no size asked as one number
+    ("size of each subfolder in ~/x", None),             # a breakdown
+    ("how big are the folders in ~/x, two levels deep", None),
+    ("帮我把音乐下面的子目录按大小列一下", None),
+])
+def test_a_size_asked_as_one_number_is_the_total(request_, depth):
+    from llmos.plan.model import Step
+    from llmos.planner import usage_totals_as_asked
+
+    got = usage_totals_as_asked([Step("files.usage", {"path": "~/x"})], request_)[0]
+    assert got.args.get("depth") == depth
+    # a depth the model wrote beyond one level is left alone
+    deep = [Step("files.usage", {"path": "~/x", "depth": 2})]
+    assert usage_totals_as_asked(deep, request_) == deep
+
+
+@pytest.mark.parametrize("request_, state", [
+    ("Which program is occupying port 5000?", "all"),
+    ("whos using port 3000", "all"),
+    ("谁占了 8080 端口", "all"),
+    ("is anything listening on port 22?", None),        # listening sockets, the default
+    ("check port 22", None),
+])
+def test_who_holds_a_port_looks_at_every_socket(request_, state):
+    from llmos.plan.model import Step
+    from llmos.planner import port_holders_as_asked
+
+    got = port_holders_as_asked([Step("net.ports", {"port": 5000})], request_)[0]
+    assert got.args.get("state") == state
+    said = [Step("net.ports", {"port": 5000, "state": "established"})]
+    assert port_holders_as_asked(said, request_) == said
