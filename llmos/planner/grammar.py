@@ -817,8 +817,12 @@ def stated_order(request: str) -> tuple[str, ...]:
 _NEW_NAME_SAID = re.compile(r"\b(?:folder|directory|dir|subfolder|subdirectory)\s+(?:[\w~/.-]+\s+){0,3}?(?:called|named)\s+|"
                             r"\b(?:call|name)\s+it\s+|"
                             r"\b(?:an?|one)\s+(?:new\s+)?(?=(?P<name>(?!(?:new|empty|fresh|separate|temporary|temp|blank|"
-                            r"sub|another|other|extra|single|folder|directory)\b)[\w.-]+)\s+(?:sub)?(?:folder|directory|dir)\b(?!\s+at\b))",
+                            r"sub|another|other|extra|single|folder|directory)\b)[\w.-]+)\s+(?:sub)?(?:folder|directory|dir)\b(?!\s+at\b))|"
+                            # 建一个 归档 文件夹, 新建一个叫 2025计划 的文件夹; 文件夹叫 X
+                            r"(?:建|创建)(?:一个|个)?(?:叫|名为|叫做|名叫)?\s*(?P<zh>(?!一个|新的|空的)[^\s，,。、的]+?)\s*的?\s*(?:子?文件夹|子?目录)|"
+                            r"(?:文件夹|目录)[，,]?\s*(?:叫|名为|叫做|名叫|命名为)\s*",
                             re.IGNORECASE)
+_NO_NEW_NAME = re.compile(r"[一二两三四五六七八九十几\d]*个|新的?|空的?|临时")   # 两个文件夹, 新的文件夹: no name
 
 
 _WILDCARD = re.compile(r"\*|\?+(?=[\w.*])")   # not a question's marks ("under /media/usb??")
@@ -849,8 +853,9 @@ def new_names(request: str) -> tuple[tuple[str, int], ...]:
     out = []
     for m in _NEW_NAME_SAID.finditer(request):
         word = re.match(r"""['"“‘]?([^\s'"”’,;]+)""", request[m.end():])
-        name = m.group("name") or (word.group(1).rstrip("/.!?:").rsplit("/", 1)[-1] if word else "")
-        if name and not re.fullmatch(r"[\W_]*|.*[*?\[].*", name):
+        name = (m.group("name") or (m.group("zh") or "").rsplit("/", 1)[-1]
+                or (word.group(1).rstrip("/.!?:").rsplit("/", 1)[-1] if word else ""))
+        if name and not _NO_NEW_NAME.fullmatch(name) and not re.fullmatch(r"[\W_]*|.*[*?\[].*", name):
             out.append((name, m.start()))
     return tuple(out)
 

@@ -282,6 +282,11 @@ def test_paths_and_canons_offered_only_when_the_request_supports_them(grammar, r
     ("用默认程序打开 ~/文档/年度总结.docx", ' desktop.open target=" ~/文档/结.docx"', False),
     ("用默认程序打开 ~/文档/年度总结.docx", ' desktop.open target=" ~/文档/年度总结.docx"', True),
     ("打开 ~/文档里的报告.pdf", ' desktop.open target=" ~/文档/报告.pdf"', True),
+    # a folder made anew in Chinese holds the name it is given ("建一个 周报 文件夹" is no ~/文档)
+    ("在 ~/文档 下面建一个 周报 文件夹", ' files.mkdir path=" ~/文档"', False),
+    ("在 ~/文档 下面建一个 周报 文件夹", ' files.mkdir path=" ~/文档/周报"', True),
+    ("在桌面新建一个文件夹，叫 照片", ' files.mkdir path=" ~/Desktop"', False),
+    ("新建两个文件夹：~/a 和 ~/b", ' files.mkdir path=" ~/a" ; files.mkdir path=" ~/b"', True),
     # a courtesy is no name
     ("Please get rid of the 'New Folder (2)' on my Desktop", ' files.trash paths=[" ~/Desktop/Please"]', False),
     ("Please get rid of the 'New Folder (2)' on my Desktop", ' files.trash paths=[" ~/Desktop/New Folder (2)"]', True),
