@@ -86,7 +86,7 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
     said = read or request
     steps = into_the_new_folder(sources_up_to_destination(steps, said), said)
     steps = fetched_where_asked(appended_as_asked(deleted_as_asked(steps, said), said), said)
-    steps = port_holders_as_asked(usage_totals_as_asked(steps, said), said)
+    steps = port_holders_as_asked(usage_totals_as_asked(ports_of_the_process_named(steps, said), said), said)
     asked = read_or_listed(unasked_steps_dropped(steps, said), lambda path: kind_on_disk(path, ctx))
     reply = None if asked else unsure_reply(request) if steps else no_step_reply(request)
     plan = Plan(asked, reply, request)
@@ -293,6 +293,26 @@ def port_holders_as_asked(steps: list, request: str) -> list:
         return steps
     return [Step(s.intent, {**s.args, "state": "all"}) if s.intent == "net.ports" and "port" in s.args and "state" not in s.args
             else s for s in steps]
+
+
+_POINTS_BACK = re.compile(r"\b(it|its|it's|they|them|their|that one|this one)\b|它|他|她", re.IGNORECASE)
+
+
+def ports_of_the_process_named(steps: list, request: str) -> list:
+    """"is nginx running? and which ports is it listening on?": a ``net.ports`` of no port and
+    no process, after a step that names one process, in a request that points back at it
+    ("it", 它), asks about that process's sockets."""
+    out: list = []
+    named = None
+    for s in steps:
+        name = s.args.get("name") if s.intent in ("process.find", "process.kill") else None
+        if isinstance(name, str):
+            named = name
+        if (s.intent == "net.ports" and named and "process" not in s.args and "port" not in s.args
+                and _POINTS_BACK.search(request)):
+            s = Step(s.intent, {**s.args, "process": named})
+        out.append(s)
+    return out
 
 
 # The Downloads folder named as a place, not the verb: "into my downloads", "Downloads/",
@@ -530,5 +550,5 @@ def _try(request: str, draft: Any, registry: Any, ctx: Any) -> tuple[Outcome | N
 
 
 __all__ = ["CONFIDENT", "DOUBTS_NONE", "Outcome", "finalise", "looks_like_task", "no_step_reply", "plan_request",
-           "port_holders_as_asked", "read_or_listed", "unasked_steps_dropped",
+           "port_holders_as_asked", "ports_of_the_process_named", "read_or_listed", "unasked_steps_dropped",
            "usage_totals_as_asked"]

@@ -470,3 +470,21 @@ def test_who_holds_a_port_looks_at_every_socket(request_, state):
     assert got.args.get("state") == state
     said = [Step("net.ports", {"port": 5000, "state": "established"})]
     assert port_holders_as_asked(said, request_) == said
+
+
+@pytest.mark.parametrize("request_, process", [
+    ("is nginx running? and which ports is it listening on?", "nginx"),
+    ("postgres 在运行吗？它在监听哪些端口", "postgres"),
+    ("is nginx running? also list the listening ports", None),    # no pointing back: every port
+])
+def test_its_ports_are_the_ports_of_the_process_named(request_, process):
+    from llmos.plan.model import Step
+    from llmos.planner import ports_of_the_process_named
+
+    name = "postgres" if "postgres" in request_ else "nginx"
+    steps = [Step("process.find", {"name": name}), Step("net.ports", {"state": "listen"})]
+    got = ports_of_the_process_named(steps, request_)
+    assert got[0] == steps[0] and got[1].args.get("process") == process and got[1].args["state"] == "listen"
+    # a port or a process the model wrote stays
+    on_port = [steps[0], Step("net.ports", {"port": 80})]
+    assert ports_of_the_process_named(on_port, request_) == on_port
