@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 from llmos.errors import PlanError
 from llmos.plan.model import Plan, Step
-from llmos.plan.refs import moved_refs
+from llmos.plan.refs import is_ref, moved_refs
 from llmos.planner.canon import NEGATED_BEFORE
 
 CONFIDENT = 0.5      # the least certain free choice of a plan the embedded planner keeps
@@ -87,6 +87,7 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
     steps = into_the_new_folder(sources_up_to_destination(steps, said), said)
     steps = fetched_where_asked(appended_as_asked(deleted_as_asked(steps, said), said), said)
     steps = port_holders_as_asked(usage_totals_as_asked(ports_of_the_process_named(steps, said), said), said)
+    steps = given_paths_written_out(steps)
     asked = read_or_listed(unasked_steps_dropped(steps, said), lambda path: kind_on_disk(path, ctx))
     reply = None if asked else unsure_reply(request) if steps else no_step_reply(request)
     plan = Plan(asked, reply, request)
@@ -293,6 +294,23 @@ def port_holders_as_asked(steps: list, request: str) -> list:
         return steps
     return [Step(s.intent, {**s.args, "state": "all"}) if s.intent == "net.ports" and "port" in s.args and "state" not in s.args
             else s for s in steps]
+
+
+def given_paths_written_out(steps: list) -> list:
+    """"write 'standup moved' to ~/today.txt and open it": the file a step wrote or made at a
+    path the plan gives is that path, so a later ``@0.path`` to it is written out as the path
+    (the plan then shows what it opens; the model wrote either).  A path a step finds or
+    downloads is known only once it runs, and stays a reference."""
+    given = {k: s.args["path"] for k, s in enumerate(steps)
+             if s.intent in ("files.write", "files.mkdir") and isinstance(s.args.get("path"), str)}
+
+    def literal(value: Any) -> Any:
+        if is_ref(value):
+            m = re.fullmatch(r"steps\[(\d+)\]\.path", str(value["$ref"]))
+            if m and int(m.group(1)) in given:
+                return given[int(m.group(1))]
+        return value
+    return [Step(s.intent, {k: literal(v) for k, v in s.args.items()}) for s in steps]
 
 
 _POINTS_BACK = re.compile(r"\b(it|its|it's|they|them|their|that one|this one)\b|它|他|她", re.IGNORECASE)
@@ -549,6 +567,6 @@ def _try(request: str, draft: Any, registry: Any, ctx: Any) -> tuple[Outcome | N
                    text=draft.text.strip()), None
 
 
-__all__ = ["CONFIDENT", "DOUBTS_NONE", "Outcome", "finalise", "looks_like_task", "no_step_reply", "plan_request",
+__all__ = ["CONFIDENT", "DOUBTS_NONE", "Outcome", "finalise", "given_paths_written_out", "looks_like_task", "no_step_reply", "plan_request",
            "port_holders_as_asked", "ports_of_the_process_named", "read_or_listed", "unasked_steps_dropped",
            "usage_totals_as_asked"]

@@ -488,3 +488,15 @@ def test_its_ports_are_the_ports_of_the_process_named(request_, process):
     # a port or a process the model wrote stays
     on_port = [steps[0], Step("net.ports", {"port": 80})]
     assert ports_of_the_process_named(on_port, request_) == on_port
+
+
+def test_a_path_the_plan_gives_is_written_out_where_a_later_step_uses_it():
+    from llmos.plan.model import Step
+    from llmos.planner import given_paths_written_out
+
+    written = [Step("files.write", {"path": "~/today.txt", "content": "standup moved"}),
+               Step("desktop.open", {"target": {"$ref": "steps[0].path"}})]
+    assert given_paths_written_out(written)[1] == Step("desktop.open", {"target": "~/today.txt"})
+    # a downloaded file's path is known only once it runs
+    fetched = [Step("net.fetch", {"url": "https://x.org/a.csv"}), Step("files.read", {"path": {"$ref": "steps[0].path"}})]
+    assert given_paths_written_out(fetched) == fetched
