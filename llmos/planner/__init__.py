@@ -222,15 +222,19 @@ def read_or_listed(steps: list, kind_of: Callable[[str], str | None]) -> list:
 
 
 def kind_on_disk(path: str, ctx: Any) -> str | None:
-    """"file" or "dir" for a path as a step names it (~ is the home, relative to the working
-    folder); None when nothing is there.  Only the path's kind is looked at, never its content."""
+    """"file" or "dir" for a path as a step names it, read as the plan's normaliser reads it
+    (~, the working folder, ~/下载 for ~/Downloads); None when nothing is there or it is no
+    path.  Only the path's kind is looked at, never its content."""
     import os
 
-    full = os.path.join(ctx.cwd, ctx.home + path[1:] if path == "~" or path.startswith("~/") else path)
+    from llmos.errors import NormaliseError
+    from llmos.plan.normalise import normalise_path
+
     try:
-        return "dir" if os.path.isdir(full) else "file" if os.path.isfile(full) else None
-    except (OSError, ValueError):
+        full = normalise_path(path, ctx.cwd, ctx.home)
+    except NormaliseError:
         return None
+    return "dir" if os.path.isdir(full) else "file" if os.path.isfile(full) else None
 
 
 # How a request asks to add to a file rather than write it anew: "append", "at the end of",
