@@ -87,7 +87,7 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
     steps = into_the_new_folder(sources_up_to_destination(steps, said), said)
     steps = fetched_where_asked(appended_as_asked(deleted_as_asked(steps, said), said), said)
     steps = port_holders_as_asked(usage_totals_as_asked(ports_of_the_process_named(steps, said), said), said)
-    steps = given_paths_written_out(steps)
+    steps = options_as_said(given_paths_written_out(steps), said)
     asked = read_or_listed(unasked_steps_dropped(steps, said), lambda path: kind_on_disk(path, ctx))
     reply = None if asked else unsure_reply(request) if steps else no_step_reply(request)
     plan = Plan(asked, reply, request)
@@ -315,6 +315,38 @@ def given_paths_written_out(steps: list) -> list:
                 return given[int(m.group(1))]
         return value
     return [Step(s.intent, {k: literal(v) for k, v in s.args.items()}) for s in steps]
+
+
+# Where a command line said in a request ends: a mark, "and" / "then" / && / a pipe, or a
+# courtesy ("run vlc --fullscreen please").
+_COMMAND_LINE_END = re.compile(r"\s*(?:[,;，；。!?？！]|\s(?:and|then|&&|\|\||\|)\s|\s(?:please|pls|plz|now|for me)\b|"
+                               r"然后|再|并且)", re.IGNORECASE)
+
+
+def options_as_said(steps: list, request: str) -> list:
+    """"run vlc --fullscreen", "run python3 -m http.server 8080 and then open …": a
+    ``process.launch`` the model wrote with no arguments, of a program the request names with
+    options right after it, gets the command line as the request says it (split as a shell
+    would, up to where the clause ends).  Only a line that goes on with an option ("-…") is
+    taken, so "start vlc in the background" stays as it is; the policy judges what it runs."""
+    import shlex
+
+    out = []
+    for s in steps:
+        command = s.args.get("command")
+        if s.intent == "process.launch" and isinstance(command, str) and not s.args.get("args"):
+            m = re.search(rf"(?<![\w./-]){re.escape(command)}\s+(?=-)", request)
+            if m:
+                end = _COMMAND_LINE_END.search(request, m.end())
+                line = request[m.end():end.start() if end else len(request)]
+                try:
+                    words = shlex.split(line)
+                except ValueError:   # an open quote: the words as they stand
+                    words = line.split()
+                if words:
+                    s = Step(s.intent, {**s.args, "args": words})
+        out.append(s)
+    return out
 
 
 _POINTS_BACK = re.compile(r"\b(it|its|it's|they|them|their|that one|this one)\b|它|他|她", re.IGNORECASE)
@@ -571,6 +603,6 @@ def _try(request: str, draft: Any, registry: Any, ctx: Any) -> tuple[Outcome | N
                    text=draft.text.strip()), None
 
 
-__all__ = ["CONFIDENT", "DOUBTS_NONE", "Outcome", "finalise", "given_paths_written_out", "looks_like_task", "no_step_reply", "plan_request",
+__all__ = ["CONFIDENT", "DOUBTS_NONE", "Outcome", "finalise", "given_paths_written_out", "looks_like_task", "no_step_reply", "options_as_said", "plan_request",
            "port_holders_as_asked", "ports_of_the_process_named", "read_or_listed", "unasked_steps_dropped",
            "usage_totals_as_asked"]

@@ -500,3 +500,31 @@ def test_a_path_the_plan_gives_is_written_out_where_a_later_step_uses_it():
     # a downloaded file's path is known only once it runs
     fetched = [Step("net.fetch", {"url": "https://x.org/a.csv"}), Step("files.read", {"path": {"$ref": "steps[0].path"}})]
     assert given_paths_written_out(fetched) == fetched
+
+
+@pytest.mark.parametrize("request_, command, args", [
+    ("run vlc --fullscreen please", "vlc", ["--fullscreen"]),
+    ("run python3 -m http.server 8080 and then open http://localhost:8080", "python3", ["-m", "http.server", "8080"]),
+    ("run grep -r 'foo bar' ~/src, then show me", "grep", ["-r", "foo bar", "~/src"]),
+    ("run bash -c 'rm -rf ~'", "bash", ["-c", "rm -rf ~"]),     # said faithfully, for the policy to deny
+    ("start vlc in the background", "vlc", None),              # no option: left as the model wrote it
+])
+def test_a_command_line_said_with_options_keeps_them(request_, command, args):
+    from llmos.plan.model import Step
+    from llmos.planner import options_as_said
+
+    got = options_as_said([Step("process.launch", {"command": command})], request_)[0]
+    assert got.args.get("args") == args
+    given = [Step("process.launch", {"command": command, "args": ["x"]})]
+    assert options_as_said(given, request_) == given
+
+
+def test_a_shell_command_line_said_in_full_is_denied(registry, tmp_path):
+    from llmos.cli.ask import decide_steps
+    from llmos.plan.executor import Context
+    from llmos.planner import finalise
+
+    ctx = Context(cwd=str(tmp_path), home=str(tmp_path), dry_run=True)
+    plan = finalise("run bash -c 'rm -rf ~'", ' process.launch command=" bash"', registry, ctx)
+    assert plan.steps[0].args["args"] == ["-c", "rm -rf ~"]
+    assert decide_steps(plan.steps, registry, ctx)[0][0] == "deny"
