@@ -317,9 +317,9 @@ def given_paths_written_out(steps: list) -> list:
     return [Step(s.intent, {k: literal(v) for k, v in s.args.items()}) for s in steps]
 
 
-# Where a command line said in a request ends: a mark, "and" / "then" / && / a pipe, or a
-# courtesy ("run vlc --fullscreen please").
-_COMMAND_LINE_END = re.compile(r"\s*(?:[,;，；。!?？！]|\s(?:and|then|&&|\|\||\|)\s|\s(?:please|pls|plz|now|for me)\b|"
+# Where a command line said in a request ends: a mark, a full stop, "and" / "then" / && / a
+# pipe, or a courtesy ("run vlc --fullscreen please").
+_COMMAND_LINE_END = re.compile(r"\s*(?:[,;，；。!?？！]|\.(?=\s|$)|\s(?:and|then|&&|\|\||\|)\s|\s(?:please|pls|plz|now|for me)\b|"
                                r"然后|再|并且)", re.IGNORECASE)
 
 

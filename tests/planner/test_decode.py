@@ -504,6 +504,7 @@ def test_a_path_the_plan_gives_is_written_out_where_a_later_step_uses_it():
 
 @pytest.mark.parametrize("request_, command, args", [
     ("run vlc --fullscreen please", "vlc", ["--fullscreen"]),
+    ("Run vlc --fullscreen. Thanks!", "vlc", ["--fullscreen"]),
     ("run python3 -m http.server 8080 and then open http://localhost:8080", "python3", ["-m", "http.server", "8080"]),
     ("run grep -r 'foo bar' ~/src, then show me", "grep", ["-r", "foo bar", "~/src"]),
     ("run bash -c 'rm -rf ~'", "bash", ["-c", "rm -rf ~"]),     # said faithfully, for the policy to deny
