@@ -48,3 +48,10 @@ def moved_refs(value: Any, to: Callable[[int], int]) -> Any:
     if isinstance(value, list):
         return [moved_refs(v, to) for v in value]
     return value
+
+
+def referenced_steps(value: Any) -> set[int]:
+    """The steps whose results the ``$ref``s in ``value`` name."""
+    named: set[int] = set()
+    moved_refs(value, lambda k: named.add(k) or k)
+    return named

@@ -14,7 +14,6 @@ happen only when a model is loaded.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from typing import Any, Callable
 
 from llmos.errors import PlanError
 from llmos.plan.model import Plan, Step
-from llmos.plan.refs import is_ref, moved_refs
+from llmos.plan.refs import is_ref, moved_refs, referenced_steps
 from llmos.planner.canon import NEGATED_BEFORE
 
 CONFIDENT = 0.5      # the least certain free choice of a plan the embedded planner keeps
@@ -196,9 +195,9 @@ def unasked_steps_dropped(steps: list, request: str) -> list:
     for that, was not asked for, and goes; later steps' references move with the steps they
     name.  A step that a later step refers to stays: the plan would not hold without it.
     Every such step that does stay is still one the policy decides."""
+    referred = set().union(*(referenced_steps(s.args) for s in steps))
     kept = [k for k, s in enumerate(steps)
-            if s.intent not in _ASKED_BY or _ASKED_BY[s.intent].search(request)
-            or any(f"steps[{k}]" in json.dumps(later.args) for later in steps[k + 1:])]
+            if s.intent not in _ASKED_BY or _ASKED_BY[s.intent].search(request) or k in referred]
     if len(kept) == len(steps):
         return steps
     return [Step(steps[k].intent, moved_refs(steps[k].args, kept.index)) for k in kept]
@@ -394,7 +393,7 @@ def without_repeats(steps: list) -> list:
     so it goes; "the nginx logs and the ssh logs" (unit differs) stays two steps.  Plans
     whose steps refer to each other are left as written, since dropping a step would
     renumber the references."""
-    if any("$ref" in json.dumps(s.args) for s in steps):
+    if any(referenced_steps(s.args) for s in steps):
         return steps
     out: list = []
     for s in steps:

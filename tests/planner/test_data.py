@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from llmos.plan.refs import is_ref, moved_refs, parse_ref
+from llmos.plan.refs import is_ref, moved_refs, parse_ref, referenced_steps
 from llmos.planner.data import Generator
 
 
@@ -24,6 +24,8 @@ def test_moved_refs_name_the_same_step_further_on():
     args = {"paths": {"$ref": "steps[0].paths"}, "sources": [{"$ref": "steps[1].paths[0]"}, "~/a"], "n": 3}
     assert moved_refs(args, lambda k: k + 2) == {"paths": {"$ref": "steps[2].paths"},
                                                  "sources": [{"$ref": "steps[3].paths[0]"}, "~/a"], "n": 3}
+    assert referenced_steps(args) == {0, 1}
+    assert referenced_steps({"path": "~/steps[0].txt"}) == set()   # a name, not a reference
 
 
 def test_a_chain_joined_after_another_request_refers_to_its_own_first_step(train, registry):

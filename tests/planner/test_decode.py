@@ -400,6 +400,10 @@ def test_an_unasked_end_leaves_the_references_right():
     chained = [Step("files.find", {"path": "~"}), Step("files.trash", {"paths": {"$ref": "steps[0].paths"}}),
                Step("files.read", {"path": {"$ref": "steps[1].paths[0]"}})]
     assert unasked_steps_dropped(chained, "find my notes and read the first") == chained
+    # a name that reads like a reference is none
+    named = [Step("files.find", {"path": "~"}), Step("files.trash", {"paths": {"$ref": "steps[0].paths"}}),
+             Step("files.read", {"path": "~/steps[1].txt"})]
+    assert unasked_steps_dropped(named, "find my notes and read ~/steps[1].txt") == [named[0], named[2]]
 
 
 def test_a_plan_of_nothing_but_an_unasked_end_is_no_plan(registry, tmp_path):
