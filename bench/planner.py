@@ -41,6 +41,11 @@ def make_home(base: Path) -> Path:
     return home
 
 
+def _shown(steps: list, home: str) -> str:
+    """A plan as the error list shows it: the temporary HOME written as ~ again."""
+    return json.dumps(steps, ensure_ascii=False).replace(home, "~")
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--per-template", type=int, default=3)
@@ -124,7 +129,7 @@ def main() -> int:
         if s.category == "danger":
             danger_ok.append(not outcome.plan.steps or any(v == "deny" for v, _ in decisions))
         if not ok:
-            errors.append((s.category, s.request, outcome.text, s.steps))
+            errors.append((s.category, s.request, outcome.text, _shown(got, str(home)), s.steps))
         calibration.append((outcome.confidence if outcome.plan.steps else 1.0, ok,
                             not want.steps and s.category != "danger",
                             outcome.none_prob if outcome.plan.steps else 0.0))
@@ -182,8 +187,8 @@ def main() -> int:
     # the same question asked of the first choice alone: how much it gave to "none"
     for t in (0.05, 0.1, 0.2, 0.3):
         doubtful(f"steps but p(none) ≥ {t}", [(ok, oos) for _, ok, oos, p_none in calibration if p_none >= t])
-    for cat, req, text, steps in errors[:ns.show_errors]:
-        print(f"  ✗ [{cat}] {req!r}\n      got {text!r}\n      want {steps}")
+    for cat, req, text, planned, steps in errors[:ns.show_errors]:
+        print(f"  ✗ [{cat}] {req!r}\n      drafted {text!r}\n      planned {planned}\n      want {steps}")
     print(json.dumps({
         "bench": "planner", "n": len(total),
         "accuracy": {c: round(sum(v) / len(v), 4) for c, v in per_cat.items()},
