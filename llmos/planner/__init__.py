@@ -77,12 +77,17 @@ class Outcome:
 def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -> Plan:
     """Plan text → a prepared Plan (normalised by the foundation's code); PlanError if invalid.
     ``read``: the request as the model read it, typos mended, for the words it states."""
+    from llmos.intents.manifest import _format_of
     from llmos.plan.executor import prepare_plan
     from llmos.planner.language import parse_plan
+    from llmos.planner.paths import paths_as_written
 
     intents = {i.name: i for i in registry}
-    steps = line_breaks_only_append(renamed_beside_source(without_repeats(parse_plan(text.strip(), intents))))
+    path_args = {i.name: frozenset(k for k, p in i.properties.items() if _format_of(p) in ("path", "path-or-url"))
+                 for i in registry}
     said = read or request
+    steps = paths_as_written(parse_plan(text.strip(), intents), said, path_args)
+    steps = line_breaks_only_append(renamed_beside_source(without_repeats(steps)))
     steps = into_the_new_folder(sources_up_to_destination(steps, said), said)
     steps = fetched_where_asked(appended_as_asked(deleted_as_asked(steps, said), said), said)
     steps = port_holders_as_asked(usage_totals_as_asked(ports_of_the_process_named(steps, said), said), said)

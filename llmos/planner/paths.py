@@ -1,0 +1,143 @@
+"""Paths as a request writes them, and plan paths held to them.
+
+A request that writes a path out ("~/照片/2023年旅行", "~/Pictures/Camera Roll",
+"/media/u盘") means that path, whole.  The model copies paths piece by piece, and a
+small one sometimes stops early ("~/照片/2023", "/media/u") or glues a cut name to a
+folder of its own ("~/Music/Mötley Crüe/Kickstart/Heart.mp3").  ``written_paths``
+finds the written paths; ``paths_as_written`` puts them back whole where a step's path
+is such a cut.  Pure functions of the request and the plan.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from llmos.plan.model import Step
+from llmos.planner.grammar import _URL, _is_cjk
+
+# What ends a path written without quotes: a blank, a mark that separates, a quote, a bracket.
+_ENDS_PATH = set(" \t\n，。；：！？、,;!?\"“”‘’「」『』()（）<>《》")
+_TRAILING = ".:'"                      # "… in ~/Downloads." ends the sentence, not the name
+_QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’", "「": "」", "『": "』"}
+_PATH_START = re.compile(r"~/|/(?=[\w.\[(-])")
+_EXTENSION = re.compile(r"[^/\s.]\.[A-Za-z][A-Za-z0-9]{0,4}$")   # "Heart.mp3", "a.tar.gz"
+# Words that never belong to a name written after a path ("~/Pictures/Camera Roll that are …");
+# in lower case only: "Kickstart My Heart.mp3" is one name.
+_NOT_IN_NAME = frozenset("to into in inside from and or then also with without as at on onto of for by under "
+                         "over that which who what where when how if but so is are was be the a an my your "
+                         "our their his her its it them this these those me us we you he she they I I'm I've "
+                         "called named titled saying says containing contains please pls now just all every "
+                         "any some only bigger larger smaller older newer than".split())
+_UNIT_NEXT = re.compile(r"\s*([kmgt]i?b|bytes?|kilo\w*|mega\w*|giga\w*|files?|items?|days?|hours?|minutes?)\b", re.I)
+_SEPARATOR_IN_VALUE = re.compile(r"[，。；！？、]")
+_WILDCARD = re.compile(r"[*?\[]")
+
+
+def written_paths(request: str) -> tuple[str, ...]:
+    """The paths a request writes out, each whole: from "~/" or "/" at the start of a word
+    (or straight after Chinese, "把~/视频"), never inside a URL, up to a blank or a mark that
+    separates; a quoted path up to its closing quote.  Words after a blank still belong to
+    the name when they end in a file extension ("~/Music/Mötley Crüe/Kickstart My
+    Heart.mp3") or are capitalised ("~/Pictures/Camera Roll", "OBS Recordings 2024")."""
+    urls = [m.span() for m in _URL.finditer(request)]
+    found: list[str] = []
+    covered = 0                      # where the last path found ends: "/2023年旅行" is inside one
+    for m in _PATH_START.finditer(request):
+        i = m.start()
+        before = request[i - 1] if i else " "
+        if (i < covered or any(a <= i < b for a, b in urls)
+                or not (before.isspace() or before in _QUOTES or _is_cjk(before))):
+            continue
+        if before in _QUOTES and (close := request.find(_QUOTES[before], i)) > i:
+            found.append(request[i:close])
+            covered = close
+            continue
+        end = i
+        while end < len(request) and request[end] not in _ENDS_PATH:
+            end += 1
+        while end > i and request[end - 1] in _TRAILING:
+            end -= 1
+        if request[i:end].endswith("'s"):          # "~/Pictures/photos's stuff"
+            end -= 2
+        path = request[i:end]
+        if end < len(request) and request[end] == " " and not _EXTENSION.search(path) and not _is_cjk(path[-1]):
+            path += _words_of_the_name(request[end:], path)
+        found.append(path)
+        covered = i + len(path)
+    return tuple(found)
+
+
+def _words_of_the_name(rest: str, path: str) -> str:
+    """The words after a blank that still belong to a written path's last name: capitalised
+    ones, a year after a capitalised one, ones with a slash, up to one that ends in a file
+    extension ("Crüe/Kickstart My Heart.mp3", "Camera Roll", "OBS Recordings 2024")."""
+    said, last = "", path.rsplit("/", 1)[-1]
+    for w in re.findall(r" [^\s，。；：！？、,;!?\"“”‘’()（）]+", rest[:200])[:4]:
+        word = w[1:]
+        if word[0] in "~/" or "://" in word or word in _NOT_IN_NAME or any(_is_cjk(c) for c in word):
+            break
+        ends = _EXTENSION.search(word.rstrip(_TRAILING)) is not None
+        year = word.isdigit() and last[:1].isupper() and not _UNIT_NEXT.match(rest[len(said) + len(w):])
+        if not (ends or year or word[0].isupper() or word[0] == "[" or "/" in word):
+            break
+        said, last = said + w, word
+        if ends:
+            break
+    return said.rstrip(_TRAILING)
+
+
+def _into_chinese(path: str, at: int) -> bool:
+    """Whether a written path goes on into Chinese at ``at``.  Chinese runs on from a path
+    without a blank ("~/.config下最近一个月的", "lecture.zip解压到"), so where the path ends
+    there is the model's call, never put right here."""
+    return at < len(path) and _is_cjk(path[at])
+
+
+def whole_path(value: str, request: str, written: tuple[str, ...]) -> str:
+    """``value`` as the request writes it, when the model cut a written path; else ``value``."""
+    if "://" in value or value in written or len(value) < 3:
+        return value
+    sep = _SEPARATOR_IN_VALUE.search(value)
+    if sep and value[:sep.start()] in written:         # "~/文档/扫描件，再" → "~/文档/扫描件"
+        return value[:sep.start()]
+    if value in request:
+        # stopped early: the only written path it begins, cut inside a name or before a blank
+        # the name goes on past.  Never at a slash: "~/Pictures" is as often the folder said
+        # in words ("the mp4s in my photos folder") beside a written "~/Pictures/notes".
+        longer = {p for p in written if p.startswith(value) and p[len(value)] != "/" and not _into_chinese(p, len(value))
+                  and not _WILDCARD.search(p[len(value):])}   # "~/Downloads" of "~/Downloads/*.torrent" is a search's folder
+        return longer.pop() if len(longer) == 1 else value
+    # a cut name glued to a folder: "~/文档/年度/…" of "~/文档/年度总结.docx" is that path
+    glued = set()
+    for p in written:
+        n = len(_common_prefix(value, p))
+        if (n >= 3 and n < len(p) and value[n:n + 1] == "/" and p[n] != "/" and value[n - 1] != "/"
+                and not _into_chinese(p, n) and p[:n] not in written):
+            glued.add(p)
+    return glued.pop() if len(glued) == 1 else value
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def paths_as_written(steps: list, request: str, path_args: dict[str, frozenset[str]]) -> list:
+    """Each path argument (``path_args``: intent → its path arguments) of each step, held to
+    the paths the request writes out (``whole_path``).  A reference or a path the request
+    does not write stays as the model wrote it."""
+    written = written_paths(request)
+    if not written:
+        return steps
+
+    def held(value: Any) -> Any:
+        if isinstance(value, str):
+            return whole_path(value, request, written)
+        if isinstance(value, list):
+            return [held(v) for v in value]
+        return value
+    return [Step(s.intent, {k: held(v) if k in path_args.get(s.intent, ()) else v for k, v in s.args.items()})
+            for s in steps]
