@@ -394,15 +394,18 @@ def without_repeats(steps: list) -> list:
     """A small model sometimes says a step twice ("system.info aspect=os ; system.info
     aspect=os" for "which distro and kernel am I on?"), or again with an argument more or
     less ("system.logs grep=segfault limit=200 ; system.logs limit=200").  A step that
-    repeats the one before it, with no argument both set to different values, adds nothing,
-    so it goes; "the nginx logs and the ssh logs" (unit differs) stays two steps.  Plans
-    whose steps refer to each other are left as written, since dropping a step would
-    renumber the references."""
+    repeats the one before it, with no argument both set to different values, is one step
+    said twice: the two become one with the arguments of both ("process.list sort=memory ;
+    process.list sort=memory limit=5" for "what's using the most memory? just the top 5");
+    "the nginx logs and the ssh logs" (unit differs) stays two steps.  Plans whose steps
+    refer to each other are left as written, since dropping a step would renumber the
+    references."""
     if any(referenced_steps(s.args) for s in steps):
         return steps
     out: list = []
     for s in steps:
         if out and s.intent == out[-1].intent and all(out[-1].args[k] == v for k, v in s.args.items() if k in out[-1].args):
+            out[-1] = Step(s.intent, {**out[-1].args, **s.args})
             continue
         out.append(s)
     return out

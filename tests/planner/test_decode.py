@@ -72,10 +72,14 @@ def test_a_step_said_twice_in_a_row_is_said_once():
 
     os_info = Step("system.info", {"aspect": "os"})
     assert without_repeats([os_info, Step("system.info", {"aspect": "os"})]) == [os_info]
-    # again with an argument more or less: nothing differs, so it goes
+    # again with an argument more or less: nothing differs, so the two are one, with the
+    # arguments of both
     logs = Step("system.logs", {"grep": "segfault", "limit": 200})
     assert without_repeats([logs, Step("system.logs", {"limit": 200})]) == [logs]
-    assert without_repeats([logs, Step("system.logs", {"grep": "segfault", "limit": 200, "unit": "x"})]) == [logs]
+    assert without_repeats([logs, Step("system.logs", {"grep": "segfault", "limit": 200, "unit": "x"})]) == [
+        Step("system.logs", {"grep": "segfault", "limit": 200, "unit": "x"})]
+    assert without_repeats([Step("process.list", {"sort": "memory"}), Step("process.list", {"sort": "memory", "limit": 5})]) == [
+        Step("process.list", {"sort": "memory", "limit": 5})]
     # different arguments, or a repeat that is not next to its twin, stay
     two_units = [Step("system.logs", {"unit": "nginx", "since": 3600}), Step("system.logs", {"unit": "ssh", "since": 3600})]
     assert without_repeats(two_units) == two_units
