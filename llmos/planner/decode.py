@@ -83,16 +83,42 @@ def constrained_decode(start: Start, prompt: Sequence[int], masker: TokenMasker,
     where the grammar offered more than one character ("~/D" of a destination
     that can only become the archive's own path, when "~/r" for "~/restore" was
     open).  If every choice there fails too, the next retry backs out to the choice
-    before it.
+    before it.  Once ``retries`` are spent so, the string value that led to most dead ends
+    is given up where it opened, and as many retries again are allowed: 'files.read path="
+    ~/data and …' of "fetch … into ~/data and show me the first 2 KB of it" had spent them
+    all on ways to end that path, when the plan wanted ``@0.path`` there.
     """
     banned: set[bytes] = set()
-    for _ in range(retries):
+    stuck: dict[bytes, int] = {}   # dead ends inside each string value, by where it opened
+    for attempt in range(2 * retries):
         try:
             return _decode(start, prompt, masker, texts, state, max_new_tokens, on_token, banned)
         except _DeadEnd as e:
+            opened = _open_string(e.text)
+            if opened is not None:
+                stuck[opened] = stuck.get(opened, 0) + 1
+            if attempt == retries - 1 and stuck:
+                # the ways to go on inside a value are spent: choose again where it opened
+                banned.add(max(stuck, key=lambda v: stuck[v]))
+                continue
             choice = _last_choice(state.nodes, e.text)
             banned.add(choice if choice not in banned else e.text)
     raise DecodeError("the grammar and this vocabulary keep leading to dead ends")
+
+
+def _open_string(text: bytes) -> bytes | None:
+    """The plan so far up to and including the quote that opens the string value it ends
+    inside; None when it ends outside a string."""
+    chars = text.decode("utf-8", errors="ignore")
+    opened, escaped = None, False
+    for i, ch in enumerate(chars):
+        if escaped:
+            escaped = False
+        elif opened is not None and ch == "\\":
+            escaped = True
+        elif ch == '"':
+            opened = None if opened is not None else i
+    return None if opened is None else chars[:opened + 1].encode()
 
 
 def _last_choice(nodes: tuple, text: bytes) -> bytes:

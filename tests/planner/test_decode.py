@@ -197,6 +197,25 @@ def test_a_dead_end_is_backed_out_of_whatever_tokens_spell_it(registry, tokenize
     assert accepts(grammar, request, text), text
 
 
+def test_a_string_value_that_leads_nowhere_is_chosen_again_where_it_opened(registry, home):
+    """'files.read path=" ~/data and …' could end in no way the grammar allows; after a few
+    dead ends inside it, the choice is made again where the value opened (@0.path)."""
+    from llmos.planner import plan_request
+    from llmos.planner.decode import _open_string
+    from llmos.tools import Context
+
+    assert _open_string(b'files.read path=" ~/data and') == b'files.read path="'
+    assert _open_string(b'files.write content=" say \\"hi') == b'files.write content="'
+    assert _open_string(b'files.read path=" ~/a.txt" max_bytes=') is None
+    assert _open_string(b'files.trash paths=[" ~/a"," ~/b') == b'files.trash paths=[" ~/a","'
+
+    request = "Fetch https://example.net/data/export.csv into ~/data and show me the first 2 KB of it"
+    outcome = plan_request(request, registry, Context(cwd=str(home), home=str(home), dry_run=True), use_config=False)
+    assert [(s.intent, s.args) for s in outcome.plan.steps] == [
+        ("net.fetch", {"url": "https://example.net/data/export.csv", "destination": f"{home}/data"}),
+        ("files.read", {"path": {"$ref": "steps[0].path"}, "max_bytes": 2000})], outcome.text
+
+
 def test_only_an_append_keeps_the_newline_that_ends_its_line():
     from llmos.plan.model import Step
     from llmos.planner import line_breaks_only_append
