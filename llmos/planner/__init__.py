@@ -287,11 +287,13 @@ def usage_totals_as_asked(steps: list, request: str) -> list:
             else s for s in steps]
 
 
-# Who holds a port: "which program is occupying port 5000?", "who's using port 3000", 谁占了 8080
-# 端口: any socket on it, listening or connected, as the manifest's "who is using port 8080?".
+# Who holds a port: "which program is occupying port 5000?", "who's using port 3000", "what's on
+# port 3000", 谁占了 8080 端口, 53 这个端口是哪个程序的: any socket on it, listening or connected, as
+# the manifest's "who is using port 8080?".
 _PORT_HOLDER = re.compile(r"\b(who|whos|who'?s|which (program|process|app|service)|what (program|process|app|service))\b.*"
                           r"\b(us\w*|occup\w*|hold\w*|tak\w*|bound|bind\w*|on)\b|\b(using|occupying|holding|taken)\b|"
-                          r"占用|占着|占了|谁", re.IGNORECASE)
+                          r"\b(what'?s|what is|whats|anything|something)( running| sitting)? on (port|:)|"
+                          r"占用|占着|占了|谁|哪个(程序|进程|应用|服务)|什么(程序|进程|应用|服务)", re.IGNORECASE)
 _LISTENS = re.compile(r"\blisten\w*|监听|侦听", re.IGNORECASE)
 
 

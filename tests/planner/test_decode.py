@@ -486,7 +486,11 @@ def test_a_size_asked_as_one_number_is_the_total(request_, depth):
     ("Which program is occupying port 5000?", "all"),
     ("whos using port 3000", "all"),
     ("谁占了 8080 端口", "all"),
+    ("what's on port 3000", "all"),
+    ("53 这个端口是哪个程序的", "all"),
     ("is anything listening on port 22?", None),        # listening sockets, the default
+    ("what's listening on port 22?", None),
+    ("哪个程序在监听 3306 端口？", None),
     ("check port 22", None),
 ])
 def test_who_holds_a_port_looks_at_every_socket(request_, state):
