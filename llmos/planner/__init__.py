@@ -90,6 +90,7 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
     steps = line_breaks_only_append(renamed_beside_source(without_repeats(steps)))
     steps = into_the_new_folder(sources_up_to_destination(steps, said), said)
     steps = fetched_where_asked(appended_as_asked(deleted_as_asked(steps, said), said), said)
+    steps = downloads_named_as_asked(steps, said)
     steps = port_holders_as_asked(usage_totals_as_asked(ports_of_the_process_named(steps, said), said), said)
     steps = options_as_said(given_paths_written_out(steps), said)
     asked = read_or_listed(unasked_steps_dropped(steps, said), lambda path: kind_on_disk(path, ctx))
@@ -392,6 +393,33 @@ def fetched_where_asked(steps: list, request: str) -> list:
             for s in steps]
 
 
+# A download given a file name of its own: "save it as report.pdf", "name it x.iso", 叫 manual.pdf,
+# 存为/命名为 x.zip.  The name is one word with a suffix, said right after the words.
+_SAVED_AS = re.compile(r"(?:\b(?:(?:save[sd]?|store[sd]?|keep)(?: it| that| the file)? as|(?:re)?name[sd]? it|call(?:ed)? it)\s+|"
+                       r"(?:叫|命名为|名为|名字叫|存为|保存为|另存为|文件名(?:叫|为|是)?)\s*)"
+                       r"['\"“]?(?P<name>[^\s/'\"”，。,;；]+\.[A-Za-z0-9]{1,5})(?![\w.])", re.IGNORECASE)
+
+
+def downloads_named_as_asked(steps: list, request: str) -> list:
+    """"下载 https://x.org/a.txt，存到文档里，叫 manual.pdf": the one download of a plan, saved
+    into a folder (or where downloads go), gets the file name the request gives it.  The
+    model wrote the folder alone, and the file would have kept the URL's name."""
+    from llmos.planner.grammar import _URL
+
+    fetches = [k for k, s in enumerate(steps) if s.intent == "net.fetch"]
+    urls = [m.span() for m in _URL.finditer(request)]
+    names = [m.group("name") for m in _SAVED_AS.finditer(request)
+             if not any(a <= m.start("name") < b for a, b in urls)]
+    if len(fetches) != 1 or len(names) != 1:
+        return steps
+    k, name = fetches[0], names[0]
+    folder = steps[k].args.get("destination", "~/Downloads")
+    if not isinstance(folder, str) or re.search(r"\.[A-Za-z0-9]{1,5}$", folder):
+        return steps      # a file already, or a reference
+    args = {**steps[k].args, "destination": folder.rstrip("/") + "/" + name}
+    return [*steps[:k], Step("net.fetch", args), *steps[k + 1:]]
+
+
 def without_repeats(steps: list) -> list:
     """A small model sometimes says a step twice ("system.info aspect=os ; system.info
     aspect=os" for "which distro and kernel am I on?"), or again with an argument more or
@@ -612,6 +640,6 @@ def _try(request: str, draft: Any, registry: Any, ctx: Any) -> tuple[Outcome | N
                    text=draft.text.strip()), None
 
 
-__all__ = ["CONFIDENT", "DOUBTS_NONE", "Outcome", "finalise", "given_paths_written_out", "looks_like_task", "no_step_reply", "options_as_said", "plan_request",
+__all__ = ["CONFIDENT", "DOUBTS_NONE", "Outcome", "downloads_named_as_asked", "finalise", "given_paths_written_out", "looks_like_task", "no_step_reply", "options_as_said", "plan_request",
            "port_holders_as_asked", "ports_of_the_process_named", "read_or_listed", "unasked_steps_dropped",
            "usage_totals_as_asked"]

@@ -560,3 +560,21 @@ def test_a_shell_command_line_said_in_full_is_denied(registry, tmp_path):
     plan = finalise("run bash -c 'rm -rf ~'", ' process.launch command=" bash"', registry, ctx)
     assert plan.steps[0].args["args"] == ["-c", "rm -rf ~"]
     assert decide_steps(plan.steps, registry, ctx)[0][0] == "deny"
+
+
+@pytest.mark.parametrize("request_, destination, want", [
+    ("下载 https://x.org/a.txt，存到文档里，叫 manual.pdf", "~/Documents", "~/Documents/manual.pdf"),
+    ("fetch https://x.org/a.txt into ~/notes and name it today.txt", "~/notes", "~/notes/today.txt"),
+    ("download https://x.org/a.iso and save it as debian.iso", None, "~/Downloads/debian.iso"),
+    # a file already, a name inside the URL, or no name given: as the model wrote it
+    ("grab https://x.org/v6.9.tar.gz and save it as ~/src/linux.tar.gz", "~/src/linux.tar.gz", "~/src/linux.tar.gz"),
+    ("download https://x.org/name-it-a.zip into ~/x", "~/x", "~/x"),
+    ("download https://x.org/a.zip as well as b.zip", None, None),
+])
+def test_a_download_gets_the_file_name_the_request_gives(request_, destination, want):
+    from llmos.plan.model import Step
+    from llmos.planner import downloads_named_as_asked
+
+    args = {"url": "https://x.org/a"} | ({"destination": destination} if destination else {})
+    steps = downloads_named_as_asked([Step("net.fetch", args)], request_)
+    assert steps[0].args.get("destination") == want
