@@ -1298,7 +1298,8 @@ def _mid_clause(request: str, end: int) -> bool:
 _ZH_TURNS = "然后|再|并且|顺便|接着|另外|还有|同时"   # to the next clause or step
 _ZH_TEXT_MAY_END_BEFORE = re.compile(
     _ZH_TURNS + r"|到|在|给|进|写|放|存|保存|发|弹|提醒|通知|叫|作为|当作|"
-    r"记|这|吧|啊|呀|呢|哦|哈|了|的|吗|嘛|谢谢|一下|麻烦|请|好吗|可以吗|行吗")
+    r"记|这|吧|啊|呀|呢|哦|哈|了|的|吗|嘛|谢谢|麻烦|请|好吗|可以吗|行吗|"
+    r"一下(?![，,。.!！?？；;\s]|$)")   # "看一下 X"; but 起来活动一下 at a text's end is said whole
 
 
 def _mid_chinese_phrase(request: str, end: int) -> bool:
