@@ -728,6 +728,9 @@ def test_a_step_names_a_path_once(grammar, request_, text, ok):
     ("remind me in 10 minutes to check the download", ' timer.remind message=" download" in=" 10 minutes"', False),
     ("remind me in 10 minutes to check the download", ' timer.remind message=" in 10 minutes" in=" 10 minutes"', False),
     ("remind me to buy milk a day from now", ' timer.remind message=" buy milk" in=" a day"', True),
+    # 一下 softens a verb before the text ("看一下 …"), but at the text's end it is part of it
+    ("弹个通知，标题是 提醒，内容是 起来活动一下", ' desktop.notify title=" 提醒" body=" 起来活动"', False),
+    ("弹个通知，标题是 提醒，内容是 起来活动一下", ' desktop.notify title=" 提醒" body=" 起来活动一下"', True),
     # a notification takes no time apart: its text may end on one
     ("notify me: title Heads up, body Standup in 5 minutes",
      ' desktop.notify title=" Heads up" body=" Standup in 5 minutes"', True),
