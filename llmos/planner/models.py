@@ -20,13 +20,13 @@ from llmos.intents.manifest import Intent
 from llmos.planner.decode import Decoded, constrained_decode, engine_session
 from llmos.planner.grammar import DecodeState, Grammar, TokenMasker, feed
 from llmos.planner.language import render_plan
-from llmos.planner.quotes import quotes_restored, quotes_stood_in, quotes_used
+from llmos.planner.standins import restored, stood_in, texts_used
 from llmos.planner.spelling import Speller, programs_folded
 
 MODEL_DIR = Path(__file__).with_name("model")
 # How much surer of a plan read through stand-ins for the quoted texts the model must be to
 # keep it over the plan of the request as written, when both pass on as many quoted texts
-# (llmos/planner/quotes.py; "search the logs for 'denied'" was 0.54 either way, and the
+# (llmos/planner/standins.py; "search the logs for 'denied'" was 0.54 either way, and the
 # stand-in plan wrote a file "logs").
 SURER_BY = 0.05
 
@@ -84,14 +84,14 @@ class EmbeddedPlanner:
         # and programs named as the system names them
         request = programs_folded(self.speller.correct(request) if self.speller else request)
         decoded, text = self._decode(request, grammar, max_new_tokens)
-        stood, originals = quotes_stood_in(request)
-        if originals:   # read the quoted texts through stand-ins too, and keep the better reading
+        stood, originals = stood_in(request)
+        if originals:   # read the quoted texts and URLs through stand-ins too; keep the better reading
             decoded2, text2 = self._decode(stood, grammar, max_new_tokens)
-            restored = quotes_restored(text2, originals, request)
-            if restored is not None and decoded2.finished:
-                first, second = quotes_used(text, request), quotes_used(restored, request)
+            back = restored(text2, originals, request)
+            if back is not None and decoded2.finished:
+                first, second = texts_used(text, request), texts_used(back, request)
                 if second > first or (second == first and decoded2.confidence > decoded.confidence + SURER_BY):
-                    decoded, text = decoded2, restored
+                    decoded, text = decoded2, back
         return Draft(self.name, text, decoded, time.perf_counter() - t0, read=request)
 
     def _decode(self, request: str, grammar: Grammar, max_new_tokens: int) -> tuple[Decoded, str]:
