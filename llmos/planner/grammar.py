@@ -593,6 +593,8 @@ class Grammar:
                 values = tuple(v for v in values if int(v) in limits_said(request)) or values
             elif arg.name == "depth":
                 values = tuple(v for v in values if int(v) in depths_said(request)) or values
+            elif arg.name == "count":
+                values = tuple(v for v in values if int(v) in times_said(request)) or values
             return [choice([(v, then) for v in values] + [(r, then) for r in self._item_refs(done, arg.name)])]
         refs = self._refs(done, "array" if arg.kind == "array" else "string", arg)
         # a step never says one text twice (a body that repeats the title, a copy onto itself);
@@ -947,6 +949,28 @@ def limits_said(request: str) -> frozenset[int]:
         return frozenset()
     one = 1 in counts or _ONE_SAID.search(request) or re.search(r"(?<![\w.])(1|one)(?![\w.])", request, re.IGNORECASE)
     return (_int_candidates(request, False) - {1}) | ({1} if one else set())   # "a" states no 1
+
+
+# How many times something is to be done: "6 times", "-c 20", "3 pings", "twice", "6 个包", 十次.
+_TIMES_SAID = re.compile(r"(?<![\w.])(?P<n>\d+|[a-z]+)\s*(?:times|x|packets?|pings?|probes?|requests?)\b|"
+                         r"(?:^|\s)-c\s*(?P<c>\d+)\b|\b(?P<w>once|twice|thrice)\b|"
+                         r"(?<![\d.])(?P<z>\d+|[零〇一二两俩三四五六七八九十百]+)\s*(?:次|遍|个包|个数据包|个 ?ping)",
+                         re.IGNORECASE)
+_TIMES_WORDS = {"once": 1, "twice": 2, "thrice": 3}
+
+
+@lru_cache(maxsize=256)
+def times_said(request: str) -> frozenset[int]:
+    """The numbers of times a request states ("ping 114.114.114.114，发 6 个包" is 6, never 14
+    of the address); empty when it states none."""
+    from llmos.plan.normalise import _number
+    out = set()
+    for m in _TIMES_SAID.finditer(request):
+        word = m.group("w")
+        n = _TIMES_WORDS[word.lower()] if word else _number(m.group("n") or m.group("c") or m.group("z"))
+        if n is not None and n == int(n) and n > 0:
+            out.add(int(n))
+    return frozenset(out)
 
 
 _DEPTH_SAID = re.compile(r"(?<![\w.])(?P<n>\d+|[a-z]+)\s+(?:levels?|layers?|deep)\b|\bdepth\s+(?:of\s+)?(?P<m>\d+|[a-z]+)\b|"

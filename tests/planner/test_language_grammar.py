@@ -739,6 +739,21 @@ def test_free_text_ends_where_its_phrase_does(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
 
 
+@pytest.mark.parametrize("request_, text, ok", [
+    # a number of times said is the count: never a piece of the address
+    ("ping 一下 114.114.114.114，发 6 个包", ' net.ping host=" 114.114.114.114" count=14', False),
+    ("ping 一下 114.114.114.114，发 6 个包", ' net.ping host=" 114.114.114.114" count=6', True),
+    ("ping 8.8.8.8 3 times", ' net.ping host=" 8.8.8.8" count=8', False),
+    ("ping 8.8.8.8 3 times", ' net.ping host=" 8.8.8.8" count=3', True),
+    ("ping -c 20 debian.org", ' net.ping host=" debian.org" count=20', True),
+    ("ping it twice: example.org", ' net.ping host=" example.org" count=2', True),
+    # none said: a round number may still stand for "a couple"
+    ("ping example.org a couple of times", ' net.ping host=" example.org" count=2', True),
+])
+def test_a_count_said_is_the_count(grammar, request_, text, ok):
+    assert accepts(grammar, request_, text) is ok
+
+
 @pytest.mark.parametrize("request_, fmt, want, not_want", [
     ("remnd me in 20 minuts to take the pizza out", "duration", set(), {"in 20"}),   # no unit said
     ("一个半小时后提醒我去接孩子", "duration", {"一个半小时"}, {"半小时", "个半小时"}),    # not inside a number
