@@ -30,7 +30,9 @@ _NOT_IN_NAME = frozenset("to into in inside from and or then also with without a
                          "called named titled saying says containing contains please pls now just all every "
                          "any some only bigger larger smaller older newer than".split())
 _UNIT_NEXT = re.compile(r"\s*([kmgt]i?b|bytes?|kilo\w*|mega\w*|giga\w*|files?|items?|days?|hours?|minutes?)\b", re.I)
+_NEXT_WORD = re.compile(r" [^\s，。；：！？、,;!?\"“”‘’()（）]+")
 _SEPARATOR_IN_VALUE = re.compile(r"[，。；！？、]")
+_MARKS = set("?!,;:，。；：！？、")                 # a mark straight after a written path ends it
 _WILDCARD = re.compile(r"[*?\[]")
 
 
@@ -73,8 +75,11 @@ def _words_of_the_name(rest: str, path: str) -> str:
     ones, a year after a capitalised one, ones with a slash, up to one that ends in a file
     extension ("Crüe/Kickstart My Heart.mp3", "Camera Roll", "OBS Recordings 2024")."""
     said, last = "", path.rsplit("/", 1)[-1]
-    for w in re.findall(r" [^\s，。；：！？、,;!?\"“”‘’()（）]+", rest[:200])[:4]:
-        word = w[1:]
+    for _ in range(4):
+        m = _NEXT_WORD.match(rest, len(said))
+        if not m:
+            break
+        w, word = m.group(), m.group()[1:]
         if word[0] in "~/" or "://" in word or word in _NOT_IN_NAME or any(_is_cjk(c) for c in word):
             break
         ends = _EXTENSION.search(word.rstrip(_TRAILING)) is not None
@@ -101,6 +106,11 @@ def whole_path(value: str, request: str, written: tuple[str, ...]) -> str:
     sep = _SEPARATOR_IN_VALUE.search(value)
     if sep and value[:sep.start()] in written:         # "~/文档/扫描件，再" → "~/文档/扫描件"
         return value[:sep.start()]
+    # run on past the mark that ends it: "~/Music/Édith Piaf Those" of "~/Music/Édith Piaf? Those"
+    past = [p for p in written if value.startswith(p + " ") and any(
+        request.startswith(p, i) and request[i + len(p):i + len(p) + 1] in _MARKS for i in _starts(request, p))]
+    if len(past) == 1:
+        return past[0]
     if value in request:
         # stopped early: the only written path it begins, cut inside a name or before a blank
         # the name goes on past.  Never at a slash: "~/Pictures" is as often the folder said
@@ -116,6 +126,10 @@ def whole_path(value: str, request: str, written: tuple[str, ...]) -> str:
                 and not _into_chinese(p, n) and p[:n] not in written):
             glued.add(p)
     return glued.pop() if len(glued) == 1 else value
+
+
+def _starts(text: str, piece: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(piece), text)]
 
 
 def _common_prefix(a: str, b: str) -> str:

@@ -23,6 +23,7 @@ from llmos.planner.paths import paths_as_written, whole_path, written_paths
     ("tar up /data/course-report ino Family Photos.tar.xz", ("/data/course-report",)),
     ("rank ~/Pictures/photos's stuff", ("~/Pictures/photos",)),
     ("everything in ~/Desktop I touched today", ("~/Desktop",)),
+    ("anything in ~/Music/Édith Piaf? Those are broken", ("~/Music/Édith Piaf",)),
     ("files in ~/Downloads 500 MB or bigger", ("~/Downloads",)),
     ("move ~/a.txt to ~/b", ("~/a.txt", "~/b")),
     # a URL's path is no written path, and neither is a slash inside a word
@@ -40,8 +41,9 @@ def test_written_paths(request_, paths):
     # a cut name glued to a folder
     ("play ~/Music/Mötley Crüe/Kickstart My Heart.mp3", "~/Music/Mötley Crüe/Kickstart/Heart.mp3",
      "~/Music/Mötley Crüe/Kickstart My Heart.mp3"),
-    # a mark that ends the path copied with it
+    # a mark that ends the path copied with it, or run on past
     ("先新建 ~/文档/扫描件，再把桌面上的 扫描001.pdf 移进去", "~/文档/扫描件，再", "~/文档/扫描件"),
+    ("anything in ~/Music/Édith Piaf? Those are broken", "~/Music/Édith Piaf Those", "~/Music/Édith Piaf"),
 ])
 def test_a_cut_path_is_put_back_whole(request_, value, whole):
     assert whole_path(value, request_, written_paths(request_)) == whole
