@@ -88,11 +88,11 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
     said = read or request
     steps = paths_as_written(parse_plan(text.strip(), intents), said, path_args)
     steps = line_breaks_only_append(renamed_beside_source(without_repeats(steps)))
-    steps = into_the_new_folder(sources_up_to_destination(steps, said), said)
+    steps = into_the_new_folder(sources_up_to_destination(source_before_destination(steps, said), said), said)
     steps = fetched_where_asked(appended_as_asked(deleted_as_asked(steps, said), said), said)
-    steps = downloads_named_as_asked(steps, said)
+    steps = unpacked_where_said(downloads_named_as_asked(steps, said), said)
     steps = port_holders_as_asked(usage_totals_as_asked(ports_of_the_process_named(steps, said), said), said)
-    steps = options_as_said(given_paths_written_out(steps), said)
+    steps = status_is_no_change(options_as_said(given_paths_written_out(steps), said), said)
     asked = read_or_listed(unasked_steps_dropped(steps, said), lambda path: kind_on_disk(path, ctx))
     reply = None if asked else unsure_reply(request) if steps else no_step_reply(request)
     plan = Plan(asked, reply, request)
@@ -209,6 +209,25 @@ def unasked_steps_dropped(steps: list, request: str) -> list:
     return [Step(steps[k].intent, moved_refs(steps[k].args, kept.index)) for k in kept]
 
 
+# A request to change the network: connect to, join, forget or leave a wifi network, turn
+# bluetooth or a VPN on or off (连上, 断开, 忘记 …); no intent does that.
+_CHANGES_NETWORK = re.compile(
+    r"\b(connect|join|forget|disconnect|reconnect|switch|turn on|turn off|enable|disable|toggle)\b|"
+    r"连上(?!了?吗|没|了没)|连接到|连到|连一下|断开|忘记|忘掉|切换到|打开|关闭|关掉|开启", re.IGNORECASE)
+_NETWORK_THING = re.compile(r"\b(wi-?fi|wlan|wireless|network|ssid|hotspot|vpn|bluetooth)\b|无线|网络|热点|蓝牙|wifi|vpn",
+                            re.IGNORECASE)
+
+
+def status_is_no_change(steps: list, request: str) -> list:
+    """"connect to the wifi network homenet", 断开无线网络: a plan of nothing but
+    ``net.status`` for a request to change the network only reads it; no intent makes the
+    change, so there is nothing to plan (the reply says so)."""
+    if (steps and all(s.intent == "net.status" for s in steps)
+            and _CHANGES_NETWORK.search(request) and _NETWORK_THING.search(request)):
+        return []
+    return steps
+
+
 def read_or_listed(steps: list, kind_of: Callable[[str], str | None]) -> list:
     """"what's in X?" is X's text when X is a file and its listing when X is a folder; the
     words do not say which, the disk does.  A ``files.read`` of a folder (it would fail) lists
@@ -243,10 +262,12 @@ def kind_on_disk(path: str, ctx: Any) -> str | None:
 
 
 # How a request asks to add to a file rather than write it anew: "append", "at the end of",
-# "to the bottom of", "a new line", "don't overwrite", 追加, 末尾, 最后面, 补一行, 别覆盖 ... ; a
+# "to the bottom of", "a new line", "don't overwrite", echo … >>, "log 'x' to", 追加, 末尾,
+# 最后面, 补一行, 别覆盖 ... ; a
 # negation before takes it back ("don't append, overwrite it").
 _APPEND_WORD = re.compile(
-    r"\bappend\w*|\b(at|to|on)(?: the)? (end|bottom)\b|\b(a )?new line\b|\banother line\b|"
+    r"\bappend\w*|\b(at|to|on)(?: the)? (end|bottom)\b|\b(a )?new line\b|\banother line\b|>>|"
+    r"\blog\s+['\"“‘]|"
     r"\bdon'?t overwrite|\bwithout overwriting|\bnot overwrite|"
     r"追加|末尾|结尾|最后面|后面加|后面添|后面写|后面补|最后加|最后添|最后再写|最后写|再加一行|加一行|添一行|补一行|"
     r"再写一行|(别|不要|不用|勿)覆盖", re.IGNORECASE)
@@ -385,12 +406,47 @@ _DOWNLOADS_NAMED = re.compile(r"\bdownloads\b|\bdownload (folder|dir|directory)\
 def fetched_where_asked(steps: list, request: str) -> list:
     """"download https://x.org/a.iso" saves to ~/Downloads by default; a small model that hears
     the folder in the verb writes ``destination=~/Downloads``, which means the same and is not
-    what was said.  So that destination goes unless the request names the folder."""
+    what was said.  So that destination goes unless the request names the folder; and so
+    does an extraction's of what was downloaded ("下载 … 接着把它解压"), which by default
+    unpacks beside the archive."""
     if _DOWNLOADS_NAMED.search(request):
         return steps
+    fetched = {f"steps[{k}].path" for k, s in enumerate(steps) if s.intent == "net.fetch"}
     return [Step(s.intent, {k: v for k, v in s.args.items() if k != "destination"})
-            if s.intent == "net.fetch" and s.args.get("destination") in ("~/Downloads", "~/Downloads/") else s
-            for s in steps]
+            if s.args.get("destination") in ("~/Downloads", "~/Downloads/") and (
+                s.intent == "net.fetch"
+                or (s.intent == "files.extract" and is_ref(s.args.get("archive")) and s.args["archive"]["$ref"] in fetched))
+            else s for s in steps]
+
+
+_EXTRACT_WORD = re.compile(r"\b(extract\w*|unzip\w*|unpack\w*|untar\w*|decompress\w*|inflat\w*|unarchiv\w*)\b|解压|展开",
+                           re.IGNORECASE)
+
+
+def unpacked_where_said(steps: list, request: str) -> list:
+    """"download X into ~/opt and extract it" and "download X and extract it into ~/opt" put
+    the folder in one place each: where the download goes, or where it is unpacked.  A model
+    that wrote the folder on both steps gets it on the one the request says it with: after
+    the word for unpacking, the extraction's; before, the download's."""
+    out = list(steps)
+    for m, s in enumerate(steps):
+        archive, folder = s.args.get("archive"), s.args.get("destination")
+        ref = re.fullmatch(r"steps\[(\d+)\]\.path", str(archive["$ref"])) if is_ref(archive) else None
+        if s.intent != "files.extract" or not ref or not isinstance(folder, str):
+            continue
+        k = int(ref.group(1))
+        fetch = steps[k]
+        said = request.rfind(folder)
+        from llmos.planner.grammar import _URL
+        bare = _URL.sub(lambda u: " " * len(u.group()), request)     # no word inside a URL
+        verb = _EXTRACT_WORD.search(bare)
+        if fetch.intent != "net.fetch" or fetch.args.get("destination") != folder or said < 0 or not verb:
+            continue
+        if said > verb.start():
+            out[k] = Step(fetch.intent, {a: v for a, v in fetch.args.items() if a != "destination"})
+        else:
+            out[m] = Step(s.intent, {a: v for a, v in s.args.items() if a != "destination"})
+    return out
 
 
 # A download given a file name of its own: "save it as report.pdf", "name it x.iso", 叫 manual.pdf,
@@ -485,6 +541,38 @@ _LISTED_RUN = re.compile(rf"(?:{_LIST_SEP}({_LISTED_NAME}))+"
                          r"\s*(?:(?:over\s+)?(?:to|into|in|onto|as|named|called)\s+(?:the\s+)?|"
                          r"(?:都|全部|一起)?(?:复制|拷贝|拷|移动|移|挪|放|搬|打包|压缩)?(?:到|至|进|成))?\s*$")
 _TARGET_OF = {"files.copy": "destination", "files.move": "destination", "files.compress": "archive"}
+
+
+# What leads from what is moved to where it goes: "to", "into", "as", 改名为, 到, 成.
+_LEADS_TO_TARGET = re.compile(r"\s(?:to|into|onto|as)\s|到|成|为", re.IGNORECASE)
+
+
+def _said_whole(value: str, request: str) -> int:
+    """Where the request first says ``value`` as a word of its own (never the "." of
+    "homework.png"), or -1."""
+    for m in re.finditer(re.escape(value), request):
+        before, after = request[m.start() - 1:m.start()], request[m.end():m.end() + 1]
+        if len(value) > 2 and not (before and (before.isalnum() or before in "/._-~")) \
+                and not (after and (after.isalnum() or after in "/_-")):
+            return m.start()
+    return -1
+
+
+def source_before_destination(steps: list, request: str) -> list:
+    """"rename ~/Music/mix.mp3 to ~/Music/Señorita (live).mp3", 把 A 改名为 B: a copy or move of
+    one file the model wrote backwards (B to A), when the request writes both and leads from
+    its destination to its source ("… mix.mp3 to …"), is turned round."""
+    out = []
+    for s in steps:
+        target = _TARGET_OF.get(s.intent)
+        sources, dest = s.args.get("sources"), s.args.get(target) if target else None
+        if (target and isinstance(sources, list) and len(sources) == 1 and isinstance(sources[0], str)
+                and isinstance(dest, str) and sources[0] != dest):
+            d, src = _said_whole(dest, request), _said_whole(sources[0], request)
+            if 0 <= d and d + len(dest) <= src and _LEADS_TO_TARGET.search(request, d + len(dest), src):
+                s = Step(s.intent, {**s.args, "sources": [dest], target: sources[0]})
+        out.append(s)
+    return out
 
 
 def sources_up_to_destination(steps: list, request: str) -> list:
@@ -641,5 +729,5 @@ def _try(request: str, draft: Any, registry: Any, ctx: Any) -> tuple[Outcome | N
 
 
 __all__ = ["CONFIDENT", "DOUBTS_NONE", "Outcome", "downloads_named_as_asked", "finalise", "given_paths_written_out", "looks_like_task", "no_step_reply", "options_as_said", "plan_request",
-           "port_holders_as_asked", "ports_of_the_process_named", "read_or_listed", "unasked_steps_dropped",
+           "port_holders_as_asked", "ports_of_the_process_named", "read_or_listed", "source_before_destination", "status_is_no_change", "unasked_steps_dropped", "unpacked_where_said",
            "usage_totals_as_asked"]

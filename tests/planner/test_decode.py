@@ -304,6 +304,9 @@ def test_a_deletion_goes_for_good_or_to_the_trash_as_the_request_says(request_, 
     ("don't append, overwrite ~/a.txt with 'x'", False),      # a refusal of appending
     ("在 ~/a.txt 后面补一行 浇花，别覆盖原来", True),
     ("add 'x' to ~/a.txt, don't overwrite it", True),
+    ('echo "pay the rent" >> ~/todo.txt', True),
+    ("log 'backup done' to ~/backup.log", True),
+    ("show the logs 'today' in ~/a.txt", False),               # no "log 'x'" to write
 ])
 def test_a_request_in_the_words_of_appending_appends(request_, append):
     from llmos.plan.model import Step
@@ -578,3 +581,73 @@ def test_a_download_gets_the_file_name_the_request_gives(request_, destination, 
     args = {"url": "https://x.org/a"} | ({"destination": destination} if destination else {})
     steps = downloads_named_as_asked([Step("net.fetch", args)], request_)
     assert steps[0].args.get("destination") == want
+
+
+@pytest.mark.parametrize("request_, sources, destination, turned", [
+    ("rename ~/Music/mix.mp3 to ~/Music/Señorita (live).mp3", "~/Music/Señorita (live).mp3", "~/Music/mix.mp3", True),
+    ("把 ~/文档/旧简历.docx 改名为 ~/文档/简历2024.docx", "~/文档/简历2024.docx", "~/文档/旧简历.docx", True),
+    ("copy ~/a to ~/a-backup", "~/a-backup", "~/a", True),
+    # written the right way round, or no word leading from one to the other: as written
+    ("copy ~/a to ~/a-backup", "~/a", "~/a-backup", False),
+    ("move ~/x/y.txt to ~/x", "~/x/y.txt", "~/x", False),
+    ("~/b, ~/a: which is bigger?", "~/a", "~/b", False),
+    ("在 homework.png 里写上“x”，~/a.py 复制到这个文件夹", "~/a.py", ".", False),   # "." is no word said
+])
+def test_a_move_written_backwards_is_turned_round(request_, sources, destination, turned):
+    from llmos.plan.model import Step
+    from llmos.planner import source_before_destination
+
+    step = Step("files.move", {"sources": [sources], "destination": destination})
+    got = source_before_destination([step], request_)[0]
+    assert got == (Step("files.move", {"sources": [destination], "destination": sources}) if turned else step)
+
+
+@pytest.mark.parametrize("request_, dropped", [
+    ("connect to the wifi network homenet", True),
+    ("forget this wifi network please", True),
+    ("turn off bluetooth", True),
+    ("连上名叫 Home-5G 的 Wi-Fi", True),
+    ("请断开无线网络", True),
+    # questions about the network are what net.status answers
+    ("am I connected to the wifi?", False),
+    ("wifi 连上了吗", False),
+    ("is the vpn enabled?", False),
+    ("what's my ip on the wireless network", False),
+])
+def test_a_request_to_change_the_network_is_not_a_status(request_, dropped):
+    from llmos.plan.model import Step
+    from llmos.planner import status_is_no_change
+
+    status = [Step("net.status", {})]
+    assert status_is_no_change(status, request_) == ([] if dropped else status)
+    # a plan that does more than read the status is left to the other rules
+    both = [Step("net.status", {}), Step("net.ping", {"host": "example.org"})]
+    assert status_is_no_change(both, request_) == both
+
+
+@pytest.mark.parametrize("request_, fetch_keeps", [
+    ("grab https://x.org/unzip-1.tar.gz into ~/opt and extract it", True),
+    ("download https://x.org/a.tar.gz and extract it into ~/opt", False),
+    ("下载 https://x.org/a.zip 然后解压到 ~/opt", False),
+])
+def test_a_folder_said_once_goes_on_the_step_it_is_said_with(request_, fetch_keeps):
+    from llmos.plan.model import Step
+    from llmos.planner import unpacked_where_said
+
+    fetch = Step("net.fetch", {"url": "https://x.org/a.tar.gz", "destination": "~/opt"})
+    extract = Step("files.extract", {"archive": {"$ref": "steps[0].path"}, "destination": "~/opt"})
+    bare_fetch = Step("net.fetch", {"url": "https://x.org/a.tar.gz"})
+    bare_extract = Step("files.extract", {"archive": {"$ref": "steps[0].path"}})
+    assert unpacked_where_said([fetch, extract], request_) == (
+        [fetch, bare_extract] if fetch_keeps else [bare_fetch, extract])
+
+
+def test_an_unpacking_of_a_download_goes_beside_it_unless_downloads_is_said():
+    from llmos.plan.model import Step
+    from llmos.planner import fetched_where_asked
+
+    steps = [Step("net.fetch", {"url": "https://x.org/a.zip", "destination": "~/Downloads"}),
+             Step("files.extract", {"archive": {"$ref": "steps[0].path"}, "destination": "~/Downloads"})]
+    assert fetched_where_asked(steps, "下载 https://x.org/a.zip，接着把它解压") == [
+        Step("net.fetch", {"url": "https://x.org/a.zip"}), Step("files.extract", {"archive": {"$ref": "steps[0].path"}})]
+    assert fetched_where_asked(steps, "download https://x.org/a.zip into my Downloads and unzip it there") == steps
