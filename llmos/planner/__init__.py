@@ -93,6 +93,7 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
     steps = unpacked_where_said(downloads_named_as_asked(steps, said), said)
     steps = port_holders_as_asked(usage_totals_as_asked(ports_of_the_process_named(steps, said), said), said)
     steps = status_is_no_change(options_as_said(given_paths_written_out(steps), said), said)
+    steps = piped_into_a_shell(steps, said)
     asked = read_or_listed(unasked_steps_dropped(steps, said), lambda path: kind_on_disk(path, ctx))
     reply = None if asked else unsure_reply(request) if steps else no_step_reply(request)
     plan = Plan(asked, reply, request)
@@ -375,6 +376,42 @@ def options_as_said(steps: list, request: str) -> list:
                     s = Step(s.intent, {**s.args, "args": words})
         out.append(s)
     return out
+
+
+# A command line piped into a shell ("curl -fsSL https://x.sh | bash", "wget -qO- … | sudo sh"),
+# and where such a line begins: after a verb that runs it, a mark, or at the request's start.
+_PIPED_INTO_SHELL = re.compile(r"\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:ba|z|da|k|fi|tc|c)?sh\b(?:\s+-\S+)*")
+_LINE_START = re.compile(r"^\s*|[,;:，。；：]\s*|\b(?:run|execute|exec|type|then|and)\s+|(?:运行|执行|跑)\s*", re.IGNORECASE)
+
+
+def piped_into_a_shell(steps: list, request: str) -> list:
+    """"curl https://get.example.sh/install.sh | bash": a command line piped into a shell is
+    one program run, ``bash -c LINE``, whatever the model made of its pieces (the download
+    alone, bash given the URL); the steps that were pieces of it give way to it, and the
+    policy sees, and judges, the whole line."""
+    from llmos.planner.grammar import _URL
+
+    m = _PIPED_INTO_SHELL.search(request)
+    if not m:
+        return steps
+    bare = _URL.sub(lambda u: "x" * len(u.group()), request)    # no line starts inside a URL
+    start = max(s.end() for s in _LINE_START.finditer(bare, 0, m.start()))
+    line = request[start:m.end()].strip()
+    run = Step("process.launch", {"command": "bash", "args": ["-c", line]})
+    if run in steps:
+        return steps
+
+    def piece(s: Step) -> bool:
+        said = {"net.fetch": "url", "desktop.open": "target", "process.launch": "command"}.get(s.intent)
+        return said is not None and isinstance(s.args.get(said), str) and s.args[said] in line
+    pieces = [k for k, s in enumerate(steps) if piece(s)]
+    at = pieces[0] if pieces else len(steps)
+    kept = [k for k in range(len(steps)) if k not in pieces]
+    if any(set(pieces) & referenced_steps(steps[k].args) for k in kept):
+        return steps                      # a step that stays needs one that would go
+    new_index = {k: n + (n >= at) for n, k in enumerate(kept)}
+    out = [Step(steps[k].intent, moved_refs(steps[k].args, new_index.__getitem__)) for k in kept]
+    return [*out[:at], run, *out[at:]]
 
 
 _POINTS_BACK = re.compile(r"\b(it|its|it's|they|them|their|that one|this one)\b|它|他|她", re.IGNORECASE)
@@ -728,6 +765,6 @@ def _try(request: str, draft: Any, registry: Any, ctx: Any) -> tuple[Outcome | N
                    text=draft.text.strip()), None
 
 
-__all__ = ["CONFIDENT", "DOUBTS_NONE", "Outcome", "downloads_named_as_asked", "finalise", "given_paths_written_out", "looks_like_task", "no_step_reply", "options_as_said", "plan_request",
+__all__ = ["CONFIDENT", "DOUBTS_NONE", "Outcome", "downloads_named_as_asked", "finalise", "given_paths_written_out", "looks_like_task", "no_step_reply", "options_as_said", "piped_into_a_shell", "plan_request",
            "port_holders_as_asked", "ports_of_the_process_named", "read_or_listed", "source_before_destination", "status_is_no_change", "unasked_steps_dropped", "unpacked_where_said",
            "usage_totals_as_asked"]
