@@ -264,8 +264,7 @@ def kind_on_disk(path: str, ctx: Any) -> str | None:
 
 # How a request asks to add to a file rather than write it anew: "append", "at the end of",
 # "to the bottom of", "a new line", "don't overwrite", echo … >>, "log 'x' to", 追加, 末尾,
-# 最后面, 补一行, 别覆盖 ... ; a
-# negation before takes it back ("don't append, overwrite it").
+# 最后面, 补一行, 别覆盖 ... ; a negation before takes it back ("don't append, overwrite it").
 _APPEND_WORD = re.compile(
     r"\bappend\w*|\b(at|to|on)(?: the)? (end|bottom)\b|\b(a )?new line\b|\banother line\b|>>|"
     r"\blog\s+['\"“‘]|"
@@ -465,19 +464,19 @@ def unpacked_where_said(steps: list, request: str) -> list:
     the folder in one place each: where the download goes, or where it is unpacked.  A model
     that wrote the folder on both steps gets it on the one the request says it with: after
     the word for unpacking, the extraction's; before, the download's."""
+    from llmos.planner.grammar import _URL
+
+    verb = _EXTRACT_WORD.search(_URL.sub(lambda u: " " * len(u.group()), request))   # never inside a URL
     out = list(steps)
     for m, s in enumerate(steps):
         archive, folder = s.args.get("archive"), s.args.get("destination")
         ref = re.fullmatch(r"steps\[(\d+)\]\.path", str(archive["$ref"])) if is_ref(archive) else None
-        if s.intent != "files.extract" or not ref or not isinstance(folder, str):
+        if s.intent != "files.extract" or not ref or not isinstance(folder, str) or not verb:
             continue
         k = int(ref.group(1))
         fetch = steps[k]
         said = request.rfind(folder)
-        from llmos.planner.grammar import _URL
-        bare = _URL.sub(lambda u: " " * len(u.group()), request)     # no word inside a URL
-        verb = _EXTRACT_WORD.search(bare)
-        if fetch.intent != "net.fetch" or fetch.args.get("destination") != folder or said < 0 or not verb:
+        if fetch.intent != "net.fetch" or fetch.args.get("destination") != folder or said < 0:
             continue
         if said > verb.start():
             out[k] = Step(fetch.intent, {a: v for a, v in fetch.args.items() if a != "destination"})

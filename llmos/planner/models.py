@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from llmos.intents.manifest import Intent
-from llmos.planner.decode import Decoded, constrained_decode, engine_session
+from llmos.planner.decode import Decoded, DecodeError, constrained_decode, engine_session
 from llmos.planner.grammar import DecodeState, Grammar, TokenMasker, feed
 from llmos.planner.language import render_plan
 from llmos.planner.standins import restored, stood_in, texts_used
 from llmos.planner.spelling import Speller, programs_folded
 
 MODEL_DIR = Path(__file__).with_name("model")
-# How much surer of a plan read through stand-ins for the quoted texts the model must be to
-# keep it over the plan of the request as written, when both pass on as many quoted texts
+# How much surer of a plan read through stand-ins for quoted texts and URLs the model must be
+# to keep it over the plan of the request as written, when both pass on as many of them
 # (llmos/planner/standins.py; "search the logs for 'denied'" was 0.54 either way, and the
 # stand-in plan wrote a file "logs").
 SURER_BY = 0.05
@@ -83,14 +83,25 @@ class EmbeddedPlanner:
         # the model reads, and copies values from, the request with typos of its words mended
         # and programs named as the system names them
         request = programs_folded(self.speller.correct(request) if self.speller else request)
-        decoded, text = self._decode(request, grammar, max_new_tokens)
         stood, originals = stood_in(request)
+        try:
+            decoded, text = self._decode(request, grammar, max_new_tokens)
+        except DecodeError:
+            if not originals:
+                raise
+            decoded, text = Decoded([], finished=False), ""
         if originals:   # read the quoted texts and URLs through stand-ins too; keep the better reading
-            decoded2, text2 = self._decode(stood, grammar, max_new_tokens)
-            back = restored(text2, originals, request)
+            try:
+                decoded2, text2 = self._decode(stood, grammar, max_new_tokens)
+                back = restored(text2, originals, request)
+            except DecodeError:
+                if not decoded.finished:
+                    raise
+                back = None
             if back is not None and decoded2.finished:
                 first, second = texts_used(text, request), texts_used(back, request)
-                if second > first or (second == first and decoded2.confidence > decoded.confidence + SURER_BY):
+                if (not decoded.finished or second > first
+                        or (second == first and decoded2.confidence > decoded.confidence + SURER_BY)):
                     decoded, text = decoded2, back
         return Draft(self.name, text, decoded, time.perf_counter() - t0, read=request)
 

@@ -1,11 +1,14 @@
 """Paths as a request writes them, and plan paths held to them.
 
-A request that writes a path out ("~/照片/2023年旅行", "~/Pictures/Camera Roll",
-"/media/u盘") means that path, whole.  The model copies paths piece by piece, and a
-small one sometimes stops early ("~/照片/2023", "/media/u") or glues a cut name to a
-folder of its own ("~/Music/Mötley Crüe/Kickstart/Heart.mp3").  ``written_paths``
-finds the written paths; ``paths_as_written`` puts them back whole where a step's path
-is such a cut.  Pure functions of the request and the plan.
+A request that writes a path out ("~/Videos/OBS Recordings 2024", "~/文档/扫描件") means
+that path, whole.  The model copies paths piece by piece, and a small one sometimes
+stops early ("~/Videos/OBS"), glues a cut name to a folder of its own
+("~/Music/Mötley Crüe/Kickstart/Heart.mp3" of "…/Kickstart My Heart.mp3"), or runs on
+past the mark that ends it ("~/文档/扫描件，再").  ``written_paths`` finds the written
+paths; ``paths_as_written`` puts them back whole where a step's path is such a cut.
+Where Chinese runs on from a path without a blank ("~/照片/2023年旅行 …", "~/.config下最近")
+there is no telling where the path ends, and the model's reading stands.  Pure
+functions of the request and the plan.
 """
 
 from __future__ import annotations

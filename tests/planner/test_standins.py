@@ -93,3 +93,34 @@ def test_unusual_quoted_lines_are_written_as_asked_and_denied(request_, path, co
     assert [(s.intent, s.args) for s in outcome.plan.steps] == [
         ("files.write", {"path": path, "content": content, "append": append})], outcome.text
     assert [verdict for verdict, _ in decide_steps(outcome.plan.steps, registry, ctx)] == ["deny"]
+
+
+def test_a_reading_that_fails_never_costs_the_other(monkeypatch):
+    from llmos.planner.decode import Decoded, DecodeError
+    from llmos.planner.grammar import Grammar
+    from llmos.planner.models import EmbeddedPlanner
+    from llmos.intents import Registry
+
+    planner, grammar = EmbeddedPlanner(), Grammar.for_registry(Registry())
+    request = "search the logs for 'usb disconnect'"
+    plan = 'system.logs grep=" usb disconnect"'
+
+    def as_written_only(req, *_):
+        if "hello world" in req:
+            raise DecodeError("dead ends")
+        return Decoded([1], probs=[0.9]), plan
+    monkeypatch.setattr(planner, "_decode", as_written_only)
+    assert planner.draft(request, grammar).text == plan
+
+    def stand_in_only(req, *_):
+        if "hello world" not in req:
+            raise DecodeError("dead ends")
+        return Decoded([1], probs=[0.9]), 'system.logs grep=" hello world"'
+    monkeypatch.setattr(planner, "_decode", stand_in_only)
+    assert planner.draft(request, grammar).text == plan
+
+    def neither(req, *_):
+        raise DecodeError("dead ends")
+    monkeypatch.setattr(planner, "_decode", neither)
+    with pytest.raises(DecodeError):
+        planner.draft(request, grammar)
