@@ -1168,9 +1168,11 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
                 and not re.match(r"[A-Za-z]+\s+(them|it|those|these|everything|up)\b", request[i:], re.IGNORECASE))
     if kind == "quoted":  # prose that begins at a quotation (see _quotes_hold_the_texts)
         return i in _quoted_spans(request) and _starts_at(request, i, "prose")
-    if kind == "prose":   # nor a path the request writes, unless quoted: that is where to write
+    if kind == "prose":   # nor a path the request writes, unless quoted: that is where to write;
+        # nor the words that ask to be told ("remind me" of "in 10 minutes remind me to …")
         word = re.match(r"[A-Za-z]+(?![A-Za-z0-9])", request[i:])
         return (_may_start(request, i) and not _command_word(request, i)
+                and not (_ASKS_TO_BE_TOLD.match(request, i) and i not in _quoted_spans(request))
                 and (request[i] not in "~/" or i in _quoted_spans(request))
                 and not (word and word.group(0).lower() in _LEADS_TO_PROSE)
                 and not _after_determiner(request, i) and not _colon_ahead(request, i)
@@ -1817,7 +1819,7 @@ def _duration_inside(request: str) -> frozenset[int]:
                      for m in re.finditer(re.escape(piece), request) for i in range(m.start(), m.end()))
 
 
-_ENDS_IN_TIME_UNIT = re.compile(rf"(\b({_TIME_UNITS}|half)|[时分秒天周月年后])$", re.I)
+_ENDS_IN_TIME_UNIT = re.compile(rf"(\b({_TIME_UNITS}|half)|\d(s|m|h|d|w|mins?|hrs?|secs?)|[时分秒天周月年后])$", re.I)
 
 
 @lru_cache(maxsize=256)

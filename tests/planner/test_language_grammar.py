@@ -728,6 +728,12 @@ def test_a_step_names_a_path_once(grammar, request_, text, ok):
     ("remind me in 10 minutes to check the download", ' timer.remind message=" download" in=" 10 minutes"', False),
     ("remind me in 10 minutes to check the download", ' timer.remind message=" in 10 minutes" in=" 10 minutes"', False),
     ("remind me to buy milk a day from now", ' timer.remind message=" buy milk" in=" a day"', True),
+    # a message never begins with the words that ask to be told, nor inside a short duration
+    ("in 10 minutes remind me to flip the pancakes", ' timer.remind message=" remind me" in=" 10 minutes"', False),
+    ("in 10 minutes remind me to flip the pancakes", ' timer.remind message=" flip the pancakes" in=" 10 minutes"', True),
+    ("in 90s remind me to flip the pancakes", ' timer.remind message=" 90s remind me" in=" 90s"', False),
+    ("in 90s remind me to flip the pancakes", ' timer.remind message=" flip the pancakes" in=" 90s"', True),
+    ("write 'remind me later' to ~/a.txt", ' files.write path=" ~/a.txt" content=" remind me later"', True),
     # 一下 softens a verb before the text ("看一下 …"), but at the text's end it is part of it
     ("弹个通知，标题是 提醒，内容是 起来活动一下", ' desktop.notify title=" 提醒" body=" 起来活动"', False),
     ("弹个通知，标题是 提醒，内容是 起来活动一下", ' desktop.notify title=" 提醒" body=" 起来活动一下"', True),
