@@ -87,7 +87,7 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
                  for i in registry}
     said = read or request
     steps = paths_as_written(parse_plan(text.strip(), intents), said, path_args)
-    steps = line_breaks_only_append(renamed_beside_source(without_repeats(steps)))
+    steps = line_breaks_only_append(beside_the_source(renamed_beside_source(without_repeats(steps)), said))
     steps = into_the_new_folder(sources_up_to_destination(source_before_destination(steps, said), said), said)
     steps = fetched_where_asked(appended_as_asked(deleted_as_asked(steps, said), said), said)
     steps = unpacked_where_said(downloads_named_as_asked(steps, said), said)
@@ -567,6 +567,31 @@ def renamed_beside_source(steps: list) -> list:
     return out
 
 
+# A copy or move kept beside its source under a name the request gives it: "make a backup copy
+# of ~/.config/i3/config called config.bak in the same folder", 在同一个文件夹里复制一份，叫 x.bak.
+_SAME_FOLDER = re.compile(r"\b(?:in|into|to)\s+the\s+same\s+(?:folder|directory|dir|place|location)\b|"
+                          r"\b(?:next to|beside|alongside)\s+(?:it|the original)\b|同一?个?(?:文件夹|目录|位置)|同目录|旁边",
+                          re.IGNORECASE)
+_NAMED_AS = re.compile(r"(?:\b(?:called|named|as)\s+|(?:叫|命名为|名为)\s*)['\"“]?(?P<name>[^\s/'\"”，。,;；]+)(?<![.!?])")
+
+
+def beside_the_source(steps: list, request: str) -> list:
+    """"make a backup copy of ~/.config/i3/config called config.bak in the same folder": one
+    source, a name given to the copy, and the same folder said; the destination is that name
+    in the source's folder, whatever the model wrote ("~/backup")."""
+    if not _SAME_FOLDER.search(request):
+        return steps
+    names = [m.group("name") for m in _NAMED_AS.finditer(request)]
+    out = []
+    for s in steps:
+        sources = s.args.get("sources")
+        if (s.intent in ("files.copy", "files.move") and len(names) == 1 and isinstance(sources, list)
+                and len(sources) == 1 and isinstance(sources[0], str) and "/" in sources[0].rstrip("/")):
+            s = Step(s.intent, {**s.args, "destination": sources[0].rstrip("/").rsplit("/", 1)[0] + "/" + names[0]})
+        out.append(s)
+    return out
+
+
 # A run of names the request lists between the last source the model wrote and the
 # destination: "a.txt b.txt c.txt", ", b.txt and ~/c.txt".  Each name is one word that is a
 # path (~/…, /…) or a file name with a suffix; the run may end in the word that leads to
@@ -764,6 +789,6 @@ def _try(request: str, draft: Any, registry: Any, ctx: Any) -> tuple[Outcome | N
                    text=draft.text.strip()), None
 
 
-__all__ = ["CONFIDENT", "DOUBTS_NONE", "Outcome", "downloads_named_as_asked", "finalise", "given_paths_written_out", "looks_like_task", "no_step_reply", "options_as_said", "piped_into_a_shell", "plan_request",
+__all__ = ["CONFIDENT", "DOUBTS_NONE", "Outcome", "beside_the_source", "downloads_named_as_asked", "finalise", "given_paths_written_out", "looks_like_task", "no_step_reply", "options_as_said", "piped_into_a_shell", "plan_request",
            "port_holders_as_asked", "ports_of_the_process_named", "read_or_listed", "source_before_destination", "status_is_no_change", "unasked_steps_dropped", "unpacked_where_said",
            "usage_totals_as_asked"]
