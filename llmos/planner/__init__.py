@@ -388,13 +388,13 @@ def piped_into_a_shell(steps: list, request: str) -> list:
     one program run, ``bash -c LINE``, whatever the model made of its pieces (the download
     alone, bash given the URL); the steps that were pieces of it give way to it, and the
     policy sees, and judges, the whole line."""
-    from llmos.planner.grammar import _URL
+    from llmos.planner.grammar import without_urls
 
     m = _PIPED_INTO_SHELL.search(request)
     if not m:
         return steps
-    bare = _URL.sub(lambda u: "x" * len(u.group()), request)    # no line starts inside a URL
-    start = max(s.end() for s in _LINE_START.finditer(bare, 0, m.start()))
+    # no line starts inside a URL (at the ":" of "https:")
+    start = max(s.end() for s in _LINE_START.finditer(without_urls(request), 0, m.start()))
     line = request[start:m.end()].strip()
     run = Step("process.launch", {"command": "bash", "args": ["-c", line]})
     if run in steps:
@@ -464,9 +464,9 @@ def unpacked_where_said(steps: list, request: str) -> list:
     the folder in one place each: where the download goes, or where it is unpacked.  A model
     that wrote the folder on both steps gets it on the one the request says it with: after
     the word for unpacking, the extraction's; before, the download's."""
-    from llmos.planner.grammar import _URL
+    from llmos.planner.grammar import without_urls
 
-    verb = _EXTRACT_WORD.search(_URL.sub(lambda u: " " * len(u.group()), request))   # never inside a URL
+    verb = _EXTRACT_WORD.search(without_urls(request))
     out = list(steps)
     for m, s in enumerate(steps):
         archive, folder = s.args.get("archive"), s.args.get("destination")
@@ -496,12 +496,10 @@ def downloads_named_as_asked(steps: list, request: str) -> list:
     """"下载 https://x.org/a.txt，存到文档里，叫 manual.pdf": the one download of a plan, saved
     into a folder (or where downloads go), gets the file name the request gives it.  The
     model wrote the folder alone, and the file would have kept the URL's name."""
-    from llmos.planner.grammar import _URL
+    from llmos.planner.grammar import _in_url
 
     fetches = [k for k, s in enumerate(steps) if s.intent == "net.fetch"]
-    urls = [m.span() for m in _URL.finditer(request)]
-    names = [m.group("name") for m in _SAVED_AS.finditer(request)
-             if not any(a <= m.start("name") < b for a, b in urls)]
+    names = [m.group("name") for m in _SAVED_AS.finditer(request) if not _in_url(request, m.start("name"))]
     if len(fetches) != 1 or len(names) != 1:
         return steps
     k, name = fetches[0], names[0]

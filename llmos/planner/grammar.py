@@ -1062,6 +1062,12 @@ def _in_url(request: str, i: int) -> bool:
 _URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://\S+")
 
 
+def without_urls(request: str) -> str:
+    """The request with each URL it writes blanked out, places kept: for looking for words
+    and marks that are never inside a URL ("unzip" of "https://x.org/unzip-1.tar.gz")."""
+    return _URL.sub(lambda m: " " * len(m.group()), request)
+
+
 def _in_written_path(request: str, i: int) -> bool:
     """Whether ``i`` lies inside a path the request writes: a "~" or "/" comes before it with
     no blank and no word that ends a path in Chinese between ("片/cat.png" and "备份.tar.xz"

@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from llmos.plan.model import Step
-from llmos.planner.grammar import _URL, _is_cjk
+from llmos.planner.grammar import _in_url, _is_cjk
 
 # What ends a path written without quotes: a blank, a mark that separates, a quote, a bracket.
 _ENDS_PATH = set(" \t\n，。；：！？、,;!?\"“”‘’「」『』()（）<>《》")
@@ -45,13 +45,12 @@ def written_paths(request: str) -> tuple[str, ...]:
     separates; a quoted path up to its closing quote.  Words after a blank still belong to
     the name when they end in a file extension ("~/Music/Mötley Crüe/Kickstart My
     Heart.mp3") or are capitalised ("~/Pictures/Camera Roll", "OBS Recordings 2024")."""
-    urls = [m.span() for m in _URL.finditer(request)]
     found: list[str] = []
     covered = 0                      # where the last path found ends: "/2023年旅行" is inside one
     for m in _PATH_START.finditer(request):
         i = m.start()
         before = request[i - 1] if i else " "
-        if (i < covered or any(a <= i < b for a, b in urls)
+        if (i < covered or _in_url(request, i)
                 or not (before.isspace() or before in _QUOTES or _is_cjk(before))):
             continue
         if before in _QUOTES and (close := request.find(_QUOTES[before], i)) > i:
