@@ -79,12 +79,12 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
     ``read``: the request as the model read it, typos mended, for the words it states."""
     from llmos.intents.manifest import _format_of
     from llmos.plan.executor import prepare_plan
+    from llmos.planner.canon import is_pathish
     from llmos.planner.language import parse_plan
     from llmos.planner.paths import paths_as_written
 
     intents = {i.name: i for i in registry}
-    path_args = {i.name: frozenset(k for k, p in i.properties.items() if _format_of(p) in ("path", "path-or-url"))
-                 for i in registry}
+    path_args = {i.name: frozenset(k for k, p in i.properties.items() if is_pathish(_format_of(p))) for i in registry}
     said = read or request
     steps = paths_as_written(parse_plan(text.strip(), intents), said, path_args)
     steps = line_breaks_only_append(beside_the_source(renamed_beside_source(without_repeats(steps)), said))
