@@ -180,3 +180,17 @@ def test_path_or_url(tmp_path):
     assert normalise_path_or_url("notes.md", cwd, home) == str(tmp_path / "notes.md")
     with pytest.raises(NormaliseError):
         normalise_path_or_url("ftp://example.org/x", cwd, home)
+
+
+def test_an_unsaid_sort_order_is_the_one_the_manifest_documents(tmp_path):
+    """files.find: "sort: size" means biggest first, so it normalises as "order: desc" does;
+    names sort A→Z; no sort, no order."""
+    from llmos.intents import Registry
+    from llmos.plan.normalise import normalise_args
+
+    find = Registry().get("files.find")
+    home = str(tmp_path)
+    for sort, order in (("size", "desc"), ("mtime", "desc"), ("name", "asc")):
+        assert normalise_args(find, {"path": "~", "sort": sort}, home, home)["order"] == order
+        assert normalise_args(find, {"path": "~", "sort": sort, "order": "asc"}, home, home)["order"] == "asc"
+    assert "order" not in normalise_args(find, {"path": "~"}, home, home)

@@ -355,6 +355,8 @@ def _derived_default(expr: str, args: dict, ctx_home: str) -> Any:
             if name.lower().endswith(suffix):
                 return posixpath.join(posixpath.dirname(base), name[: -len(suffix)] or "archive")
         return posixpath.join(posixpath.dirname(base), name + ".d")
+    if func == "sort_order":       # the way a sort goes when unsaid: biggest and newest first, names A→Z
+        return {"size": "desc", "mtime": "desc", "name": "asc"}.get(base)
     if func == "downloads_for":
         name = posixpath.basename(urlsplit(base).path) or "download"
         return posixpath.join(user_dir("DOWNLOAD", ctx_home), name)
