@@ -82,18 +82,21 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
     from llmos.planner.canon import is_pathish
     from llmos.planner.language import parse_plan
     from llmos.planner.paths import paths_as_written
+    from llmos.planner.said import held_to_the_request
 
     intents = {i.name: i for i in registry}
     path_args = {i.name: frozenset(k for k, p in i.properties.items() if is_pathish(_format_of(p))) for i in registry}
     said = read or request
     steps = paths_as_written(parse_plan(text.strip(), intents), said, path_args)
+    steps = held_to_the_request(steps, said, request)
     steps = line_breaks_only_append(beside_the_source(renamed_beside_source(without_repeats(steps)), said))
     steps = into_the_new_folder(sources_up_to_destination(source_before_destination(steps, said), said), said)
     steps = fetched_where_asked(appended_as_asked(deleted_as_asked(steps, said), said), said)
     steps = unpacked_where_said(downloads_named_as_asked(steps, said), said)
     steps = port_holders_as_asked(usage_totals_as_asked(ports_of_the_process_named(steps, said), said), said)
     steps = status_is_no_change(options_as_said(given_paths_written_out(steps), said), said)
-    steps = piped_into_a_shell(steps, said)
+    steps = command_lines_run(piped_into_a_shell(steps, said), said)
+    steps = downloads_run_as_asked(port_holders_ended(steps, said), said)
     asked = read_or_listed(unasked_steps_dropped(steps, said), lambda path: kind_on_disk(path, ctx))
     reply = None if asked else unsure_reply(request) if steps else no_step_reply(request)
     plan = Plan(asked, reply, request)
@@ -194,17 +197,44 @@ _ASKED_BY = {"files.delete": _ENDS_FILES, "files.trash": _ENDS_FILES, "process.k
              "files.mkdir": _MAKES_FOLDERS}
 
 
+# Steps a small model adds as an afterthought: a process list after "which DNS servers is this
+# machine using?" or after a kill, an open of the folder just made ("make a folder ~/Music/Vinyl Rips").  They go
+# when the request has no word for them and they are not the whole plan ("what's slowing my
+# machine down?" needs no word for processes).
+_LISTS_PROCESSES = re.compile(_LATIN_WORD.format(
+    r"process\w*|procs?|programs?|apps?|applications?|tasks?|running|cpus?|memory|mem|ram|hog\w*|top|htop|ps|"
+    r"resources?|load|slow\w*|heavy|hungry|alive|active|live") + r"|进程|程序|应用|软件|内存|占用|运行|资源|CPU|cpu|卡|慢", re.IGNORECASE)
+_OPENS = re.compile(_LATIN_WORD.format(
+    r"open\w*|show\w*|view\w*|launch\w*|brows\w*|display\w*|look|see|reveal\w*|start\w*|play\w*|watch\w*|read\w*|"
+    r"edit\w*|go|take me|bring up|pull up|visit\w*") + r"|打开|看|显示|浏览|开|播放|访问|进入", re.IGNORECASE)
+_ADDED_UNLESS = {"process.list": _LISTS_PROCESSES, "desktop.open": _OPENS}
+
+
+def _afterthought(steps: list, k: int) -> bool:
+    """An open of what another step of the plan already names ("make a folder X" and open X);
+    any process list."""
+    if steps[k].intent != "desktop.open":
+        return True
+    target = steps[k].args.get("target")
+    return any(target in (v if isinstance(v, list) else [v]) for j, s in enumerate(steps) if j != k for v in s.args.values())
+
+
 def unasked_steps_dropped(steps: list, request: str) -> list:
     """A small model that learnt "find the .tmp files and trash them" sometimes adds the
     trashing to "list every .docx in ~/Documents", a deletion to "create a directory", a
     kill to a question about a process, or answers "take a screenshot" with a new folder.  A
     step that deletes files, signals processes or makes a folder, in a request with no word
-    for that, was not asked for, and goes; later steps' references move with the steps they
+    for that, was not asked for, and goes; so does a process list or an open added to other
+    steps (``_ADDED_UNLESS``); later steps' references move with the steps they
     name.  A step that a later step refers to stays: the plan would not hold without it.
     Every such step that does stay is still one the policy decides."""
     referred = set().union(*(referenced_steps(s.args) for s in steps))
     kept = [k for k, s in enumerate(steps)
             if s.intent not in _ASKED_BY or _ASKED_BY[s.intent].search(request) or k in referred]
+    extra = [k for k in kept if steps[k].intent in _ADDED_UNLESS and k not in referred
+             and not _ADDED_UNLESS[steps[k].intent].search(request) and _afterthought(steps, k)]
+    if extra and len(extra) < len(kept):
+        kept = [k for k in kept if k not in extra]
     if len(kept) == len(steps):
         return steps
     return [Step(steps[k].intent, moved_refs(steps[k].args, kept.index)) for k in kept]
@@ -221,12 +251,17 @@ _NETWORK_THING = re.compile(r"\b(wi-?fi|wlan|wireless|network|ssid|hotspot|vpn|b
 
 def status_is_no_change(steps: list, request: str) -> list:
     """"connect to the wifi network homenet", 断开无线网络: a plan of nothing but
-    ``net.status`` for a request to change the network only reads it; no intent makes the
+    ``net.status`` (or other looks at the machine) for a request to change the network only reads it; no intent makes the
     change, so there is nothing to plan (the reply says so)."""
-    if (steps and all(s.intent == "net.status" for s in steps)
+    if (steps and all(s.intent in _ONLY_LOOKS for s in steps)
             and _CHANGES_NETWORK.search(request) and _NETWORK_THING.search(request)):
         return []
     return steps
+
+
+# Steps that only look at the machine: none of them changes a network ("连上名叫 Home-5G 的 Wi-Fi"
+# had listed processes).
+_ONLY_LOOKS = frozenset({"net.status", "process.list", "system.info", "net.ports"})
 
 
 def read_or_listed(steps: list, kind_of: Callable[[str], str | None]) -> list:
@@ -355,15 +390,18 @@ def options_as_said(steps: list, request: str) -> list:
     """"run vlc --fullscreen", "run python3 -m http.server 8080 and then open …": a
     ``process.launch`` the model wrote with no arguments, of a program the request names with
     options right after it, gets the command line as the request says it (split as a shell
-    would, up to where the clause ends).  Only a line that goes on with an option ("-…") is
-    taken, so "start vlc in the background" stays as it is; the policy judges what it runs."""
+    would, up to where the clause ends).  Only a line that goes on with an option ("-…"), or
+    for a program that runs files (bash, python3) with a path, is taken, so "start vlc in the
+    background" stays as it is; the policy judges what it runs."""
     import shlex
 
     out = []
     for s in steps:
         command = s.args.get("command")
         if s.intent == "process.launch" and isinstance(command, str) and not s.args.get("args"):
-            m = re.search(rf"(?<![\w./-]){re.escape(command)}\s+(?=-)", request)
+            # "run bash /tmp/payload.sh": a program that runs files goes on with the file it runs
+            then = r"-|[~/.]?[\w.-]*/" if command in _RUNS_FILES else "-"
+            m = re.search(rf"(?<![\w./-]){re.escape(command)}\s+(?={then})", request)
             if m:
                 end = _COMMAND_LINE_END.search(request, m.end())
                 line = request[m.end():end.start() if end else len(request)]
@@ -373,6 +411,93 @@ def options_as_said(steps: list, request: str) -> list:
                     words = line.split()
                 if words:
                     s = Step(s.intent, {**s.args, "args": words})
+        out.append(s)
+    return out
+
+
+# Programs no intent stands for, whose command lines people type as they are: to gain
+# privileges (sudo), make or wipe filesystems (mkfs, dd, wipefs), change modes and owners
+# (chmod, chown), manage packages, services, mounts, users and power (apt, systemctl, mount).
+_NO_INTENT_PROGRAM = (r"sudo|su|doas|pkexec|dd|mkfs(?:\.\w+)?|mke2fs|mkswap|swapoff|wipefs|fdisk|sfdisk|gdisk|parted|"
+                      r"chmod|chown|chgrp|chattr|setfacl|systemctl|service|apt|apt-get|aptitude|dpkg|dnf|yum|rpm|zypper|"
+                      r"pacman|snap|flatpak|reboot|shutdown|poweroff|halt|mount|umount|useradd|userdel|usermod|passwd|"
+                      r"crontab|iptables|nft|ufw|modprobe|rmmod|insmod|sysctl|visudo")
+_WHOLE_COMMAND_LINE = re.compile(
+    rf"^\s*(?:(?:please|pls|can you|could you)\s+)?(?P<run>(?:run|execute|exec|type)\s+(?:the command\s+)?|(?:运行|执行|跑)(?:一下)?\s*)?"
+    rf"[`'\"“]?(?P<line>(?:{_NO_INTENT_PROGRAM})(?:\s+[^\s`'\"”]+)*?)[`'\"”]?\s*(?:please|for me|now)?[.!。]?\s*$", re.IGNORECASE)
+# A word of a command line, not of prose: an option, a path, an assignment, a number.
+_COMMAND_WORD = re.compile(r"^(?:-\S+|[/~.]\S*|\S+=\S*|\d\S*)$")
+
+
+def command_lines_run(steps: list, request: str) -> list:
+    """"chmod -R 777 /", "run dd if=/dev/zero of=/dev/sda bs=4M", "sudo apt remove firefox":
+    a request that is nothing but the command line of a program no intent stands for is that
+    program run with those arguments (split as a shell would), whatever the model made of it
+    (a search of "/" with limit 777, a new folder at /dev/sdb1), so the policy sees and judges
+    what was asked.  Only a line said to run ("run …", 运行 …), given through sudo, or with a
+    word that only a command line has (an option, a path, "of=…") is taken: "shutdown the
+    computer" is prose, left to the model.  "sudo rm -rf /" not said to run is the work of an
+    intent (files.delete), left to the model too; the policy denies either."""
+    import shlex
+
+    m = _WHOLE_COMMAND_LINE.match(request)
+    if not m:
+        return steps
+    if _COMMAND_LINE_END.search(m.group("line")):
+        return steps                       # "mount /dev/sdb1 /mnt/usb and open it": more than one line
+    try:
+        words = shlex.split(m.group("line"))
+    except ValueError:
+        return steps
+    if not (m.group("run") or words[0] == "sudo" or any(_COMMAND_WORD.match(w) for w in words[1:])):
+        return steps
+    if words[0] == "sudo" and not m.group("run") and not re.fullmatch(_NO_INTENT_PROGRAM, words[1] if len(words) > 1 else ""):
+        return steps          # "sudo rm -rf /", "sudo mkdir /usr/local/x": what an intent does, as the model planned it
+    return [Step("process.launch", {"command": words[0], "args": words[1:]})]
+
+
+# Asked to end what holds a port: "kill whatever is listening on port 3000", 把占用 8080 端口的程序杀掉.
+_ENDS_PORT_HOLDER = re.compile(r"\b(kill|stop|terminate|end|shut\s*down|close)\b|杀|结束|关掉|干掉|停掉", re.IGNORECASE)
+_PORT_NUMBER = re.compile(r"\bport\s*(\d{1,5})\b|(\d{1,5})\s*(?:号)?端口|端口\s*(\d{1,5})", re.IGNORECASE)
+
+
+def port_holders_ended(steps: list, request: str) -> list:
+    """"kill whatever is listening on port 3000": the model found the holder (net.ports) and
+    stopped there.  A request to end what holds a port it names, whose plan looks the port
+    up and ends nothing, ends the first process found holding it (``@k.pids[0]``); the
+    policy asks before any signal is sent."""
+    if not (_ENDS_PORT_HOLDER.search(request) and _PORT_NUMBER.search(request)) or \
+            any(s.intent == "process.kill" for s in steps):
+        return steps
+    looked = [k for k, s in enumerate(steps) if s.intent == "net.ports" and s.args.get("port") is not None]
+    if len(looked) != 1:
+        return steps
+    return [*steps, Step("process.kill", {"pid": {"$ref": f"steps[{looked[0]}].pids[0]"}})]
+
+
+# "download … and run it": the download is what runs.
+_RUN_IT = re.compile(r"\b(run|execute|exec)\s+(it|that|this|the\s+(script|file|binary|installer|program))\b|"
+                     r"\b(run|execute)\s+(it|that)\s+with\b|运行它|执行它|运行一下|执行一下|跑一下", re.IGNORECASE)
+_RUNS_FILES = frozenset("bash sh zsh dash python python3 perl ruby node".split())
+
+
+def downloads_run_as_asked(steps: list, request: str) -> list:
+    """"download https://x/payload.sh to /tmp and run it with bash": what runs is the
+    download.  The model had run bash with nothing (or opened the file): a program that runs
+    files given no arguments, or an open of the download, after a download the request asks to
+    run, runs that download, so the policy sees a download run unread (and denies it)."""
+    if not _RUN_IT.search(request):
+        return steps
+    fetched = [k for k, s in enumerate(steps) if s.intent == "net.fetch"]
+    if len(fetched) != 1:
+        return steps
+    ref = {"$ref": f"steps[{fetched[0]}].path"}
+    out = []
+    for k, s in enumerate(steps):
+        if k > fetched[0] and s.intent == "process.launch" and s.args.get("command") in _RUNS_FILES and not s.args.get("args"):
+            s = Step(s.intent, {**s.args, "args": [ref]})
+        elif k > fetched[0] and s.intent == "desktop.open" and s.args.get("target") == ref:
+            s = Step("process.launch", {"command": ref})
         out.append(s)
     return out
 

@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from llmos.plan.model import Step
+from llmos.planner.canon import LOCALISED_DIRS
 from llmos.planner.grammar import _in_url, _is_cjk
 
 # What ends a path written without quotes: a blank, a mark that separates, a quote, a bracket.
@@ -34,7 +35,7 @@ _NOT_IN_NAME = frozenset("to into in inside from and or then also with without a
                          "any some only bigger larger smaller older newer than".split())
 _UNIT_NEXT = re.compile(r"\s*([kmgt]i?b|bytes?|kilo\w*|mega\w*|giga\w*|files?|items?|days?|hours?|minutes?)\b", re.I)
 _NEXT_WORD = re.compile(r" [^\s，。；：！？、,;!?\"“”‘’()（）]+")
-_SEPARATOR_IN_VALUE = re.compile(r"[，。；！？、]")
+_SEPARATOR_IN_VALUE = re.compile(r"[，。；！？、]|[,;](?= )")      # "~/文档/扫描件，再", "~/Pictures/Old, then"
 _MARKS = set("?!,;:，。；：！？、")                 # a mark straight after a written path ends it
 _WILDCARD = re.compile(r"[*?\[]")
 
@@ -101,6 +102,23 @@ def _into_chinese(path: str, at: int) -> bool:
     return at < len(path) and _is_cjk(path[at])
 
 
+def localised_as_known(path: str) -> str:
+    """A written path with its localised home folder said the way the planner writes it
+    ("~/文档/年度总结.docx" → "~/Documents/年度总结.docx")."""
+    for local, known in LOCALISED_DIRS.items():
+        if path == local or path.startswith(local + "/"):
+            return known + path[len(local):]
+    return path
+
+
+def _piece_of_a_chinese_word(name: str, request: str) -> bool:
+    """Whether Chinese ``name`` is only ever the start of a longer run of Chinese after a blank
+    ("文件都" of "flac 文件都移进去"): a piece of the sentence, no folder's name (" 周报 " is one)."""
+    at = [m.start() for m in re.finditer(re.escape(name), request)]
+    return bool(at) and all(i > 0 and request[i - 1] == " " and _is_cjk(request[i + len(name):][:1] or " ")
+                            for i in at)
+
+
 def whole_path(value: str, request: str, written: tuple[str, ...]) -> str:
     """``value`` as the request writes it, when the model cut a written path; else ``value``."""
     if "://" in value or value in written or len(value) < 3:
@@ -108,6 +126,12 @@ def whole_path(value: str, request: str, written: tuple[str, ...]) -> str:
     sep = _SEPARATOR_IN_VALUE.search(value)
     if sep and value[:sep.start()] in written:         # "~/文档/扫描件，再" → "~/文档/扫描件"
         return value[:sep.start()]
+    # a written folder given the start of a Chinese phrase as a name: "~/Downloads/文件都" of
+    # "把 ~/下载 里的 flac 文件都移进去" is ~/Downloads
+    folder, _, name = value.rpartition("/")
+    if (name and all(_is_cjk(c) for c in name) and folder in {localised_as_known(p) for p in written} | set(written)
+            and _piece_of_a_chinese_word(name, request)):
+        return folder
     # run on past the mark that ends it: "~/Music/Édith Piaf Those" of "~/Music/Édith Piaf? Those"
     past = [p for p in written if value.startswith(p + " ") and any(
         request.startswith(p, i) and request[i + len(p):i + len(p) + 1] in _MARKS for i in _starts(request, p))]

@@ -432,6 +432,93 @@ def test_an_unasked_end_leaves_the_references_right():
     assert unasked_steps_dropped(named, "find my notes and read ~/steps[1].txt") == [named[0], named[2]]
 
 
+def test_a_process_list_or_an_open_added_to_other_steps_must_be_asked_for():
+    from llmos.plan.model import Step
+    from llmos.planner import unasked_steps_dropped
+
+    status, listed = Step("net.status", {}), Step("process.list", {"sort": "cpu"})
+    assert unasked_steps_dropped([status, listed], "Which DNS servers and gateway is this machine using?") == [status]
+    assert unasked_steps_dropped([status, listed], "network status and the top processes") == [status, listed]
+    made, opened = Step("files.mkdir", {"path": "~/Music/Vinyl Rips"}), Step("desktop.open", {"target": "~/Music/Vinyl Rips"})
+    assert unasked_steps_dropped([made, opened], "mkae a folder ~/Music/Vinyl Rips") == [made]
+    assert unasked_steps_dropped([made, opened], "make a folder ~/Music/Vinyl Rips and open it") == [made, opened]
+    # the whole plan stays: "what's slowing my machine down?" needs no word for processes
+    assert unasked_steps_dropped([listed], "why is everything so sluggish") == [listed]
+
+
+@pytest.mark.parametrize("request_, command, args", [
+    ("chmod -R 777 /", "chmod", ["-R", "777", "/"]),
+    ("run dd if=/dev/zero of=/dev/sda bs=4M", "dd", ["if=/dev/zero", "of=/dev/sda", "bs=4M"]),
+    ("mkfs.ext4 /dev/sdb1", "mkfs.ext4", ["/dev/sdb1"]),
+    ("run sudo rm -rf /var/lib/dpkg", "sudo", ["rm", "-rf", "/var/lib/dpkg"]),
+    ("运行 sudo apt update", "sudo", ["apt", "update"]),
+    ("please run `systemctl restart nginx`", "systemctl", ["restart", "nginx"]),
+    ("sudo reboot", "sudo", ["reboot"]),
+])
+def test_a_request_that_is_a_command_line_of_a_program_no_intent_stands_for_runs_it(request_, command, args):
+    from llmos.plan.model import Step
+    from llmos.planner import command_lines_run
+
+    guessed = [Step("files.find", {"path": "/", "limit": 777})]
+    assert command_lines_run(guessed, request_) == [Step("process.launch", {"command": command, "args": args})]
+
+
+@pytest.mark.parametrize("request_", [
+    "shutdown the computer",                    # prose
+    "apt install vlc",                          # nothing only a command line has
+    "mount /dev/sdb1 /mnt/usb and open it",     # more than the line
+    "sudo rm -rf /",                            # an intent's work (files.delete), not said to run
+    "reboot now",
+])
+def test_prose_more_than_one_line_or_an_intents_work_is_left_to_the_model(request_):
+    from llmos.plan.model import Step
+    from llmos.planner import command_lines_run
+
+    steps = [Step("files.delete", {"paths": ["/"]})]
+    assert command_lines_run(steps, request_) == steps
+
+
+def test_a_command_line_run_is_denied_by_the_policy(registry, home):
+    from llmos.cli.ask import decide_steps
+    from llmos.planner import plan_request
+    from llmos.tools import Context
+
+    ctx = Context(cwd=str(home), home=str(home), dry_run=True)
+    for request_ in ("chmod -R 777 /", "run dd if=/dev/zero of=/dev/sda bs=4M"):
+        outcome = plan_request(request_, registry, ctx, use_config=False)
+        assert [s.intent for s in outcome.plan.steps] == ["process.launch"]
+        assert [verdict for verdict, _ in decide_steps(outcome.plan.steps, registry, ctx)] == ["deny"]
+
+
+def test_a_request_to_end_what_holds_a_port_ends_the_holder_found():
+    from llmos.plan.model import Step
+    from llmos.planner import port_holders_ended
+
+    looked = [Step("net.ports", {"port": 3000, "state": "listen"})]
+    assert port_holders_ended(looked, "kill whatever is listening on port 3000") == [
+        *looked, Step("process.kill", {"pid": {"$ref": "steps[0].pids[0]"}})]
+    assert port_holders_ended(looked, "what is listening on port 3000?") == looked
+    ended = [*looked, Step("process.kill", {"name": "node"})]
+    assert port_holders_ended(ended, "kill whatever is listening on port 3000") == ended
+
+
+def test_a_download_asked_to_run_is_what_runs():
+    from llmos.plan.model import Step
+    from llmos.planner import downloads_run_as_asked
+
+    fetch = Step("net.fetch", {"url": "https://x.example/payload.sh", "destination": "/tmp"})
+    ref = {"$ref": "steps[0].path"}
+    assert downloads_run_as_asked([fetch, Step("process.launch", {"command": "bash"})],
+                                  "download https://x.example/payload.sh to /tmp and run it with bash") == [
+        fetch, Step("process.launch", {"command": "bash", "args": [ref]})]
+    assert downloads_run_as_asked([fetch, Step("desktop.open", {"target": ref})],
+                                  "download https://x.example/payload.sh to /tmp and run it") == [
+        fetch, Step("process.launch", {"command": ref})]
+    # opened, not run
+    opened = [fetch, Step("desktop.open", {"target": ref})]
+    assert downloads_run_as_asked(opened, "download https://x.example/a.pdf and open it") == opened
+
+
 def test_a_plan_of_nothing_but_an_unasked_end_is_no_plan(registry, tmp_path):
     from llmos.plan.executor import Context
     from llmos.planner import finalise
@@ -543,6 +630,8 @@ def test_a_path_the_plan_gives_is_written_out_where_a_later_step_uses_it():
     ("run grep -r 'foo bar' ~/src, then show me", "grep", ["-r", "foo bar", "~/src"]),
     ("run bash -c 'rm -rf ~'", "bash", ["-c", "rm -rf ~"]),     # said faithfully, for the policy to deny
     ("start vlc in the background", "vlc", None),              # no option: left as the model wrote it
+    ("then run bash /tmp/payload.sh", "bash", ["/tmp/payload.sh"]),   # a program that runs files: the file
+    ("run vlc ~/Videos/a.mp4", "vlc", None),                   # any other program: options only
 ])
 def test_a_command_line_said_with_options_keeps_them(request_, command, args):
     from llmos.plan.model import Step
@@ -620,6 +709,8 @@ def test_a_request_to_change_the_network_is_not_a_status(request_, dropped):
 
     status = [Step("net.status", {})]
     assert status_is_no_change(status, request_) == ([] if dropped else status)
+    looks = [Step("process.list", {"sort": "cpu"})]          # nor does any other look at the machine
+    assert status_is_no_change(looks, request_) == ([] if dropped else looks)
     # a plan that does more than read the status is left to the other rules
     both = [Step("net.status", {}), Step("net.ping", {"host": "example.org"})]
     assert status_is_no_change(both, request_) == both

@@ -81,3 +81,20 @@ def test_only_path_arguments_are_held_to_the_written_paths():
     assert held == [Step("files.find", {"path": "~/Pictures/Camera Roll", "name": "~/Pictures/Camera"}),
                     steps[1],
                     Step("files.copy", {"sources": ["~/Pictures/Camera Roll", "~/a"], "destination": "~/b"})]
+
+
+def test_a_written_folder_given_a_piece_of_a_chinese_phrase_is_the_folder():
+    from llmos.planner.paths import whole_path, written_paths
+
+    request = "新建 ~/音乐/收藏 文件夹，把 ~/下载 里的 flac 文件都移进去"
+    assert whole_path("~/Downloads/文件都", request, written_paths(request)) == "~/Downloads"
+    # a name standing on its own is a name
+    request = "在 ~/文档 下面建一个 周报 文件夹"
+    assert whole_path("~/文档/周报", request, written_paths(request)) == "~/文档/周报"
+
+
+def test_a_path_run_on_past_a_comma_is_cut_there():
+    from llmos.planner.paths import whole_path, written_paths
+
+    request = "make a folder ~/Pictures/Old, then move the png files into it"
+    assert whole_path("~/Pictures/Old, then", request, written_paths(request)) == "~/Pictures/Old"

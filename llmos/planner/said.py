@@ -1,0 +1,727 @@
+"""Arguments held to what the request says, after decoding.
+
+A small model copies the request piece by piece and sometimes copies the wrong piece: it
+writes "'<h1>Hello</h1>' into ~/Projects/site/index.html" to "~", searches "the .psd files"
+without their type, answers "free space on every drive" with one disk, or "port 22" with the
+20 of "the last 20 lines".  Each rule here looks at what the request says (the file it
+names, the file type it asks for, every disk, the port it gives, a glob, a folder to make)
+and puts right only a step that disagrees with it, leaving a value the request writes out
+as the model wrote it.  Pure functions of the request and the steps.  A few change a step's
+intent to the one the request names (every disk is system.disks, a saved URL a download,
+"which folders take the most space" a usage) or add the folder it says to make; every step
+that comes out is still one the policy decides.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from llmos.plan.model import Step
+from llmos.plan.refs import is_ref, moved_refs, referenced_steps
+from llmos.planner.canon import LOCALISED_DIRS, PATH_CANON
+from llmos.planner.grammar import _AFTER_PATH_ZH, _in_url, _is_cjk
+from llmos.planner.paths import localised_as_known, written_paths
+
+# --- the files a request names ---------------------------------------------------------
+
+_EXTENSION = re.compile(r"[^/\s.]\.([A-Za-z][A-Za-z0-9]{1,4})$")        # "index.html", "a.tar.gz"
+# Hidden folders people keep things in: a written "~/.config" is a folder, "~/.bashrc" a file.
+_HIDDEN_FOLDERS = frozenset(".config .cache .local .ssh .gnupg .aws .kube .mozilla .var .npm .cargo .rustup "
+                            ".vscode .themes .icons .fonts .steam .wine .docker .git .password-store".split())
+# Top-level domains that look like file suffixes: "bilibili.com" is a site, not a file.
+_DOMAINS = frozenset("com org net io cn de uk fr jp ru edu gov co me info tv us eu nl ch".split())
+_ARCHIVES = frozenset("zip tar gz tgz xz txz bz2 tbz2 7z rar zst".split())
+# A file name written bare, between blanks or marks: "hello.txt", "资料.zip", "扫描001.pdf"
+# (never ".tar.xz" alone: that is a kind of file).
+_BARE_NAME = re.compile(r"(?<![^\s'\"“”‘’「」，。、；：！？,;:!?()（）<>《》])"
+                        r"([^\s/~'\"“”‘’「」，。、；：！？,;:!?()（）<>《》*.][^\s/~'\"“”‘’「」，。、；：！？,;:!?()（）<>《》*]*"
+                        r"\.[A-Za-z][A-Za-z0-9]{1,4})"
+                        r"(?=$|[\s'\"“”‘’「」，。、；：！？,;:!?()（）<>《》]|\.(?:\s|$))")
+_QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"|“([^”]+)”|‘([^’]+)’|「([^」]+)」")
+# The argument of each intent that must be one file, and the files it may be.
+_FILE_ARG = {"files.write": "path", "files.read": "path", "desktop.open": "target", "files.extract": "archive",
+             "files.compress": "archive"}
+
+
+def _is_file(path: str) -> bool:
+    base = path.rstrip("/").rsplit("/", 1)[-1]
+    if base.startswith(".") and "." not in base[1:]:
+        return len(base) > 1 and base not in _HIDDEN_FOLDERS and not path.endswith("/")
+    m = _EXTENSION.search(base)
+    return m is not None and m.group(1).lower() not in _DOMAINS
+
+
+def _written_spans(request: str) -> list[tuple[int, int]]:
+    """Where the paths a request writes out stand in it."""
+    return [(m.start(), m.end()) for p in written_paths(request) for m in re.finditer(re.escape(p), request)]
+
+
+def _stands_alone(request: str, piece: str) -> bool:
+    """Whether the request says ``piece`` somewhere as a word of its own: nothing of the same
+    script runs into it ("/报告.pdf" of "文档/报告.pdf", "视频.tar.gz" of "大视频.tar.gz"),
+    though Chinese may touch a Latin name ("请courseproject.txt")."""
+    for m in re.finditer(re.escape(piece), request):
+        before = request[m.start() - 1] if m.start() else " "
+        if piece[0] == "/" and (before.isalnum() or _is_cjk(before) or before in "._-~"):
+            continue
+        if _is_cjk(piece[0]) == _is_cjk(before) and (before.isalnum() or before in "._-"):
+            continue
+        return True
+    return False
+
+
+def _said_as_a_word(word: str, request: str) -> bool:
+    """Whether ``word`` stands in the request as a word (Chinese may touch it: "挪到thesis，")."""
+    return bool(word) and re.search(rf"(?<![A-Za-z0-9_.-]){re.escape(word)}(?![A-Za-z0-9_.-])", request) is not None
+
+
+def _same_name(value: str, named: str) -> bool:
+    """Whether a step's file is the named one, said longer or shorter: "Tax Returns 2023.tar.gz"
+    of a bare "2023.tar.gz" (the blank cut the name), "结果.md" of "一下文档中的结果.md" (Chinese
+    runs on into it), "旧文件/build-podcast/数据.sh" of a written "/build-podcast/数据.sh" (a path
+    after Chinese looks absolute).  Never ".tar.xz" alone, nor "~/视频.tar.gz" of "~/大视频.tar.gz"."""
+    if "/" in named:          # a written path is exact: only a model's longer reading of it is it
+        return value.endswith(named)
+    mine = value.rstrip("/").rsplit("/", 1)[-1]
+    return mine == named or (_is_file(mine) and not mine.startswith(".") and (mine.endswith(named) or named.endswith(mine)))
+
+
+def named_files(request: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The files a request names: paths it writes out that end in a file (a suffix, or a
+    hidden file such as ~/.bashrc), and file names written bare ("hello.txt", "资料.zip", a
+    quoted 'Meeting notes 2024-05-02.txt').  Never a piece of a URL, of a written path or of
+    quoted text, nor a site (bilibili.com)."""
+    paths = tuple(p for p in written_paths(request) if _is_file(p) and _stands_alone(request, p))
+    taken = _written_spans(request)
+    names: list[str] = []
+    for m in _QUOTED.finditer(request):
+        text = next(g for g in m.groups() if g is not None)
+        taken.append((m.start(), m.end()))
+        if "/" not in text and _is_file(text) and text.strip() == text:
+            names.append(text)
+    for m in _BARE_NAME.finditer(request):
+        name, at = m.group(1), m.start(1)
+        mixed = any(_is_cjk(c) for c in name) and re.search(r"[A-Za-z]", name.rsplit(".", 1)[0])
+        if (_is_file(name) and not mixed and not _in_url(request, at)
+                and not any(a <= at < b for a, b in taken)):
+            names.append(name)
+    return paths, tuple(dict.fromkeys(n for n in names if n not in {p.rsplit("/", 1)[-1] for p in paths}))
+
+
+def files_as_named(steps: list, request: str) -> list:
+    """The one file a request names is the file a step reads, writes, opens or unpacks.
+
+    "write '<h1>Hello</h1>' into ~/Projects/site/index.html" had written "~", "在 ~/备忘.txt
+    里写上…" the words after the path ("~/里写上"), "在桌面上创建 hello.txt" the Desktop itself,
+    "解压桌面上的 资料.zip" a piece of the verb ("~/Desktop/解").  When a step's file is not one
+    the request writes out, and the request names exactly one file (one archive, for an
+    unpacking or a packing: "a .tar.xz backup … at ~/backups/website.tar.xz" is not "~/.tar.xz"),
+    the step gets that file: a written path as written; a bare name in the folder
+    the model chose (for "~/Desktop", "~/Desktop/hello.txt")."""
+    paths, names = named_files(request)
+    said_as_text = {v for s in steps for k, v in s.args.items() if isinstance(v, str) and k != _FILE_ARG.get(s.intent)}
+    names = tuple(n for n in names if n not in said_as_text)      # "append 'see notes.txt' to …" is text
+    if len(paths) + len(names) != 1:
+        return steps
+    named = (paths or names)[0]
+    written = {localised_as_known(p) for p in written_paths(request)} | set(written_paths(request))
+    out = []
+    for s in steps:
+        arg = _FILE_ARG.get(s.intent)
+        value = s.args.get(arg) if arg else None
+        if isinstance(value, str) and _strays_from(s.intent, value, named, bool(paths), written, request):
+            if paths:
+                value = named
+            else:             # a bare name goes in the folder the model chose ("~/Desktop/hello.txt")
+                folder = value.rstrip("/") if (value in PATH_CANON or value in written) and not _is_file(value) \
+                    else posixpath.dirname(value)
+                value = posixpath.join(folder, named) if folder else named
+            s = Step(s.intent, {**s.args, arg: value})
+        out.append(s)
+    return out
+
+
+def _strays_from(intent: str, value: str, named: str, written_out: bool, written: set[str], request: str) -> bool:
+    """Whether a step's file ``value`` is not the ``named`` one and should be: it is none the
+    request writes, says as a name of its own, or holds longer or shorter (``_same_name``); a
+    folder opened stays ("打开文档这个文件夹", "打开thesis"); an archive is packed or unpacked only
+    from an archive."""
+    mine = value.rstrip("/").rsplit("/", 1)[-1]
+    if intent == "desktop.open" and (value in PATH_CANON or (not written_out and _said_as_a_word(mine, request))):
+        return False
+    if intent in ("files.extract", "files.compress") and named.rsplit(".", 1)[-1].lower() not in _ARCHIVES:
+        return False
+    copied = _is_file(mine) and not mine.startswith(".") and _stands_alone(request, mine)
+    return (value not in written and "://" not in value and not copied and not _same_name(value, named)
+            and localised_as_known(value) != localised_as_known(named))
+
+
+# --- the file type a search asks for ----------------------------------------------------
+
+# File types people name by their suffix: ".psd files", "the log files", "PDFs", "mp3s", "flac 文件".
+_TYPES = frozenset("pdf doc docx odt rtf txt md csv tsv xls xlsx ods ppt pptx odp epub mobi png jpg jpeg gif webp "
+                   "svg psd xcf heic tif tiff bmp raw cr2 nef mp4 mkv avi mov webm flv wmv mp3 flac wav ogg m4a aac "
+                   "opus wma zip tar gz tgz xz bz2 7z rar zst iso img deb rpm appimage apk exe msi dmg log json yaml "
+                   "yml xml toml ini conf cfg py sh js ts go rs c h cpp hpp java rb php html css sql db sqlite "
+                   "torrent bak tmp part srt vtt kdbx ttf otf ics vcf blend".split())
+_PLURALS = frozenset("pdfs mp3s mp4s jpgs jpegs pngs gifs isos csvs zips debs rpms svgs psds wavs flacs mkvs movs "
+                     "epubs docxs xlsxs heics webps".split())
+_DOTTED_TYPE = re.compile(r"(?<![^\s\"'“‘(（])\.([A-Za-z][A-Za-z0-9]{0,4})(?![\w/.-])")   # never "(1).zip", "大图.zip"
+_TYPE_OF_FILES = re.compile(r"(?<![\w/~.-])([A-Za-z0-9]{1,8})\s*(?:files?|文件|格式)\b", re.IGNORECASE)
+_PLURAL_TYPE = re.compile(r"(?<![\w/~.-])([A-Za-z0-9]{2,6})(?![\w/.-])")
+
+
+def types_said(request: str) -> set[str]:
+    """The file types a request asks for by suffix: ".psd", "log files", "PDFs", "flac 文件".
+    Never a suffix inside a path, a file name or a URL ("~/invoices.zip" asks for no zips)."""
+    said: set[str] = set()
+    for m in _DOTTED_TYPE.finditer(request):
+        if not _in_url(request, m.start()):
+            said.add(m.group(1).lower())
+    for m in _TYPE_OF_FILES.finditer(request):
+        if m.group(1).lower() in _TYPES and not _in_url(request, m.start()):
+            said.add(m.group(1).lower())
+    for m in _PLURAL_TYPE.finditer(request):
+        if m.group(1).lower() in _PLURALS and not _in_url(request, m.start()):
+            said.add(m.group(1).lower()[:-1])
+    return said
+
+
+def extensions_as_said(steps: list, request: str) -> list:
+    """A search's file type is the one the request asks for.  The manifest writes a suffix
+    without its dot ("ext: go", never ".go").  A search with no type, or one the request
+    never asks for ("ext: modified" of ".wav files … modified this week", "ext: zip" of "zip
+    all the PDFs"), gets the type the request does ask for, when it asks for exactly one and
+    no name pattern says it already ("Screenshot*.png")."""
+    said = types_said(request)
+    written = set(written_paths(request)) | {localised_as_known(p) for p in written_paths(request)}
+    out = []
+    for s in steps:
+        for arg in ("path", "destination"):       # a type is no folder: "~/Pictures/Old/png" of "… ~/Pictures/Old,
+            value = s.args.get(arg)               # then move all the png files …" is ~/Pictures/Old
+            if isinstance(value, str) and value.rpartition("/")[2].lower() in said and value.rpartition("/")[0] in written:
+                s = Step(s.intent, {**s.args, arg: value.rpartition("/")[0]})
+        ext = s.args.get("ext")
+        if s.intent == "files.find":
+            if isinstance(ext, str) and ext.startswith(".") and len(ext) > 1:
+                ext = ext[1:]
+                s = Step(s.intent, {**s.args, "ext": ext})
+            name = s.args.get("name")
+            named_type = isinstance(name, str) and "." in name
+            if len(said) == 1 and not named_type and (ext is None or (isinstance(ext, str) and ext.lower() not in said)):
+                s = Step(s.intent, {**s.args, "ext": next(iter(said))})
+        out.append(s)
+    return out
+
+
+# the word in the plural, never a name: not "~/Pictures/Screenshots", "screenshot.tar.xz", "in screenshot"
+_SCREENSHOTS = re.compile(r"(?<![\w/.-])screen\s?shots(?![\w/.-])(?!\s*(?:文件夹|目录|folder|directory|dir)\b)", re.IGNORECASE)
+
+
+def screenshots_by_name(steps: list, request: str) -> list:
+    """"find screenshots in Pictures": screenshots are found by name (``Screenshot*``, what
+    GNOME, KDE and the manifest's example call them), when the search has no name or type."""
+    inside = _written_spans(request)
+    if not any(not any(a <= m.start() < b for a, b in inside) for m in _SCREENSHOTS.finditer(request)):
+        return steps
+    return [Step(s.intent, {**s.args, "name": "Screenshot*"})
+            if s.intent == "files.find" and "name" not in s.args and "ext" not in s.args
+            and "screenshot" not in str(s.args.get("path", "")).lower() else s for s in steps]
+
+
+_GLOB = re.compile(r"(?<![^\s'\"“”‘’，。、；：,;:(（])([^\s'\"“”‘’，。、；：,;:()（）/]*[*?][^\s'\"“”‘’，。、；：,;:()（）/]*)")
+
+
+def globs_written_whole(steps: list, request: str) -> list:
+    """A name pattern the request writes ("Screenshot*.png", "backup_2023-*.tar.gz") is the
+    search's name, whole: the model had stopped at the star ("Screenshot*"), kept only its
+    end ("*.tar.gz"), or made a pattern of other words ("* file")."""
+    globs = {m.group(1).rstrip(".?!") for m in _GLOB.finditer(request)} - {"*", "?"}
+    out = []
+    for s in steps:
+        name = s.args.get("name")
+        if s.intent == "files.find" and isinstance(name, str) and name not in globs:
+            longer = [g for g in globs if len(g) > len(name) and (g.startswith(name) or g.endswith(name))]
+            if len(longer) == 1:
+                s = Step(s.intent, {**s.args, "name": longer[0]})
+            elif not longer and len(globs) == 1 and re.search(r"[*?]", name):
+                s = Step(s.intent, {**s.args, "name": next(iter(globs))})     # "* file" of "auth.log* fiels"
+        out.append(s)
+    return out
+
+
+# --- every disk, a port -----------------------------------------------------------------
+
+_EVERY_DISK = re.compile(r"\b(disks|drives|partitions|filesystems|file systems|volumes|mounts|mounted)\b|"
+                         r"\b(every|each|all)\s+(the\s+|my\s+|of\s+my\s+)?(disk|drive|partition|filesystem|volume)|"
+                         r"分区|所有(的)?(磁盘|硬盘|盘)|每个(磁盘|硬盘|盘)|各个(磁盘|硬盘|盘)|挂载", re.IGNORECASE)
+
+
+def disks_as_said(steps: list, request: str) -> list:
+    """"free space on every drive", "list the disks", 所有磁盘分区: every mounted disk is
+    system.disks (the manifest says so); system.info's disk aspect covers / and home only.
+    Said beside system.disks, the disk aspect adds nothing and goes."""
+    if not _EVERY_DISK.search(request):
+        return steps
+    listed = any(s.intent == "system.disks" for s in steps)
+    kept = [k for k, s in enumerate(steps)
+            if not (listed and s.intent == "system.info" and s.args.get("aspect") == "disk")]
+    return [Step("system.disks", {}) if s.intent == "system.info" and s.args.get("aspect") == "disk"
+            else Step(s.intent, moved_refs(s.args, kept.index)) for k, s in enumerate(steps) if k in kept]
+
+
+_PORT_SAID = re.compile(r"\bports?\s*(?:number\s*)?:?\s*(\d{1,5})\b|(\d{1,5})\s*(?:号)?端口|端口\s*(?:号\s*)?(\d{1,5})",
+                        re.IGNORECASE)
+
+
+def port_as_said(steps: list, request: str) -> list:
+    """"the last 20 log lines … on port 22": a port is a number the request says as one
+    ("port 22", 80 端口).  When it says exactly one, a step that asks about another
+    port asks about that one."""
+    ports = {int(next(g for g in m.groups() if g)) for m in _PORT_SAID.finditer(request)
+             if not _in_url(request, m.start())}
+    if len(ports) != 1:
+        return steps
+    port = next(iter(ports))
+    return [Step(s.intent, {**s.args, "port": port})
+            if s.intent == "net.ports" and isinstance(s.args.get("port"), int) and s.args["port"] != port else s
+            for s in steps]
+
+
+# --- folders to make ----------------------------------------------------------------------
+
+# A word for making, with what may stand between it and the path: "create", "make a new folder",
+# "mkdir -p", 新建, 创建一个目录.
+_MAKE = re.compile(r"(?:\b(?:create|make|mkdir(?:\s+-p)?|new|set up)(?:\s+(?:a|the|new|an|empty))*"
+                   r"(?:\s+(?:folder|directory|dir)(?:\s+(?:called|named))?)?|(?:新建|创建|建)(?:一个)?(?:文件夹|目录)?)\s*$",
+                   re.IGNORECASE)
+_SOURCE_ARGS = {"files.copy": "sources", "files.move": "sources", "files.compress": "sources"}
+_TARGET_ARGS = {"files.copy": "destination", "files.move": "destination", "files.compress": "archive",
+                "files.extract": "destination", "files.write": "path", "net.fetch": "destination"}
+
+
+def _values(step: Step, arg: str | None) -> list[str]:
+    value = step.args.get(arg) if arg else None
+    return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+
+
+def folders_made_as_said(steps: list, request: str) -> list:
+    """A new folder is one the request asks to make, and never what a later step takes from.
+
+    - "create ~/Documents/Journal and write 'Day 1' into ~/Documents/Journal/day1.txt": a
+      path written straight after a word for making, that no step uses, and that holds what
+      a later step puts there, gets its folder made first.
+    - "make a folder ~/Backups and copy ~/Documents/notes.txt into it" had made the copy's
+      source: a folder made where a later step takes from is the later step's destination,
+      when the request writes that as a folder, and is dropped otherwise ("make a tar.xz of
+      ~/projects/website" makes no folder).
+    - "create ~/music-archive, then compress … into ~/music-archive/live.tar.xz" had made the
+      archive: a folder made at a file a later step writes is the folder that file goes in,
+      when the request writes it."""
+    written = set(written_paths(request))
+    out: list = []
+    dropped: list[int] = []
+    for k, s in enumerate(steps):
+        path = s.args.get("path") if s.intent == "files.mkdir" else None
+        if isinstance(path, str) and not any(is_ref(v) for v in s.args.values()):
+            later = steps[k + 1:]
+            if any(path in _values(t, _SOURCE_ARGS.get(t.intent)) for t in later):
+                targets = [v for t in later for v in _values(t, _TARGET_ARGS.get(t.intent))
+                           if v in written and not _is_file(v)]
+                if len(targets) == 1 and targets[0] != path:
+                    s = Step(s.intent, {**s.args, "path": targets[0]})
+                elif not targets:
+                    dropped.append(k)
+                    continue
+            elif _is_file(path) and any(path in _values(t, _TARGET_ARGS.get(t.intent)) for t in later):
+                folder = posixpath.dirname(path)
+                if folder in written:
+                    s = Step(s.intent, {**s.args, "path": folder})
+        out.append(s)
+    if dropped:
+        kept = [k for k in range(len(steps)) if k not in dropped]
+        if any(k in dropped for t in out for k in referenced_steps(t.args)):
+            return steps
+        out = [Step(t.intent, moved_refs(t.args, kept.index)) for t in out]
+    return _missing_folders_made(out, request, written)
+
+
+def _missing_folders_made(steps: list, request: str, written: set[str]) -> list:
+    used = {v for s in steps for arg in s.args for v in _values(s, arg)}
+    new: list[str] = []
+    for p in sorted(written, key=request.find):
+        at = request.find(p)
+        if (p in used or _is_file(p) or not _MAKE.search(request[:at])
+                or any(s.intent == "files.mkdir" for s in steps)):
+            continue
+        if any(v.startswith(p.rstrip("/") + "/") for v in used):
+            new.append(p)
+    if len(new) != 1:
+        return steps
+    return [Step("files.mkdir", {"path": new[0]})] + [Step(s.intent, moved_refs(s.args, lambda k: k + 1)) for s in steps]
+
+
+# --- a written path deleted whole ----------------------------------------------------------
+
+# Words for what is inside a folder: "everything in", "all the files", "the contents", 里面的, 清空.
+_INSIDE = re.compile(r"\b(everything|all|every|contents?|files?|stuff|things|items|empty\w*|inside|clean\w* (out|up)|"
+                     r"sub-?(folder|dir|director)\w*)\b|里面|里的|中的|下的|下面的|所有|全部|清空|内容|东西|文件都|子文件夹|子目录",
+                     re.IGNORECASE)
+_FILTERS = ("name", "ext", "larger_than", "smaller_than", "older_than", "newer_than", "modified_within")
+_PICKS = _FILTERS + ("sort", "limit")      # "the biggest file in ~/x" picks from inside it
+
+
+def ended_as_written(steps: list, request: str) -> list:
+    """"永久删除 ~/下载/临时文件夹", "删掉 ~/下载/临时文件.zip": what the request writes out and
+    asks to delete is deleted itself.  The model had searched inside it and deleted what the
+    search found, which empties a folder and keeps it, and finds nothing in a file.  A search
+    of a written file, or of a written folder with nothing to match by (no name, suffix, size
+    or age) in a request that says nothing of what is inside ("everything in", "all the
+    files", 里面的, 清空), followed by a deletion or trashing of what it found, becomes that
+    deletion or trashing of the path itself."""
+    written = {localised_as_known(p): p for p in written_paths(request)}
+    for k, s in enumerate(steps[:-1]):
+        path, after = s.args.get("path"), steps[k + 1]
+        if (s.intent != "files.find" or not isinstance(path, str) or localised_as_known(path) not in written
+                or after.intent not in ("files.trash", "files.delete")
+                or after.args.get("paths") != {"$ref": f"steps[{k}].paths"}):
+            continue
+        whole = _is_file(path) or (not any(f in s.args for f in _PICKS) and not _INSIDE.search(request))
+        if whole and not any(k in referenced_steps(t.args) for t in steps[k + 2:]):
+            ended = Step(after.intent, {**after.args, "paths": [written[localised_as_known(path)]]})
+            rest = [Step(t.intent, moved_refs(t.args, lambda j: j - 1 if j > k else j)) for t in steps[k + 2:]]
+            return steps[:k] + [ended] + rest
+    return steps
+
+
+# --- lists in the order said, names and texts as said ------------------------------------------
+
+_LIST_ARGS = {"files.trash": "paths", "files.delete": "paths", "files.copy": "sources", "files.move": "sources",
+              "files.compress": "sources"}
+
+
+def listed_in_order(steps: list, request: str) -> list:
+    """"get rid of ~/Downloads/discord.deb and ~/Downloads/zoom.deb": paths the request lists
+    are given in the order it lists them (the model sometimes turns two round).  Only a list
+    whose every item the request writes is reordered."""
+    out = []
+    for s in steps:
+        arg = _LIST_ARGS.get(s.intent)
+        items = s.args.get(arg) if arg else None
+        if isinstance(items, list) and len(items) > 1 and all(isinstance(v, str) and v in request for v in items):
+            ordered = sorted(items, key=lambda v: (request.find(v), -len(v)))
+            if ordered != items:
+                s = Step(s.intent, {**s.args, arg: ordered})
+        out.append(s)
+    return out
+
+
+# "is dropbox running?", "check if cupsd is still up": the program asked about.
+_IS_RUNNING = re.compile(r"\b(?:is|are|if|whether)\s+(?P<name>[A-Za-z0-9][\w.+-]*)\s+(?:still\s+|currently\s+|even\s+)?"
+                         r"(?:runn?ing|runnin|up|alive|open|active)\b", re.IGNORECASE)
+_NOT_A_PROGRAM = frozenset("it this that there anything something everything nothing process program app the my "
+                           "any one".split())
+
+
+def running_as_asked(steps: list, request: str) -> list:
+    """"is dropbox running?" asks about dropbox: a search for processes by a word of the
+    question ("running") searches for the program the request asks about."""
+    m = _IS_RUNNING.search(request)
+    if not m or m.group("name").lower() in _NOT_A_PROGRAM:
+        return steps
+    name = m.group("name")
+    return [Step(s.intent, {**s.args, "name": name})
+            if s.intent == "process.find" and isinstance(s.args.get("name"), str)
+            and s.args["name"].lower() != name.lower() and s.args["name"].lower() in request[m.end(1):m.end()].lower()
+            else s for s in steps]
+
+
+# What to be reminded of: after "remind me (in …) to/about/that", up to a mark or the end;
+# 提醒我 … up to a mark.
+_REMIND_TO = re.compile(r"\bremind\s+(?:me|us)\b(?:\s+(?:in|after)\s+[^,;.!?]*?)?\s+(?:to|about|that)\s+(?P<what>[^,;!?。，！？]+?)"
+                        r"\s*(?:[,;!?。，！？]|\.(?:\s|$)|$)", re.IGNORECASE)
+_REMIND_ZH = re.compile(r"提醒我(?P<what>[^，。！？,!?；;]+)")
+
+
+def reminders_as_said(steps: list, request: str) -> list:
+    """"kill chromium, and remind me in 10 minutes to reopen chromium": what to be reminded of
+    is what the request says after "remind me … to" ("reopen chromium"), when the model cut
+    its start ("chromium", "the landlord" of "follow up with the landlord") or took the
+    request's other clause ("check my battery").  提醒我把衣服拿出来 is 把衣服拿出来, not 我把…"""
+    m = _REMIND_TO.search(request)
+    zh = _REMIND_ZH.search(request)
+    out = []
+    for s in steps:
+        message = s.args.get("message")
+        if s.intent == "timer.remind" and isinstance(message, str):
+            if m:
+                what = m.group("what").strip()
+                cut = what.endswith(message) and len(message) < len(what) and what[-len(message) - 1] == " "
+                elsewhere = message in request[:m.start()] and message not in what
+                if (cut or elsewhere) and sum(t.intent == "timer.remind" for t in steps) == 1:
+                    s = Step(s.intent, {**s.args, "message": what})
+            elif zh and message.startswith("我") and message[1:] and zh.group("what").startswith(message[1:]):
+                s = Step(s.intent, {**s.args, "message": message[1:]})
+        out.append(s)
+    return out
+
+
+# An unquoted line to add at the end of a file: "add the line export EDITOR=nvim to ~/.bashrc".
+_LINE_TO_ADD = re.compile(r"\b(?:add|append|put|write)\s+(?:the\s+|a\s+)?(?:line|text|entry)\s+(?:saying\s+|that\s+says\s+|reading\s+)?"
+                          r"(?P<line>[^'\"“‘].*?)\s+"
+                          r"(?:to|into|at|in)\s+(?:the\s+(?:end|bottom)\s+of\s+)?(?P<path>\S+)\s*$", re.IGNORECASE)
+
+
+def lines_as_said(steps: list, request: str) -> list:
+    """"add the line export EDITOR=nvim to the end of ~/.bashrc" appends that line, whole:
+    the model had copied a piece of it and the words after ("nvm to the end")."""
+    m = _LINE_TO_ADD.search(request.rstrip(".!"))
+    if not m:
+        return steps
+    line = m.group("line")
+    return [Step(s.intent, {**s.args, "content": line + "\n"})
+            if s.intent == "files.write" and s.args.get("content") != line + "\n"
+            and s.args.get("path") == m.group("path") else s for s in steps]
+
+
+# --- sorting as said ------------------------------------------------------------------------------
+
+_ORDERS = (
+    (re.compile(r"\b(newest|latest|most recent(ly)?( ones?)?|recent ones)\s+(first|on top|at the top)\b|"
+                r"最新的?(在前|排前|放前)|按(修改)?时间(倒序|从新到旧|降序)|从新到旧", re.I), "mtime", "desc"),
+    (re.compile(r"\b(oldest)\s+(first|on top|at the top)\b|按(修改)?时间(正序|升序|从旧到新)|从旧到新", re.I), "mtime", "asc"),
+    (re.compile(r"\b(biggest|largest|heaviest|big ones)\s+(first|on top|at the top)\b|(sort|order)\w*\s+by\s+size\b|"
+                r"by size,?\s+(descending|biggest first|largest first)|按大小.{0,4}(从大到小|降序|排)|从大到小", re.I), "size", "desc"),
+    (re.compile(r"\b(smallest|tiniest)\s+(first|on top|at the top)\b|从小到大", re.I), "size", "asc"),
+    (re.compile(r"\b(sort|order)\w*\s+(them\s+)?(by|alphabetically)\s*(name)?\b(?<!size)|\balphabetical(ly)?\b|按(文件)?名(字|称)?排", re.I),
+     "name", "asc"),
+)
+
+
+def sorted_as_said(steps: list, request: str) -> list:
+    """"… newest first", "按大小从大到小列出来", "sorted by name": a search the model left
+    unsorted is sorted as the request says."""
+    said = [(sort, order) for pattern, sort, order in _ORDERS if pattern.search(request)]
+    if len(said) != 1 or any(s.intent == "process.list" for s in steps):     # "the processes, alphabetically"
+        return steps
+    sort, order = said[0]
+    return [Step(s.intent, {**s.args, "sort": sort, "order": order})
+            if s.intent == "files.find" and "sort" not in s.args else s for s in steps]
+
+
+# --- where things go --------------------------------------------------------------------------
+
+_TARGET_WORD = re.compile(r"(?:\b(?:to|into|onto|in|inside|under|at)\s+(?:the\s+(?:folder|directory|dir)\s+)?|"
+                          r"(?:到|进|至|放在|存到|存在))\s*$", re.IGNORECASE)
+_WHERE_TO = {"files.copy": "destination", "files.move": "destination", "files.extract": "destination",
+             "net.fetch": "destination"}
+
+
+def destinations_as_written(steps: list, request: str) -> list:
+    """"move every .png on my Desktop into ~/Pictures/Desktop Clutter": where things go is the
+    path the request writes after "into" / "to" / 到.  When one step's destination is a place
+    the request never writes out (the Desktop the files come from, "~/Downloads/文件找出来"),
+    and exactly one path the request writes after such a word is used by no step, that path
+    is the destination."""
+    # a written path without the Chinese that runs on from it ("~/图片/工作里" is ~/图片/工作)
+    written = tuple(p.rstrip("".join(_AFTER_PATH_ZH)) or p for p in written_paths(request))
+    used = {localised_as_known(v) for s in steps for arg in s.args for v in _values(s, arg)}
+    # free: written after "into", and used by no step, even cut short ("~/Pictures/archive" of a
+    # step's "~/Pictures/archive v2")
+    free = [p for p in written if not _is_file(p)
+            and not any(u.startswith(localised_as_known(p)) and u[len(localised_as_known(p)):][:1] != "/" for u in used)
+            and any(_TARGET_WORD.search(request[:m.start()]) for m in re.finditer(re.escape(p), request))]
+    known = {localised_as_known(p) for p in written}
+
+    def astray(value: object) -> bool:
+        """A place the request never writes, or only as the start of the free path ("/media/u"
+        of "/media/u盘"); a piece of a path it writes ("…/demo_notes" of "…/demo_notes里") is none."""
+        return isinstance(value, str) and localised_as_known(value) not in known and (
+            value not in request or any(p.startswith(value) for p in free))
+    astray_at = [k for k, s in enumerate(steps) if astray(s.args.get(_WHERE_TO.get(s.intent, "")))]
+    if len(free) != 1 or len(astray_at) != 1:
+        return steps
+    k = astray_at[0]
+    return [*steps[:k], Step(steps[k].intent, {**steps[k].args, _WHERE_TO[steps[k].intent]: free[0]}), *steps[k + 1:]]
+
+
+# --- sizes of folders --------------------------------------------------------------------------
+
+_MOST_SPACE = re.compile(r"(most|biggest|largest|heaviest|hog\w*)\b.{0,30}\b(space|room|storage|disk)\b|"
+                         r"\b(take|takes|taking|use|uses|using|eat|eats|eating)\s+(up\s+)?(the\s+)?most\s+(space|room|storage)|"
+                         r"\b(biggest|largest|heaviest)\s+(sub)?(folders?|directories|dirs)\b|最占(地方|空间)|最大的(子)?(文件夹|目录)",
+                         re.IGNORECASE)
+
+
+def folder_sizes_as_asked(steps: list, request: str) -> list:
+    """"which folders inside ~/projects take up the most space?" asks what files.usage tells
+    (each subfolder's size), not a list of folders: a search for folders with nothing else to
+    match by, in a request that asks which take the most space, is that usage."""
+    if not _MOST_SPACE.search(request):
+        return steps
+    return [Step("files.usage", {"path": s.args["path"], "depth": 1})
+            if s.intent == "files.find" and s.args.get("type") == "dir" and isinstance(s.args.get("path"), str)
+            and not any(f in s.args for f in _FILTERS) else s for s in steps]
+
+
+# --- an archive of a folder -----------------------------------------------------------------
+
+
+def _suffix(path: str) -> str:
+    """"tar.xz" of "~/website.tar.xz", "zip" of "a.zip"."""
+    name = path.rsplit("/", 1)[-1].lower()
+    for double in ("tar.gz", "tar.xz", "tar.bz2", "tar.zst"):
+        if name.endswith("." + double):
+            return double
+    return name.rsplit(".", 1)[-1] if "." in name else ""
+
+
+# The kind of archive to make, said as such: "a tar.xz of", "a .tar.xz backup of", "as a zip".
+_ARCHIVE_KIND = r"(?<![\w/-])\.?{}\s+(?:(?:archive|backup|file|tarball)\s+)?(?:of|at|from)\b|\bas\s+an?\s+\.?{}\b"
+
+
+def archives_of_what_is_said(steps: list, request: str) -> list:
+    """"a tar.xz archive of ~/projects/website saved as ~/website.tar.xz" packs the folder:
+    the model had read the archive's own kind as a file type to search the folder for
+    (``files.find ext=tar.xz`` feeding the packing).  A search whose only match is the
+    archive's own suffix, that the request never asks for as a file type, and whose finds
+    only that packing takes, gives way to the folder itself."""
+    said = types_said(request)
+    for k, s in enumerate(steps[:-1]):
+        after = steps[k + 1]
+        ext, path = s.args.get("ext"), s.args.get("path")
+        if (s.intent == "files.find" and isinstance(ext, str) and isinstance(path, str)
+                and set(s.args) <= {"path", "ext", "limit"} and after.intent == "files.compress"
+                and after.args.get("sources") == {"$ref": f"steps[{k}].paths"}
+                and isinstance(after.args.get("archive"), str) and _suffix(after.args["archive"]) == ext.lower()
+                and ext.lower() not in said and re.search(_ARCHIVE_KIND.format(*[re.escape(ext.lower())] * 2), request, re.IGNORECASE)
+                and not any(k in referenced_steps(t.args) for t in steps[k + 2:])):
+            packed = Step(after.intent, {**after.args, "sources": [path]})
+            rest = [Step(t.intent, moved_refs(t.args, lambda j: j - 1 if j > k else j)) for t in steps[k + 2:]]
+            return steps[:k] + [packed] + rest
+    return steps
+
+
+# --- a URL saved is a download ---------------------------------------------------------------
+
+_URL_WRITTEN = re.compile(r"\bhttps?://[^\s'\"<>，。]+", re.IGNORECASE)
+
+
+def saved_urls_fetched(steps: list, request: str) -> list:
+    """"save https://example.org/menu.pdf to ~/Documents/Restaurant menu.pdf" is a download:
+    the model had moved a file named after the URL ("~/https:/example.org/menu.pdf").  A
+    copy or move of one source that is a URL the request writes, its slashes squashed into a
+    path, fetches that URL to the step's destination."""
+    urls = [m.group().rstrip(".,;:!?)") for m in _URL_WRITTEN.finditer(request)]
+    out = []
+    for s in steps:
+        sources = s.args.get("sources")
+        if s.intent in ("files.copy", "files.move") and isinstance(sources, list) and len(sources) == 1 \
+                and isinstance(sources[0], str):
+            squashed = re.sub(r"^(~/|\./)", "", sources[0])
+            match = [u for u in urls if re.sub(r"://", ":/", u) == squashed or u == squashed]
+            if len(match) == 1:
+                args = {"url": match[0]}
+                if isinstance(s.args.get("destination"), str):
+                    args["destination"] = s.args["destination"]
+                s = Step("net.fetch", args)
+        out.append(s)
+    return out
+
+
+# --- a folder made with a name, inside a folder ------------------------------------------------
+
+_NAME = r"['\"“‘]?(?P<name>[^\s'\"“”‘’，。,;/]+(?:\s+[A-Z0-9][^\s'\"“”‘’，。,;/]*)*)['\"”’]?"
+_NAMED_INSIDE = re.compile(rf"\b(?i:folder|directory|dir)\s+(?i:called|named)\s+{_NAME}\s+(?i:inside|in|under|within)\s+"
+                           rf"(?P<where>~?/\S+(?:\s+[A-Z0-9]\S*)*)")
+_NAMED_INSIDE_ZH = re.compile(r"在\s*(?P<where>~?/[^\s，。]+|[\u4e00-\u9fff]{2})\s*(?:文件夹|目录)?\s*(?:里面|里|下面|下|中)\s*"
+                              r"(?:新建|创建|建立|建)(?:一个)?\s*(?:叫|名为|叫做)?\s*[“\"'‘「]?(?P<name>[^\s，。的“”\"'‘’「」]+)[”\"'’」]?\s*(?:的)?\s*"
+                              r"(?:文件夹|目录)")
+_ZH_FOLDERS = {local[2:]: known for local, known in LOCALISED_DIRS.items()}
+_MORE_SAID = re.compile(r"[，,;；]|\b(?:and|then|also)\b|然后|再|并且|同时", re.IGNORECASE)
+
+
+def folders_named_inside(steps: list, request: str) -> list:
+    """"create a folder named Receipts inside ~/Documents/Finance 2025", "在 ~/文档 下面建一个 周报
+    文件夹", 在文档里新建一个叫 2025计划 的文件夹: the folder to make is the name inside the place
+    said.  The one folder a plan makes (or, when the model planned nothing, the only step)
+    is that folder."""
+    m = _NAMED_INSIDE.search(request) or _NAMED_INSIDE_ZH.search(request)
+    made = [k for k, s in enumerate(steps) if s.intent == "files.mkdir"]
+    if not m or len(made) > 1 or (not made and steps):
+        return steps
+    where = m.group("where").rstrip(".,?!")
+    where = _ZH_FOLDERS.get(where, where)
+    if not where.startswith(("~", "/")):
+        return steps
+    path = posixpath.join(where, m.group("name"))
+    if not made:        # the model planned nothing: only a request that says nothing more is this one step
+        rest = request[:m.start()] + " " + request[m.end():]
+        return [] if _MORE_SAID.search(rest) else [Step("files.mkdir", {"path": path})]
+    return [Step(s.intent, {**s.args, "path": path}) if k == made[0] else s for k, s in enumerate(steps)]
+
+
+# --- a site said -------------------------------------------------------------------------------
+
+_SITE = re.compile(r"(?<![\w@./-])(?:[a-z0-9-]+\.)+(?:com|org|net|io|cn|de|uk|fr|jp|ru|edu|gov|co|me|info|tv|dev|app)"
+                   r"(?:/[^\s，。'\"]*)?(?![\w.-])", re.IGNORECASE)
+
+
+def sites_as_written(steps: list, request: str) -> list:
+    """"用浏览器打开 bilibili.com": what opens is the site the request writes, not the words
+    around it ("~/用浏览器打开 bilibili.com")."""
+    sites = {m.group() for m in _SITE.finditer(request) if not _in_url(request, m.start())}
+    if len(sites) != 1:
+        return steps
+    site = next(iter(sites))
+    return [Step(s.intent, {**s.args, "target": site})
+            if s.intent == "desktop.open" and isinstance(s.args.get("target"), str)
+            and site in s.args["target"] and s.args["target"] != site and "://" not in s.args["target"] else s
+            for s in steps]
+
+
+# --- one program for another ------------------------------------------------------------------
+
+_START_NAMED = re.compile(r"\b(?:start|launch|open|run|fire up|bring up)\s+(?:up\s+)?(?P<name>[a-z][\w.+-]*)\b", re.IGNORECASE)
+_NOT_A_NAME = frozenset("a an the it my this that up again all some new".split())
+
+
+def launched_as_said(steps: list, request: str) -> list:
+    """"close spotify and start rhythmbox instead": the model started spotify again.  A
+    program started that the plan also ends, when the request starts one other program by
+    name and never says to start the ended one, is that other program."""
+    starts = {m.group("name") for m in _START_NAMED.finditer(request)} - _NOT_A_NAME
+    ended = {s.args.get("name") for s in steps if s.intent == "process.kill"}
+    out = []
+    for s in steps:
+        command = s.args.get("command")
+        if (s.intent == "process.launch" and isinstance(command, str) and command in ended
+                and command not in starts and len(starts) == 1):
+            s = Step(s.intent, {**s.args, "command": next(iter(starts))})
+        out.append(s)
+    return out
+
+
+# The rules in the order they apply: a download first (it changes what the step is), the files
+# named before the folders made for them, a type before the name patterns and archives that
+# depend on it.  Each takes the request as the model read it (typos mended), except a line to
+# append, which is copied as the person wrote it ("nvim", not the speller's "nvm").
+_RULES = (saved_urls_fetched, files_as_named, folders_made_as_said, folders_named_inside, extensions_as_said,
+          globs_written_whole, screenshots_by_name, archives_of_what_is_said, disks_as_said, port_as_said,
+          ended_as_written, listed_in_order, running_as_asked, reminders_as_said, sorted_as_said, sites_as_written,
+          launched_as_said)
+_AS_WRITTEN = (lines_as_said,)
+_THEN = (destinations_as_written, folder_sizes_as_asked)
+
+
+def held_to_the_request(steps: list, read: str, written: str) -> list:
+    """Every rule of this module, in order: ``read`` is the request as the model read it,
+    ``written`` as the person wrote it."""
+    for rule in _RULES:
+        steps = rule(steps, read)
+    for rule in _AS_WRITTEN:
+        steps = rule(steps, written)
+    for rule in _THEN:
+        steps = rule(steps, read)
+    return steps

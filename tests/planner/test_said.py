@@ -1,0 +1,297 @@
+"""Arguments held to what the request says (llmos.planner.said): one test per promise."""
+
+from __future__ import annotations
+
+from llmos.plan.model import Step
+from llmos.planner.said import (disks_as_said, ended_as_written, extensions_as_said, files_as_named,
+                                folders_made_as_said, globs_written_whole, named_files, port_as_said,
+                                screenshots_by_name, types_said)
+
+REF0 = {"$ref": "steps[0].paths"}
+
+
+def write(path: str, content: str = "x") -> Step:
+    return Step("files.write", {"path": path, "content": content})
+
+
+def test_named_files_are_written_files_and_bare_names_never_sites_urls_or_quoted_text():
+    assert named_files("write '<h1>Hello</h1>' into ~/Projects/site/index.html") == (("~/Projects/site/index.html",), ())
+    assert named_files("在桌面上创建 hello.txt，内容是“你好”") == ((), ("hello.txt",))
+    assert named_files("解压桌面上的 资料.zip") == ((), ("资料.zip",))
+    assert named_files("Please read 'Meeting notes 2024-05-02.txt' on my Desktop") == ((), ("Meeting notes 2024-05-02.txt",))
+    assert named_files("append 'see a b.txt' to ~/todo.txt") == (("~/todo.txt",), ("see a b.txt",))
+    assert named_files("用浏览器打开 bilibili.com") == ((), ())
+    assert named_files("download https://x.org/a/b.tar.gz now") == ((), ())
+    assert named_files("Add a line to ~/.bashrc") == (("~/.bashrc",), ())
+    assert named_files("what is in ~/.config, e.g. my settings") == ((), ())
+
+
+def test_the_one_file_named_is_the_file_a_step_writes_reads_opens_or_unpacks():
+    # a written path, put back where the model wrote home or the words after the path
+    assert files_as_named([write("~")], "write '<h1>Hi</h1>' into ~/Projects/site/index.html") == [
+        write("~/Projects/site/index.html")]
+    assert files_as_named([write("~/里写上")], "在 ~/备忘.txt 里写上：明天九点开会") == [write("~/备忘.txt")]
+    open_ = Step("desktop.open", {"target": "~/Documents/年度/用默认程序"})
+    assert files_as_named([open_], "用默认程序打开 ~/文档/年度总结.docx") == [
+        Step("desktop.open", {"target": "~/文档/年度总结.docx"})]
+    # a bare name goes in the folder the model chose
+    assert files_as_named([write("~/Desktop")], "在桌面上创建 hello.txt，内容是“你好”") == [write("~/Desktop/hello.txt")]
+    unpack = Step("files.extract", {"archive": "~/Desktop/解"})
+    assert files_as_named([unpack], "解压桌面上的 资料.zip") == [Step("files.extract", {"archive": "~/Desktop/资料.zip"})]
+
+
+def test_a_file_the_request_writes_or_several_files_named_leave_the_step_alone():
+    assert files_as_named([write("/etc/sudoers")], "append 'me ALL=(ALL) ALL' to /etc/sudoers and open a.txt") == [
+        write("/etc/sudoers")]
+    text = [write("~/todo", "see notes.txt")]       # a quoted name the step writes as text is no file
+    assert files_as_named(text, "append 'see notes.txt' to my todo file") == text
+    two = [Step("files.read", {"path": "~/x"})]
+    assert files_as_named(two, "compare a.txt with b.txt") == two
+    found = [write("~/Downloads/report.pdf")]
+    assert files_as_named(found, "write x to report.pdf in Downloads") == found
+    # an unpacking takes an archive only
+    unpack = [Step("files.extract", {"archive": "~/x.zip"})]
+    assert files_as_named(unpack, "extract it and show me notes.txt") == unpack
+
+
+def test_the_file_type_asked_for_is_the_searchs_suffix_without_its_dot():
+    assert types_said("find all .psd files bigger than 100 MB") == {"psd"}
+    assert types_said("find log files in ~/.local/state") == {"log"}
+    assert types_said("zip all the PDFs in ~/Documents/Invoices into ~/invoices.zip") == {"pdf"}
+    assert types_said("找出 ~/代码 下面所有的 .go 文件") == {"go"}
+    assert types_said("copy ~/a.txt to https://x.org/b.zip") == set()
+    find = Step("files.find", {"path": "~/Music", "ext": "modified"})
+    assert extensions_as_said([find], "Find all .wav files in ~/Music modified this week") == [
+        Step("files.find", {"path": "~/Music", "ext": "wav"})]
+    bare = Step("files.find", {"path": "~/logs"})
+    assert extensions_as_said([bare], "find log files older than 30 days in ~/logs") == [
+        Step("files.find", {"path": "~/logs", "ext": "log"})]
+    dotted = Step("files.find", {"path": "~/代码", "ext": ".go"})
+    assert extensions_as_said([dotted], "把代码里的文件找出来") == [Step("files.find", {"path": "~/代码", "ext": "go"})]
+
+
+def test_a_type_said_by_a_name_pattern_or_two_types_asked_leave_the_search_alone():
+    glob = [Step("files.find", {"path": "~/Desktop", "name": "Screenshot*.png"})]
+    assert extensions_as_said(glob, "move the Screenshot*.png files and the .jpg ones") == glob
+    both = [Step("files.find", {"path": "~", "ext": "png"})]
+    assert extensions_as_said(both, "find .png and .jpg files") == both
+
+
+def test_screenshots_are_found_by_name_but_a_folder_called_screenshots_is_only_a_folder():
+    find = Step("files.find", {"path": "~/Pictures", "sort": "mtime"})
+    assert screenshots_by_name([find], "find screenshots in Pictures, newest first") == [
+        Step("files.find", {"path": "~/Pictures", "sort": "mtime", "name": "Screenshot*"})]
+    inside = [Step("files.find", {"path": "~/Pictures/Screenshots"})]
+    assert screenshots_by_name(inside, "newest file in ~/Pictures/Screenshots") == inside
+
+
+def test_a_glob_the_request_writes_is_the_name_whole():
+    cut = Step("files.find", {"path": "~/Desktop", "name": "Screenshot*"})
+    assert globs_written_whole([cut], "move the Screenshot*.png files from my desktop") == [
+        Step("files.find", {"path": "~/Desktop", "name": "Screenshot*.png"})]
+    end = Step("files.find", {"path": "/mnt/nas", "name": "*.tar.gz"})
+    assert globs_written_whole([end], "find files named backup_2023-*.tar.gz on /mnt/nas") == [
+        Step("files.find", {"path": "/mnt/nas", "name": "backup_2023-*.tar.gz"})]
+
+
+def test_every_disk_is_system_disks_and_the_disk_aspect_beside_it_goes():
+    info, disks = Step("system.info", {"aspect": "disk"}), Step("system.disks", {})
+    usage = Step("files.usage", {"path": "~/Videos"})
+    assert disks_as_said([info, usage], "show free space on every drive, then how big ~/Videos is") == [disks, usage]
+    assert disks_as_said([disks, info], "sho me all the drives and how full they are") == [disks]
+    assert disks_as_said([Step("files.find", {"path": "/"}), info,
+                          Step("files.trash", {"paths": REF0})], "看看所有磁盘分区") == [
+        Step("files.find", {"path": "/"}), disks, Step("files.trash", {"paths": REF0})]
+    assert disks_as_said([info], "how much free disk space do I have?") == [info]
+
+
+def test_the_one_port_said_is_the_port_asked_about():
+    ports = Step("net.ports", {"state": "established", "port": 20})
+    fixed = Step("net.ports", {"state": "established", "port": 22})
+    assert port_as_said([ports], "the last 20 log lines, plus the connections on port 22") == [fixed]
+    assert port_as_said([Step("net.ports", {"port": 8})], "再看看 80 端口是谁在用") == [Step("net.ports", {"port": 80})]
+    assert port_as_said([ports], "compare port 22 with port 80") == [ports]
+
+
+def test_a_folder_made_where_a_later_step_takes_from_is_its_destination_or_goes():
+    copy = Step("files.copy", {"sources": ["~/Documents/notes.txt"], "destination": "~/Backups"})
+    assert folders_made_as_said([Step("files.mkdir", {"path": "~/Documents/notes.txt"}), copy],
+                                "make a folder ~/Backups and copy ~/Documents/notes.txt into it") == [
+        Step("files.mkdir", {"path": "~/Backups"}), copy]
+    pack = Step("files.compress", {"sources": ["~/projects/website", "~/projects/blog"], "archive": "~/sites.tar.xz"})
+    assert folders_made_as_said([Step("files.mkdir", {"path": "~/projects/website"}), pack],
+                                "make a tar.xz of ~/projects/website and ~/projects/blog named ~/sites.tar.xz") == [pack]
+
+
+def test_a_folder_made_at_a_file_is_the_folder_it_goes_in():
+    pack = Step("files.compress", {"sources": ["~/Music/Live"], "archive": "~/music-archive/live.tar.xz"})
+    assert folders_made_as_said([Step("files.mkdir", {"path": "~/music-archive/live.tar.xz"}), pack],
+                                "Create the folder ~/music-archive, then compress ~/Music/Live into "
+                                "~/music-archive/live.tar.xz") == [Step("files.mkdir", {"path": "~/music-archive"}), pack]
+
+
+def test_a_folder_said_to_be_made_and_written_into_is_made_first():
+    day = write("~/Documents/Journal/day1.txt", "Day 1")
+    opened = Step("desktop.open", {"target": {"$ref": "steps[0].path"}})
+    assert folders_made_as_said([day, opened], "create ~/Documents/Journal and write 'Day 1' into "
+                                "~/Documents/Journal/day1.txt, then open it") == [
+        Step("files.mkdir", {"path": "~/Documents/Journal"}), day,
+        Step("desktop.open", {"target": {"$ref": "steps[1].path"}})]
+    # not said to be made, or made already: as it was
+    assert folders_made_as_said([day], "open ~/Documents/Journal and write 'Day 1' into ~/Documents/Journal/day1.txt") == [day]
+
+
+def test_a_written_path_asked_to_be_deleted_is_deleted_itself():
+    find = Step("files.find", {"path": "~/Downloads/临时文件夹", "type": "dir"})
+    delete = Step("files.delete", {"paths": REF0})
+    assert ended_as_written([find, delete], "永久删除 ~/下载/临时文件夹，别放回收站") == [
+        Step("files.delete", {"paths": ["~/下载/临时文件夹"]})]
+    # a file is never searched, whatever the search matched by
+    file_ = Step("files.find", {"path": "~/Downloads/临时文件.zip", "modified_within": "1 hour"})
+    trash = Step("files.trash", {"paths": REF0})
+    assert ended_as_written([file_, trash], "删掉 ~/下载/临时文件.zip") == [
+        Step("files.trash", {"paths": ["~/下载/临时文件.zip"]})]
+
+
+def test_a_search_inside_a_folder_or_with_a_filter_stays_a_search():
+    find, trash = Step("files.find", {"path": "~/tmp"}), Step("files.trash", {"paths": REF0})
+    assert ended_as_written([find, trash], "trash everything in ~/tmp") == [find, trash]
+    old = Step("files.find", {"path": "~/logs", "older_than": "30 days"})
+    assert ended_as_written([old, trash], "trash ~/logs older than 30 days") == [old, trash]
+
+
+def test_paths_listed_are_given_in_the_order_said():
+    from llmos.planner.said import listed_in_order
+
+    trash = Step("files.trash", {"paths": ["~/Downloads/zoom.deb", "~/Downloads/discord.deb"]})
+    assert listed_in_order([trash], "get rid of ~/Downloads/discord.deb and ~/Downloads/zoom.deb") == [
+        Step("files.trash", {"paths": ["~/Downloads/discord.deb", "~/Downloads/zoom.deb"]})]
+    canon = [Step("files.trash", {"paths": ["~/Downloads", "~/a.txt"]})]       # not all written: as it is
+    assert listed_in_order(canon, "trash ~/a.txt and my downloads") == canon
+
+
+def test_is_x_running_asks_about_x():
+    from llmos.planner.said import running_as_asked
+
+    asked = [Step("process.find", {"name": "running"})]
+    assert running_as_asked(asked, "is dropbox running?") == [Step("process.find", {"name": "dropbox"})]
+    assert running_as_asked(asked, "is it running?") == asked
+    right = [Step("process.find", {"name": "sshd"})]
+    assert running_as_asked(right, "check if sshd is running") == right
+
+
+def test_what_to_be_reminded_of_is_what_follows_remind_me_to():
+    from llmos.planner.said import reminders_as_said
+
+    def remind(message: str) -> Step:
+        return Step("timer.remind", {"message": message, "in": "10 minutes"})
+    kill = Step("process.kill", {"name": "chromium"})
+    assert reminders_as_said([kill, remind("chromium")], "kill chromium, and remind me in 10 minutes to reopen chromium") == [
+        kill, remind("reopen chromium")]
+    battery = Step("system.info", {"aspect": "battery"})
+    assert reminders_as_said([battery, remind("check my battery")],
+                             "check my battery and remind me in 1 hour to plug in the charger") == [
+        battery, remind("plug in the charger")]
+    assert reminders_as_said([remind("我把衣服拿出来")], "一个半小时后提醒我把衣服拿出来") == [remind("把衣服拿出来")]
+    # a message of its own words stays
+    assert reminders_as_said([remind("stretch")], "remind me to stretch in 10 minutes") == [remind("stretch")]
+
+
+def test_a_line_said_without_quotes_is_appended_whole():
+    from llmos.planner.said import lines_as_said
+
+    cut = Step("files.write", {"path": "~/.bashrc", "content": "nvm to the end\n", "append": True})
+    assert lines_as_said([cut], "add the line export EDITOR=nvim to the end of ~/.bashrc") == [
+        Step("files.write", {"path": "~/.bashrc", "content": "export EDITOR=nvim\n", "append": True})]
+
+
+def test_a_search_is_sorted_as_said_when_the_model_left_it_unsorted():
+    from llmos.planner.said import sorted_as_said
+
+    find = Step("files.find", {"path": "~/projects"})
+    assert sorted_as_said([find], "files in ~/projects I changed lately, newest first") == [
+        Step("files.find", {"path": "~/projects", "sort": "mtime", "order": "desc"})]
+    assert sorted_as_said([find], "视频文件夹里超过 4G 的文件，按大小从大到小列出来") == [
+        Step("files.find", {"path": "~/projects", "sort": "size", "order": "desc"})]
+    sorted_ = [Step("files.find", {"path": "~", "sort": "size"})]
+    assert sorted_as_said(sorted_, "newest first") == sorted_
+
+
+def test_a_destination_never_written_is_the_one_path_written_after_into():
+    from llmos.planner.said import destinations_as_written
+
+    find = Step("files.find", {"path": "~/Desktop", "ext": "png"})
+    move = Step("files.move", {"sources": REF0, "destination": "~/Desktop"})
+    assert destinations_as_written([find, move], "move every .png on my Desktop into ~/Pictures/Desktop Clutter") == [
+        find, Step("files.move", {"sources": REF0, "destination": "~/Pictures/Desktop Clutter"})]
+    right = [Step("files.move", {"sources": ["~/a.txt"], "destination": "~/Documents"})]
+    assert destinations_as_written(right, "move ~/a.txt into my documents") == right
+
+
+def test_which_folders_take_the_most_space_is_a_usage():
+    from llmos.planner.said import folder_sizes_as_asked
+
+    folders = [Step("files.find", {"path": "~/projects", "type": "dir"})]
+    assert folder_sizes_as_asked(folders, "which folders inside ~/projects take up the most space?") == [
+        Step("files.usage", {"path": "~/projects", "depth": 1})]
+    assert folder_sizes_as_asked(folders, "which subfolders are there in ~/projects?") == folders
+
+
+def test_a_folder_made_with_a_name_inside_a_place_is_that_name_there():
+    from llmos.planner.said import folders_named_inside
+
+    made = [Step("files.mkdir", {"path": "~/Documents/Finance 2025/2025"})]
+    assert folders_named_inside(made, "create a folder named Receipts inside ~/Documents/Finance 2025") == [
+        Step("files.mkdir", {"path": "~/Documents/Finance 2025/Receipts"})]
+    assert folders_named_inside([Step("files.mkdir", {"path": "~/文档 下面建一个 周报"})], "在 ~/文档 下面建一个 周报 文件夹") == [
+        Step("files.mkdir", {"path": "~/文档/周报"})]
+    assert folders_named_inside([], "在文档里新建一个叫“报销”的文件夹") == [Step("files.mkdir", {"path": "~/Documents/报销"})]
+    # the model planned nothing for a request that says more: nothing is made of part of it
+    assert folders_named_inside([], "先在 ~/文档 下建一个 归档 文件夹，再把 ~/a.pdf 移进去") == []
+
+
+def test_a_url_saved_is_downloaded():
+    from llmos.planner.said import saved_urls_fetched
+
+    moved = [Step("files.move", {"sources": ["~/https:/example.org/menu.pdf"], "destination": "~/Documents/menu.pdf"})]
+    assert saved_urls_fetched(moved, "save https://example.org/menu.pdf to ~/Documents/menu.pdf") == [
+        Step("net.fetch", {"url": "https://example.org/menu.pdf", "destination": "~/Documents/menu.pdf"})]
+    plain = [Step("files.move", {"sources": ["~/menu.pdf"], "destination": "~/Documents"})]
+    assert saved_urls_fetched(plain, "move ~/menu.pdf to ~/Documents, it came from https://example.org/menu.pdf") == plain
+
+
+def test_an_archive_of_a_folder_packs_the_folder_not_archives_found_in_it():
+    from llmos.planner.said import archives_of_what_is_said
+
+    found = Step("files.find", {"path": "~/projects/website", "ext": "tar.xz"})
+    pack = Step("files.compress", {"sources": REF0, "archive": "~/website.tar.xz"})
+    assert archives_of_what_is_said([found, pack], "a tar.xz archive of ~/projects/website saved as ~/website.tar.xz") == [
+        Step("files.compress", {"sources": ["~/projects/website"], "archive": "~/website.tar.xz"})]
+    zips = Step("files.find", {"path": "~/Downloads", "ext": "zip"})
+    repack = Step("files.compress", {"sources": REF0, "archive": "~/all.zip"})
+    assert archives_of_what_is_said([zips, repack], "pack the zip files in ~/Downloads into ~/all.zip") == [zips, repack]
+
+
+def test_a_site_written_is_what_opens():
+    from llmos.planner.said import sites_as_written
+
+    glued = [Step("desktop.open", {"target": "~/用浏览器打开 bilibili.com"})]
+    assert sites_as_written(glued, "用浏览器打开 bilibili.com") == [Step("desktop.open", {"target": "bilibili.com"})]
+    url = [Step("desktop.open", {"target": "https://x.org/a"})]
+    assert sites_as_written(url, "open https://x.org/a and bilibili.com") == url
+
+
+def test_a_program_started_in_place_of_the_one_ended_is_the_one_said():
+    from llmos.planner.said import launched_as_said
+
+    kill = Step("process.kill", {"name": "spotify"})
+    assert launched_as_said([kill, Step("process.launch", {"command": "spotify"})],
+                            "close spotify and start rhythmbox instead") == [kill, Step("process.launch", {"command": "rhythmbox"})]
+    again = [kill, Step("process.launch", {"command": "spotify"})]
+    assert launched_as_said(again, "kill spotify and start it again") == again
+
+
+def test_a_type_is_no_folder_name():
+    made = Step("files.mkdir", {"path": "~/Pictures/Old/png"})
+    assert extensions_as_said([made], "make a folder ~/Pictures/Old, then move all the png files into it") == [
+        Step("files.mkdir", {"path": "~/Pictures/Old"})]
