@@ -94,6 +94,7 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
     steps = fetched_where_asked(appended_as_asked(deleted_as_asked(steps, said), said), said)
     steps = unpacked_where_said(downloads_named_as_asked(steps, said), said)
     steps = port_holders_as_asked(usage_totals_as_asked(ports_of_the_process_named(steps, said), said), said)
+    steps = connections_as_asked(steps, said)
     steps = status_is_no_change(options_as_said(given_paths_written_out(steps), said), said)
     steps = command_lines_run(piped_into_a_shell(steps, said), said)
     steps = downloads_run_as_asked(port_holders_ended(steps, said), said)
@@ -352,6 +353,27 @@ _PORT_HOLDER = re.compile(r"\b(who|whos|who'?s|which (program|process|app|servic
                           r"\b(what'?s|what is|whats|anything|something)( running| sitting)? on (port|:)|"
                           r"占用|占着|占了|谁|哪个(程序|进程|应用|服务)|什么(程序|进程|应用|服务)", re.IGNORECASE)
 _LISTENS = re.compile(r"\blisten\w*|监听|侦听", re.IGNORECASE)
+
+
+# Connections asked about: "which connections are on port 22", "22 端口上有哪些连接", "established".
+_CONNECTIONS = re.compile(r"\bconnect(ions?|ed)\b|\bestablished\b|\btalking to\b|连接|连着|已建立", re.IGNORECASE)
+
+
+def connections_as_asked(steps: list, request: str) -> list:
+    """"22 端口上有哪些连接", "show the established connections on port 443": a request about
+    connections (and not about listening, nor about who holds a port) looks at established
+    sockets, whatever state the model wrote; "show all established network connections"
+    lists them (``net.ports``), where the model had read the link's status."""
+    if not _CONNECTIONS.search(request) or _LISTENS.search(request) or _PORT_HOLDER.search(request):
+        return steps
+    if [s.intent for s in steps] == ["net.status"] and _SOCKETS_LISTED.search(request):
+        return [Step("net.ports", {"state": "established"})]
+    return [Step(s.intent, {**s.args, "state": "established"}) if s.intent == "net.ports" else s for s in steps]
+
+
+# Connections listed, not the link's status: "show all established network connections", 哪些连接.
+_SOCKETS_LISTED = re.compile(r"\bestablished\b|\b(open|active|all|current|tcp|udp|network)\s+connections\b|"
+                             r"哪些连接|所有(的)?连接|网络连接有哪些", re.IGNORECASE)
 
 
 def port_holders_as_asked(steps: list, request: str) -> list:

@@ -490,24 +490,31 @@ def lines_as_said(steps: list, request: str) -> list:
 _ORDERS = (
     (re.compile(r"\b(newest|latest|most recent(ly)?( ones?)?|recent ones)\s+(first|on top|at the top)\b|"
                 r"最新的?(在前|排前|放前)|按(修改)?时间(倒序|从新到旧|降序)|从新到旧", re.I), "mtime", "desc"),
-    (re.compile(r"\b(oldest)\s+(first|on top|at the top)\b|按(修改)?时间(正序|升序|从旧到新)|从旧到新", re.I), "mtime", "asc"),
+    (re.compile(r"\b(oldest|earliest)\s+(first|on top|at the top)\b|\bchronological(ly)?\b|按(修改)?时间(正序|升序|从旧到新)|从旧到新",
+                re.I), "mtime", "asc"),
     (re.compile(r"\b(biggest|largest|heaviest|big ones)\s+(first|on top|at the top)\b|(sort|order)\w*\s+by\s+size\b|"
-                r"by size,?\s+(descending|biggest first|largest first)|按大小.{0,4}(从大到小|降序|排)|从大到小", re.I), "size", "desc"),
+                r"by size,?\s+(descending|biggest first|largest first)|按大小.{0,4}(从大到小|降序|排)|从大到小|"
+                r"占(用)?空间最多|最占(地方|空间)", re.I), "size", "desc"),
     (re.compile(r"\b(smallest|tiniest)\s+(first|on top|at the top)\b|从小到大", re.I), "size", "asc"),
-    (re.compile(r"\b(sort|order)\w*\s+(them\s+)?(by|alphabetically)\s*(name)?\b(?<!size)|\balphabetical(ly)?\b|按(文件)?名(字|称)?排", re.I),
-     "name", "asc"),
+    (re.compile(r"按(文件)?名(字|称)?倒序|\breverse alphabetical(ly)?\b", re.I), "name", "desc"),
+    (re.compile(r"\b(sort|order)\w*\s+(them\s+)?(by|alphabetically)\s*(name)?\b(?<!size)|(?<!reverse )\balphabetical(ly)?\b|"
+                r"按(文件)?名(字|称)?(?!倒序)(排|顺序)", re.I), "name", "asc"),
 )
 
 
 def sorted_as_said(steps: list, request: str) -> list:
-    """"… newest first", "按大小从大到小列出来", "sorted by name": a search the model left
-    unsorted is sorted as the request says."""
+    """"… newest first", "按大小从大到小列出来", "in chronological order, earliest first",
+    "占空间最多的20个文件": the one search of a plan is sorted as the request says, when the
+    model left it unsorted or sorted it some other way.  A request that also lists processes
+    may be saying how to sort those ("the processes, alphabetically"), and is left alone."""
     said = [(sort, order) for pattern, sort, order in _ORDERS if pattern.search(request)]
-    if len(said) != 1 or any(s.intent == "process.list" for s in steps):     # "the processes, alphabetically"
+    finds = [s for s in steps if s.intent == "files.find"]
+    if len(said) != 1 or len(finds) != 1 or any(s.intent == "process.list" for s in steps):
         return steps
     sort, order = said[0]
     return [Step(s.intent, {**s.args, "sort": sort, "order": order})
-            if s.intent == "files.find" and "sort" not in s.args else s for s in steps]
+            if s.intent == "files.find" and (s.args.get("sort"), s.args.get("order", order)) != (sort, order) else s
+            for s in steps]
 
 
 # --- where things go --------------------------------------------------------------------------
@@ -683,7 +690,8 @@ def sites_as_written(steps: list, request: str) -> list:
 
 # --- one program for another ------------------------------------------------------------------
 
-_START_NAMED = re.compile(r"\b(?:start|launch|open|run|fire up|bring up)\s+(?:up\s+)?(?P<name>[a-z][\w.+-]*)\b", re.IGNORECASE)
+_START_NAMED = re.compile(r"(?:\b(?:start|launch|open|run|fire up|bring up)\s+(?:up\s+)?|(?:换成|改用|换用|启动|运行|打开)\s*)"
+                          r"(?P<name>[a-z][A-Za-z0-9_.+-]*)", re.IGNORECASE)
 _NOT_A_NAME = frozenset("a an the it my this that up again all some new".split())
 
 
@@ -703,6 +711,57 @@ def launched_as_said(steps: list, request: str) -> list:
     return out
 
 
+# --- what to tell about the machine -------------------------------------------------------------
+
+_ASPECTS = {
+    "battery": re.compile(r"\bbatter\w*|\bcharg\w*|电池|电量|充电|还剩多少电", re.I),
+    "uptime": re.compile(r"\buptime\b|\bup for\b|\bbeen (up|on|running)\b|\blast (boot|reboot|restart)\w*|"
+                         r"\bsince (boot|I booted)|开机|运行了?(多久|多长时间|几天)|跑了?(多久|几天|多长时间)|启动(了)?多久", re.I),
+    "cpu": re.compile(r"\bcpus?\b|\bcpuinfo\b|\bprocessors?\b|\bcores?\b|处理器|几核", re.I),
+    "memory": re.compile(r"\bram\b|\bmemory\b|\bmeminfo\b|\bswap\b|内存", re.I),
+    "os": re.compile(r"\bdistro\w*|\bkernel\b|\boperating system\b|\bos\b|\bversion of (linux|ubuntu|fedora|debian)|"
+                     r"发行版|内核|操作系统|系统版本", re.I),
+    "disk": re.compile(r"\bdisk\b|\bdrive\b|\bstorage\b|\bfree space\b|\bspace left\b|硬盘|磁盘|存储|剩余空间", re.I),
+}
+_OVERVIEW = re.compile(r"\boverview\b|\beverything about\b|\bfull (report|rundown|summary|specs)\b|\bspecs\b|\binxi\b|"
+                       r"\bneofetch\b|\bfastfetch\b|\ball (the )?(system|hardware) info\w*|整体情况|全部信息|所有信息|配置", re.I)
+
+
+def aspects_as_said(steps: list, request: str) -> list:
+    """"这台机器跑了几天了" asks for the uptime, not the battery; "complete overview of this
+    computer: cpu, ram, disk, battery, os" and "inxi" ask for all of it.  The one
+    ``system.info`` of a plan tells the aspect the request names, when it names exactly one,
+    and everything when it asks for an overview or names three or more."""
+    infos = [k for k, s in enumerate(steps) if s.intent == "system.info"]
+    if len(infos) != 1:
+        return steps
+    named = [aspect for aspect, words in _ASPECTS.items() if words.search(request)]
+    if _OVERVIEW.search(request) or len(named) >= 3:
+        aspect = "all"
+    elif len(named) == 1:
+        aspect = named[0]
+    else:
+        return steps
+    k = infos[0]
+    return [*steps[:k], Step("system.info", {**steps[k].args, "aspect": aspect}), *steps[k + 1:]]
+
+
+# "save it to disk": the disk is no folder.
+_TO_DISK = re.compile(r"\bto (the )?(disk|disc|hard ?drive|computer|machine|laptop|pc)\b|\blocally\b|存到(本地|电脑|硬盘)", re.I)
+_NO_FOLDER = frozenset("disk disks disc drive harddrive computer machine laptop pc local locally".split())
+
+
+def fetched_to_disk(steps: list, request: str) -> list:
+    """"save https://x.org/a.iso to disk" keeps the download where downloads go: the model
+    had made a folder of the word ("~/disk")."""
+    if not _TO_DISK.search(request):
+        return steps
+    return [Step(s.intent, {k: v for k, v in s.args.items() if k != "destination"})
+            if s.intent == "net.fetch" and isinstance(s.args.get("destination"), str)
+            and s.args["destination"].rstrip("/").rsplit("/", 1)[-1].lower() in _NO_FOLDER
+            and s.args["destination"] not in request else s for s in steps]
+
+
 # The rules in the order they apply: a download first (it changes what the step is), the files
 # named before the folders made for them, a type before the name patterns and archives that
 # depend on it.  Each takes the request as the model read it (typos mended), except a line to
@@ -710,7 +769,7 @@ def launched_as_said(steps: list, request: str) -> list:
 _RULES = (saved_urls_fetched, files_as_named, folders_made_as_said, folders_named_inside, extensions_as_said,
           globs_written_whole, screenshots_by_name, archives_of_what_is_said, disks_as_said, port_as_said,
           ended_as_written, listed_in_order, running_as_asked, reminders_as_said, sorted_as_said, sites_as_written,
-          launched_as_said)
+          launched_as_said, aspects_as_said, fetched_to_disk)
 _AS_WRITTEN = (lines_as_said,)
 _THEN = (destinations_as_written, folder_sizes_as_asked)
 

@@ -502,6 +502,19 @@ def test_a_request_to_end_what_holds_a_port_ends_the_holder_found():
     assert port_holders_ended(ended, "kill whatever is listening on port 3000") == ended
 
 
+def test_connections_asked_about_are_the_established_ones():
+    from llmos.plan.model import Step
+    from llmos.planner import connections_as_asked
+
+    ports = [Step("net.ports", {"port": 22, "state": "listen"})]
+    assert connections_as_asked(ports, "22 端口上有哪些连接") == [Step("net.ports", {"port": 22, "state": "established"})]
+    assert connections_as_asked([Step("net.status", {})], "show all established network connections") == [
+        Step("net.ports", {"state": "established"})]
+    # the link's status, listening, or who holds a port: as the model wrote it
+    assert connections_as_asked([Step("net.status", {})], "check my network connection") == [Step("net.status", {})]
+    assert connections_as_asked(ports, "is anything listening on port 22 or connected to it") == ports
+
+
 def test_a_download_asked_to_run_is_what_runs():
     from llmos.plan.model import Step
     from llmos.planner import downloads_run_as_asked

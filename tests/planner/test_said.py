@@ -205,7 +205,7 @@ def test_a_line_said_without_quotes_is_appended_whole():
         Step("files.write", {"path": "~/.bashrc", "content": "export EDITOR=nvim\n", "append": True})]
 
 
-def test_a_search_is_sorted_as_said_when_the_model_left_it_unsorted():
+def test_a_search_left_unsorted_is_sorted_as_said():
     from llmos.planner.said import sorted_as_said
 
     find = Step("files.find", {"path": "~/projects"})
@@ -213,8 +213,10 @@ def test_a_search_is_sorted_as_said_when_the_model_left_it_unsorted():
         Step("files.find", {"path": "~/projects", "sort": "mtime", "order": "desc"})]
     assert sorted_as_said([find], "视频文件夹里超过 4G 的文件，按大小从大到小列出来") == [
         Step("files.find", {"path": "~/projects", "sort": "size", "order": "desc"})]
-    sorted_ = [Step("files.find", {"path": "~", "sort": "size"})]
-    assert sorted_as_said(sorted_, "newest first") == sorted_
+    sorted_ = [Step("files.find", {"path": "~", "sort": "mtime"})]
+    assert sorted_as_said(sorted_, "newest first") == sorted_         # desc, unsaid, is mtime's own order
+    two = [Step("files.find", {"path": "~/a"}), Step("files.find", {"path": "~/b"})]
+    assert sorted_as_said(two, "newest first") == two                 # which search? left alone
 
 
 def test_a_destination_never_written_is_the_one_path_written_after_into():
@@ -295,3 +297,36 @@ def test_a_type_is_no_folder_name():
     made = Step("files.mkdir", {"path": "~/Pictures/Old/png"})
     assert extensions_as_said([made], "make a folder ~/Pictures/Old, then move all the png files into it") == [
         Step("files.mkdir", {"path": "~/Pictures/Old"})]
+
+
+def test_the_aspect_named_is_the_one_told():
+    from llmos.planner.said import aspects_as_said
+
+    def info(aspect: str) -> Step:
+        return Step("system.info", {"aspect": aspect})
+    assert aspects_as_said([info("battery")], "这台机器跑了几天了") == [info("uptime")]
+    assert aspects_as_said([info("battery")], "complete overview of this computer: cpu, ram, disk, battery, os") == [info("all")]
+    assert aspects_as_said([info("cpu")], "inxi") == [info("all")]
+    # nothing named, or two infos: as the model wrote them
+    assert aspects_as_said([info("disk")], "how's my machine doing") == [info("disk")]
+    two = [info("memory"), info("os")]
+    assert aspects_as_said(two, "how much ram do I have and which distro am I on") == two
+
+
+def test_a_download_saved_to_disk_goes_where_downloads_go():
+    from llmos.planner.said import fetched_to_disk
+
+    fetch = Step("net.fetch", {"url": "https://x.org/a.iso", "destination": "~/disk"})
+    assert fetched_to_disk([fetch], "save https://x.org/a.iso to disk") == [Step("net.fetch", {"url": "https://x.org/a.iso"})]
+    written = [Step("net.fetch", {"url": "https://x.org/a.iso", "destination": "/mnt/disk"})]
+    assert fetched_to_disk(written, "save https://x.org/a.iso to disk at /mnt/disk") == written
+
+
+def test_an_order_said_outright_overrides_the_models():
+    from llmos.planner.said import sorted_as_said
+
+    find = Step("files.find", {"path": "~/x", "sort": "mtime", "limit": 20})
+    assert sorted_as_said([find], "找出~/x下占空间最多的20个文件") == [
+        Step("files.find", {"path": "~/x", "sort": "size", "limit": 20, "order": "desc"})]
+    by_name = Step("files.find", {"path": "~/Music", "sort": "mtime"})
+    assert sorted_as_said([by_name], "音乐按文件名倒序排列") == [Step("files.find", {"path": "~/Music", "sort": "name", "order": "desc"})]
