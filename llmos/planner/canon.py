@@ -254,21 +254,30 @@ def string_canon(intents: Iterable[Intent]) -> dict[tuple[str, str], tuple[str, 
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
+# Programs by their Chinese names: a translation offered to a Chinese request only when it says
+# one ("打开火狐浏览器" is firefox; "开个热点" and "出门要带伞吗" name no program).
+APP_ZH = {"火狐": "firefox", "火狐浏览器": "firefox", "谷歌浏览器": "google-chrome", "谷歌": "google-chrome",
+          "计算器": "gnome-calculator", "终端": "x-terminal-emulator"}
+
+
 def canons_for(request: str, canons: tuple[str, ...], folds: frozenset[str]) -> tuple[str, ...]:
     """The string canons offered to one request: a case fold ("pdf" from "PDFs") only when
     the request says it in some case, so ".tmp files" is never planned as ext=pdf; an option
     ("--incognito") only when the request says its words ("incognito mode") or is Chinese
     (无痕模式 is its translation), so "run libreoffice --writer" is not given --incognito;
-    any other translation, in English, only when the request says a word of it ("chrome" for
-    google-chrome, "terminal" for x-terminal-emulator), so "start the robot vacuum" is
-    never planned as launching google-chrome."""
+    any other translation only when the request says a word of it ("chrome" for
+    google-chrome, "terminal" for x-terminal-emulator) or its Chinese name (火狐, 终端), so
+    "start the robot vacuum" is never planned as launching google-chrome, nor 开个热点 as
+    launching firefox."""
     low = request.lower()
     chinese = re.search(r"[\u4e00-\u9fff]", request) is not None
+    named_zh = {program for name, program in APP_ZH.items() if name in request}
     return tuple(c for c in canons
                  if (c not in folds or c.lower() in low)
                  and (not c.startswith("-") or chinese
                       or all(w in low for w in re.findall(r"[a-z0-9]+", c.lower())))
-                 and (c in folds or chinese or any(w in low for w in re.findall(r"[a-z0-9]{3,}", c.lower()))))
+                 and (c in folds or c.startswith("-") or c in named_zh
+                      or any(w in low for w in re.findall(r"[a-z0-9]{3,}", c.lower()))))
 
 
 def case_folds(intents: Iterable[Intent]) -> frozenset[str]:

@@ -222,8 +222,6 @@ NUM_WORDS_EN = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 
                 8: "eight", 9: "nine", 10: "ten", 12: "twelve", 20: "twenty"}
 NUM_WORDS_ZH = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九",
                 10: "十", 20: "二十", 15: "十五"}
-APP_ZH = {"火狐": "firefox", "火狐浏览器": "firefox", "谷歌浏览器": "google-chrome",
-          "计算器": "gnome-calculator", "终端": "x-terminal-emulator"}
 
 
 class Slots:

@@ -344,6 +344,10 @@ def test_options_are_said_or_copied_whole(grammar, request_, text, ok):
     ("open a terminal", ' process.launch command=" x-terminal-emulator"', True),
     ("open a terminal", ' process.launch command=" gnome-calculator"', False),
     ("打开谷歌浏览器", ' process.launch command=" google-chrome"', True),
+    # in Chinese, only for its Chinese name: "开个热点" names no program
+    ("打开火狐浏览器", ' process.launch command=" firefox"', True),
+    ("开个热点", ' process.launch command=" firefox"', False),
+    ("帮我出门要带伞吗", ' process.find name=" firefox"', False),
 ])
 def test_translated_program_names_need_a_word_of_them(grammar, request_, text, ok):
     assert accepts(grammar, request_, text) is ok
