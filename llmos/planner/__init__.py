@@ -23,6 +23,7 @@ from llmos.errors import PlanError
 from llmos.plan.model import Plan, Step
 from llmos.plan.refs import is_ref, moved_refs, referenced_steps
 from llmos.planner.canon import NEGATED_BEFORE
+from llmos.planner.language import NONE
 
 CONFIDENT = 0.5      # the least certain free choice of a plan the embedded planner keeps
 # A plan whose first choice gave this much to "none" is one the model nearly declined.  On
@@ -889,7 +890,9 @@ def plan_request(request: str, registry: Any, ctx: Any, *, model: str | None = N
     timings["forced"] = draft.decoded.forced
     timings["tokens"] = len(draft.decoded.tokens)
     outcome, error = _try(request, draft, registry, ctx)
-    nearly_none = outcome is not None and bool(outcome.plan.steps) and draft.decoded.none_prob >= DOUBTS_NONE
+    # (steps after a draft of "none" are a rule's reading of a plain request, not the model's doubt)
+    nearly_none = (outcome is not None and bool(outcome.plan.steps) and draft.decoded.none_prob >= DOUBTS_NONE
+                   and draft.text.strip() != NONE)
     llm_path = model or (configured_model() if use_config else None)
     unsure = (outcome is None or draft.confidence < CONFIDENT or nearly_none
               or (not outcome.plan.steps and looks_like_task(request)))

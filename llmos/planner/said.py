@@ -461,8 +461,12 @@ def reminders_as_said(steps: list, request: str) -> list:
                 elsewhere = message in request[:m.start()] and message not in what
                 if (cut or elsewhere) and sum(t.intent == "timer.remind" for t in steps) == 1:
                     s = Step(s.intent, {**s.args, "message": what})
-            elif zh and message.startswith("我") and message[1:] and zh.group("what").startswith(message[1:]):
-                s = Step(s.intent, {**s.args, "message": message[1:]})
+            elif zh:
+                what = zh.group("what").strip()
+                if message.startswith("我") and message[1:] and what.startswith(message[1:]):
+                    s = Step(s.intent, {**s.args, "message": message[1:]})
+                elif message not in what and what not in message and sum(t.intent == "timer.remind" for t in steps) == 1:
+                    s = Step(s.intent, {**s.args, "message": what})     # another clause's words
         out.append(s)
     return out
 
@@ -762,6 +766,23 @@ def fetched_to_disk(steps: list, request: str) -> list:
             and s.args["destination"] not in request else s for s in steps]
 
 
+# --- a Chinese reminder said plainly ---------------------------------------------------------------
+
+_ZH_DURATION = r"(?:\d+|[一二两三四五六七八九十百半几]+)\s*(?:个)?(?:半)?\s*(?:秒钟?|分钟|分|小时|钟头|天|周|星期)(?:半)?"
+_ZH_REMINDER = re.compile(rf"^\s*(?:请|麻烦|帮我)?\s*(?P<when>{_ZH_DURATION})\s*(?:之后|以后|后)\s*(?:请|记得)?\s*"
+                          rf"(?:提醒我|叫我|喊我)\s*(?P<what>[^，。！？,!?；;]+?)\s*(?:吧|哦|啊|呀)?\s*[。！!]?\s*$")
+
+
+def chinese_reminders_planned(steps: list, request: str) -> list:
+    """"十分钟后提醒我去取快递", "一个半小时后提醒我把衣服拿出来": a request that is nothing but a
+    reminder said the plain Chinese way is that reminder, when the model planned nothing (it
+    declines Chinese reminders of words it has not seen).  A plan the model made is its own."""
+    m = _ZH_REMINDER.match(request)
+    if steps or not m:
+        return steps
+    return [Step("timer.remind", {"message": m.group("what"), "in": m.group("when")})]
+
+
 # The rules in the order they apply: a download first (it changes what the step is), the files
 # named before the folders made for them, a type before the name patterns and archives that
 # depend on it.  Each takes the request as the model read it (typos mended), except a line to
@@ -769,7 +790,7 @@ def fetched_to_disk(steps: list, request: str) -> list:
 _RULES = (saved_urls_fetched, files_as_named, folders_made_as_said, folders_named_inside, extensions_as_said,
           globs_written_whole, screenshots_by_name, archives_of_what_is_said, disks_as_said, port_as_said,
           ended_as_written, listed_in_order, running_as_asked, reminders_as_said, sorted_as_said, sites_as_written,
-          launched_as_said, aspects_as_said, fetched_to_disk)
+          launched_as_said, aspects_as_said, fetched_to_disk, chinese_reminders_planned)
 _AS_WRITTEN = (lines_as_said,)
 _THEN = (destinations_as_written, folder_sizes_as_asked)
 

@@ -799,3 +799,15 @@ def test_a_copy_in_the_same_folder_goes_beside_its_source(request_, want):
     source = next(w for w in request_.split() if w.startswith("~/"))
     steps = [Step("files.copy", {"sources": [source], "destination": "~/backup"})]
     assert beside_the_source(steps, request_)[0].args["destination"] == want
+
+
+def test_a_rules_reading_of_a_plain_request_the_model_declined_stands(registry, home):
+    """The model says "none" to "在文档里新建一个叫 2025计划 的文件夹"; the plain request is a
+    folder to make, and that plan is not thrown away as the model's doubt."""
+    from llmos.planner import plan_request
+    from llmos.tools import Context
+
+    ctx = Context(cwd=str(home), home=str(home), dry_run=True)
+    outcome = plan_request("在文档里新建一个叫 2025计划 的文件夹", registry, ctx, use_config=False)
+    assert [(s.intent, s.args["path"].rsplit("/", 2)[-2:]) for s in outcome.plan.steps] == [
+        ("files.mkdir", ["Documents", "2025计划"])]

@@ -330,3 +330,13 @@ def test_an_order_said_outright_overrides_the_models():
         Step("files.find", {"path": "~/x", "sort": "size", "limit": 20, "order": "desc"})]
     by_name = Step("files.find", {"path": "~/Music", "sort": "mtime"})
     assert sorted_as_said([by_name], "音乐按文件名倒序排列") == [Step("files.find", {"path": "~/Music", "sort": "name", "order": "desc"})]
+
+
+def test_a_plain_chinese_reminder_the_model_declined_is_planned():
+    from llmos.planner.said import chinese_reminders_planned
+
+    assert chinese_reminders_planned([], "一个半小时后提醒我去取快递") == [
+        Step("timer.remind", {"message": "去取快递", "in": "一个半小时"})]
+    assert chinese_reminders_planned([], "十分钟后提醒我去取快递，然后关掉电脑") == []     # says more
+    mine = [Step("timer.remind", {"message": "取快递", "in": "十分钟"})]
+    assert chinese_reminders_planned(mine, "十分钟后提醒我去取快递") == mine              # the model's plan stays
