@@ -811,3 +811,27 @@ def test_a_rules_reading_of_a_plain_request_the_model_declined_stands(registry, 
     outcome = plan_request("在文档里新建一个叫 2025计划 的文件夹", registry, ctx, use_config=False)
     assert [(s.intent, s.args["path"].rsplit("/", 2)[-2:]) for s in outcome.plan.steps] == [
         ("files.mkdir", ["Documents", "2025计划"])]
+
+
+@pytest.mark.parametrize("request_, clauses", [
+    ("what's listening on port 5432? show me the details of that process", 2),
+    ("find the pdfs, then trash them", 2),
+    ("结束 firefox 进程，然后重新启动 firefox", 2),
+    ("extract ~/Downloads/blender-4.1.1-linux-x64.tar.xz", 1),
+    ("download https://x.org/a?b=1 and unzip it", 1),        # a "?" inside a URL asks nothing
+])
+def test_clauses_said_counts_where_a_request_goes_on(request_, clauses):
+    from llmos.planner.models import clauses_said
+
+    assert clauses_said(request_) == clauses
+
+
+def test_a_plan_goes_on_when_the_request_does_and_the_model_gives_it_enough():
+    import numpy as np
+
+    from llmos.planner.decode import GOES_ON, _goes_on
+
+    texts = [None, " ;", " files.find"]          # eos, the separator, another token
+    allowed = [0, 1, 2]
+    assert _goes_on(allowed, np.array([1.0, GOES_ON * 1.5, 0.0]), texts) == 1
+    assert _goes_on(allowed, np.array([1.0, GOES_ON / 2, 0.0]), texts) is None
