@@ -310,14 +310,25 @@ _APPEND_WORD = re.compile(
     r"再写一行|(别|不要|不用|勿)覆盖", re.IGNORECASE)
 
 
+# Words for writing a file anew: write, overwrite, replace, 写入, 覆盖 (not "don't overwrite").
+_WRITTEN_ANEW = re.compile(r"\b(write|writes|overwrite\w*|replace\w*|clobber\w*)\b|写入|写进|写成|(?<![别不勿])(?<!不要)(?<!不用)覆盖",
+                           re.IGNORECASE)
+
+
 def appended_as_asked(steps: list, request: str) -> list:
     """"append 'PermitRootLogin yes' to /etc/ssh/sshd_config" keeps the file and adds a line:
     a request in the words of appending makes its one files.write step an append, whatever
     the model chose (writing the file anew would lose what it held), and the line it adds
     ends its line, as the appends the model was trained on do (the next append would
-    otherwise run on in the same line)."""
+    otherwise run on in the same line).  And a request in the words of writing anew
+    ("write 'My Blog' into …/README.md", 写入) and none of appending writes the file anew, where
+    the model had appended."""
     writes = [s for s in steps if s.intent == "files.write"]
     asked = any(not _taken_back(request, m.start()) for m in _APPEND_WORD.finditer(request))
+    if len(writes) == 1 and not asked and writes[0].args.get("append") is True and _WRITTEN_ANEW.search(request):
+        # "create ~/blog and write 'My Blog' into ~/blog/README.md": written, not added to
+        args = {**writes[0].args, "append": False}
+        return line_breaks_only_append([Step(s.intent, args) if s is writes[0] else s for s in steps])
     if len(writes) != 1 or not asked or writes[0].args.get("append") is True:
         return steps
     args = {**writes[0].args, "append": True}

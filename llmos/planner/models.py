@@ -9,7 +9,6 @@ system message that teaches the plan language by examples from the manifests.
 from __future__ import annotations
 
 import json
-import re
 import os
 import time
 from contextlib import contextmanager
@@ -19,8 +18,9 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from llmos.intents.manifest import Intent
 from llmos.planner.decode import Decoded, DecodeError, constrained_decode, engine_session
-from llmos.planner.grammar import DecodeState, Grammar, TokenMasker, feed, without_urls
+from llmos.planner.grammar import DecodeState, Grammar, TokenMasker, feed
 from llmos.planner.language import render_plan
+from llmos.planner.said import clauses_said
 from llmos.planner.standins import restored, stood_in, texts_used
 from llmos.planner.spelling import Speller, programs_folded
 
@@ -113,18 +113,6 @@ class EmbeddedPlanner:
                                          self.tokenizer.vocab.texts, state, max_new_tokens,
                                          clauses=clauses_said(request))
         return decoded, self.tokenizer.text_of(decoded.tokens)
-
-
-# Where a request goes on to another thing to do: a question or sentence ended with more to
-# come, "then", "after that", "and also", 然后, 再, 并且, 顺便.
-_NEXT_CLAUSE = re.compile(r"[?？!！。；;]\s*(?=\S)|\.\s+(?=[A-Za-z])|,?\s+(?:and\s+)?then\b|\bafter that\b|\band also\b|"
-                          r"\balso\b|，?\s*(?:然后|再|并且|顺便|接着|之后)", re.IGNORECASE)
-
-
-def clauses_said(request: str) -> int:
-    """How many things a request asks for, at least: one, and one more for each place it
-    goes on to another ("what's on port 5432? show me the details", "…，然后…")."""
-    return 1 + len(_NEXT_CLAUSE.findall(without_urls(request).strip()))
 
 
 @contextmanager

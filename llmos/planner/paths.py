@@ -97,8 +97,8 @@ def _words_of_the_name(rest: str, path: str) -> str:
 
 def _into_chinese(path: str, at: int) -> bool:
     """Whether a written path goes on into Chinese at ``at``.  Chinese runs on from a path
-    without a blank ("~/.config下最近一个月的", "lecture.zip解压到"), so where the path ends
-    there is the model's call, never put right here."""
+    without a blank ("~/.config下最近一个月的", "lecture.zip解压到", "/mnt/data这个目录"), so
+    where the path ends there is the model's call, never put right here."""
     return at < len(path) and _is_cjk(path[at])
 
 

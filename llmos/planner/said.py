@@ -200,8 +200,10 @@ def extensions_as_said(steps: list, request: str) -> list:
     for s in steps:
         for arg in ("path", "destination"):       # a type is no folder: "~/Pictures/Old/png" of "… ~/Pictures/Old,
             value = s.args.get(arg)               # then move all the png files …" is ~/Pictures/Old
-            if isinstance(value, str) and value.rpartition("/")[2].lower() in said and value.rpartition("/")[0] in written:
-                s = Step(s.intent, {**s.args, arg: value.rpartition("/")[0]})
+            folder, _, last = value.rpartition("/") if isinstance(value, str) else ("", "", "")
+            if (last.lower() in said or (last.lower().endswith("s") and last.lower()[:-1] in said)) \
+                    and (folder in written or folder == "~") and value not in written:
+                s = Step(s.intent, {**s.args, arg: folder})      # "~/pdfs" of "find my pdfs" is home
         ext = s.args.get("ext")
         if s.intent == "files.find":
             if isinstance(ext, str) and ext.startswith(".") and len(ext) > 1:
@@ -230,14 +232,21 @@ def screenshots_by_name(steps: list, request: str) -> list:
             and "screenshot" not in str(s.args.get("path", "")).lower() else s for s in steps]
 
 
-_GLOB = re.compile(r"(?<![^\s'\"“”‘’，。、；：,;:(（])([^\s'\"“”‘’，。、；：,;:()（）/]*[*?][^\s'\"“”‘’，。、；：,;:()（）/]*)")
+_GLOB = re.compile(r"(?<![^\s'\"“”‘’，。、；：,;:(（/])([^\s'\"“”‘’，。、；：,;:()（）/]*[*?][^\s'\"“”‘’，。、；：,;:()（）/]*)")
+
+
+def written_globs(request: str) -> set[str]:
+    """The name patterns a request writes ("Screenshot*.png", "*.torrent" of "~/Downloads/*.torrent"),
+    never the "?" that ends a question ("what is in ~/x?")."""
+    globs = {m.group(1).rstrip(".?!") for m in _GLOB.finditer(request)}
+    return {g for g in globs if re.search(r"[*?]", g) and g not in ("*", "?")}
 
 
 def globs_written_whole(steps: list, request: str) -> list:
     """A name pattern the request writes ("Screenshot*.png", "backup_2023-*.tar.gz") is the
     search's name, whole: the model had stopped at the star ("Screenshot*"), kept only its
     end ("*.tar.gz"), or made a pattern of other words ("* file")."""
-    globs = {m.group(1).rstrip(".?!") for m in _GLOB.finditer(request)} - {"*", "?"}
+    globs = written_globs(request)
     out = []
     for s in steps:
         name = s.args.get("name")
@@ -306,6 +315,13 @@ def _values(step: Step, arg: str | None) -> list[str]:
     return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
 
 
+def _without(steps: list, dropped: set[int]) -> list:
+    """``steps`` less the ``dropped`` ones, later references moved with the steps they name
+    (the caller makes sure no step that stays refers to one that goes)."""
+    kept = [k for k in range(len(steps)) if k not in dropped]
+    return [Step(steps[k].intent, moved_refs(steps[k].args, kept.index)) for k in kept]
+
+
 def folders_made_as_said(steps: list, request: str) -> list:
     """A new folder is one the request asks to make, and never what a later step takes from.
 
@@ -340,9 +356,9 @@ def folders_made_as_said(steps: list, request: str) -> list:
                     s = Step(s.intent, {**s.args, "path": folder})
         out.append(s)
     if dropped:
-        kept = [k for k in range(len(steps)) if k not in dropped]
         if any(k in dropped for t in out for k in referenced_steps(t.args)):
             return steps
+        kept = [k for k in range(len(steps)) if k not in dropped]
         out = [Step(t.intent, moved_refs(t.args, kept.index)) for t in out]
     return _missing_folders_made(out, request, written)
 
@@ -390,13 +406,13 @@ def ended_as_written(steps: list, request: str) -> list:
         whole = _is_file(path) or (not any(f in s.args for f in _PICKS) and not _INSIDE.search(request))
         if whole and not any(k in referenced_steps(t.args) for t in steps[k + 2:]):
             ended = Step(after.intent, {**after.args, "paths": [written[localised_as_known(path)]]})
-            rest = [Step(t.intent, moved_refs(t.args, lambda j: j - 1 if j > k else j)) for t in steps[k + 2:]]
-            return steps[:k] + [ended] + rest
+            return _without([*steps[:k + 1], ended, *steps[k + 2:]], {k})
     return steps
 
 
 # --- lists in the order said, names and texts as said ------------------------------------------
 
+# The list of paths each intent takes from.
 _LIST_ARGS = {"files.trash": "paths", "files.delete": "paths", "files.copy": "sources", "files.move": "sources",
               "files.compress": "sources"}
 
@@ -609,8 +625,7 @@ def archives_of_what_is_said(steps: list, request: str) -> list:
                 and ext.lower() not in said and re.search(_ARCHIVE_KIND.format(*[re.escape(ext.lower())] * 2), request, re.IGNORECASE)
                 and not any(k in referenced_steps(t.args) for t in steps[k + 2:])):
             packed = Step(after.intent, {**after.args, "sources": [path]})
-            rest = [Step(t.intent, moved_refs(t.args, lambda j: j - 1 if j > k else j)) for t in steps[k + 2:]]
-            return steps[:k] + [packed] + rest
+            return _without([*steps[:k + 1], packed, *steps[k + 2:]], {k})
     return steps
 
 
@@ -783,16 +798,242 @@ def chinese_reminders_planned(steps: list, request: str) -> list:
     return [Step("timer.remind", {"message": m.group("what"), "in": m.group("when")})]
 
 
+# --- the signal and the verb said ------------------------------------------------------------------
+
+_SIGNALS = {
+    "HUP": re.compile(r"\breload\w*|\bre-?read\w*|\bsighup\b|\bhup\b|重新加载|重载|重读", re.I),
+    "KILL": re.compile(r"\bforce\w*|\bhard\b|\bsigkill\b|-9\b|\bimmediately\b|强制|强行|来硬的|硬杀|立刻杀", re.I),
+    "STOP": re.compile(r"\bpause\w*|\bsuspend\w*|\bfreez\w*|\bsigstop\b|暂停|挂起|冻结", re.I),
+    "CONT": re.compile(r"\bresum\w*|\bcontinu\w*|\bunpaus\w*|\bunfreez\w*|\bsigcont\b|继续|恢复运行|解冻", re.I),
+}
+
+
+# A word taken back by what comes just before it: "不是暂停", "gracefully rather than force-killing",
+# "don't make a copy".
+_NEGATED = re.compile(r"(?:不是|不要|别|不用|无需|\bnot|n't|\bno|\brather than|\binstead of|\bwithout)\s*(?:\S+\s+){0,1}\S*$",
+                      re.IGNORECASE)
+
+
+def signals_as_said(steps: list, request: str) -> list:
+    """"tell pid 7781 to reload its config" is HUP, "把 PID 为 9021 的进程强制结束掉" KILL: a signal
+    left at the default, TERM, in a request that asks for exactly one other (reload, force,
+    pause, resume, 重新加载, 强制, 暂停, 继续) and does not take it back ("不是暂停", "rather than
+    force-killing it"), is that one."""
+    said = [signal for signal, words in _SIGNALS.items()
+            if any(not _NEGATED.search(request[:m.start()]) for m in words.finditer(request))]
+    if len(said) != 1:
+        return steps
+    return [Step(s.intent, {**s.args, "signal": said[0]})
+            if s.intent == "process.kill" and s.args.get("signal", "TERM") == "TERM" else s for s in steps]
+
+
+# (with the slips the speller leaves in words this short: cpy, coyp, mov, mvoe)
+_COPY_SAID = re.compile(r"\b(copy|copies|copied|cp|cpy|coyp|cpoy|copt|duplicat\w*|back\s*up|backup)\b|复制|拷贝|备份|拷", re.I)
+_MOVE_SAID = re.compile(r"\b(move|moves|moved|mv|mov|mvoe|moev|relocat\w*|transfer\w*)\b|移动|挪|移到|移进|剪切", re.I)
+
+
+# The verb a request begins with ("mov ~/a.mp3 too ~/Music", "please cpy …"), and Chinese verbs
+# that lead to where things go (复制到, 移到): never a word inside a path ("/mnt/backup").
+_LEADING_VERB = re.compile(r"^\s*(?:(?:please|pls|can you|could you|hey,?)\s+)*([A-Za-z]+)\b", re.IGNORECASE)
+_ZH_VERB_TO = re.compile(r"(?:复制|拷贝|拷|移动|移|挪|剪切)(?:一份)?(?:到|进|至)")
+_COPY_MADE = re.compile(r"^\s*(?:(?:please|pls|can you|could you)\s+)*(?:make|create|take|keep|save)\s+an?\s+"
+                        r"(?:backup|back-up|copy|duplicate)\s+of\b", re.IGNORECASE)     # "make a backup of X"
+
+
+def verbs_as_said(steps: list, request: str) -> list:
+    """"mov ~/Downloads/song.mp3 too ~/Music" moves, "cpy ~/notes.txt to ~/Dropbox" copies: a
+    copy in a request whose verb is to move, or a move in one whose verb is to copy, is what
+    the verb says.  The verb is the word the request begins with, or a Chinese one that leads
+    to where things go (复制到, 挪到); "rename X to Y, don't make a copy" begins with neither."""
+    verb = _LEADING_VERB.match(request)
+    said = verb.group(1) if verb else " ".join(m.group() for m in _ZH_VERB_TO.finditer(request))
+    if _COPY_MADE.match(request):
+        said = "copy"
+    copy, move = _COPY_SAID.search(said) is not None, _MOVE_SAID.search(said) is not None
+    if copy == move:
+        return steps
+    want = "files.copy" if copy else "files.move"
+    return [Step(want, s.args) if s.intent in ("files.copy", "files.move") and s.intent != want else s for s in steps]
+
+
+_SIZE_SAID = re.compile(r"\b(big|bigger|biggest|large|size|sizes|space|room|usage|du|weigh\w*|heavy|storage|much)\b|"
+                        r"大小|多大|空间|占|体积", re.I)
+
+
+def files_read_not_measured(steps: list, request: str) -> list:
+    """"print /etc/fstab so I can check the entry" reads it: the size of a file, in a request
+    that asks nothing about size or space, is its contents."""
+    if _SIZE_SAID.search(request):
+        return steps
+    return [Step("files.read", {"path": s.args["path"]})
+            if s.intent == "files.usage" and isinstance(s.args.get("path"), str) and _is_file(s.args["path"]) else s
+            for s in steps]
+
+
+# --- a listing nobody asked for ---------------------------------------------------------------------
+
+_LISTS_FILES = re.compile(r"\b(find|list|show|search|look|looking|see|what'?s in|what is in|contents?|ls|tree|display|"
+                          r"which|what)\b|找|列|看|显示|搜|查|有哪些|有什么", re.IGNORECASE)
+
+
+def listings_unasked(steps: list, request: str) -> list:
+    """"download https://x.org/app.tar.gz and unpack it" does not list what came out: a search
+    of what an earlier step made (``@1.destination``), in a request with no word for finding,
+    listing or looking, goes."""
+    if _LISTS_FILES.search(request):
+        return steps
+    dropped = [k for k, s in enumerate(steps) if s.intent == "files.find" and is_ref(s.args.get("path"))
+               and not any(k in referenced_steps(t.args) for t in steps[k + 1:])]
+    if not dropped or len(dropped) == len(steps):
+        return steps
+    return _without(steps, set(dropped))
+
+
+# --- a pattern is searched for ---------------------------------------------------------------------
+
+
+def globs_found_first(steps: list, request: str) -> list:
+    """"move ~/Downloads/*.torrent to the trash", "move every Screenshot*.png on the Desktop
+    into it": no step expands a pattern, so what it matches is found first (``files.find``
+    with the pattern as the name) and the step takes what was found.  A step's one source
+    with a wildcard, or cut at the star of a pattern the request writes ("~/Desktop/Screenshot"
+    of "Screenshot*.png"), becomes that search and a reference to it."""
+    globs = written_globs(request)
+    for k, s in enumerate(steps):
+        arg = _LIST_ARGS.get(s.intent)
+        items = s.args.get(arg) if arg else None
+        if not (isinstance(items, list) and len(items) == 1 and isinstance(items[0], str)):
+            continue
+        folder, _, name = items[0].rpartition("/")
+        if not re.search(r"[*?]", name):
+            cut = [g for g in globs if "/" not in g and g.split("*")[0] == name and name]
+            if len(cut) != 1:
+                continue
+            name = cut[0]
+        found = Step("files.find", {"path": folder or ("/" if items[0].startswith("/") else "."), "name": name})
+        after = [Step(t.intent, moved_refs(t.args, lambda j: j + 1 if j >= k else j)) for t in steps[k:]]
+        after[0] = Step(s.intent, {**after[0].args, arg: {"$ref": f"steps[{k}].paths"}})
+        return steps[:k] + [found] + after
+    return steps
+
+
+def names_without_folders(steps: list, request: str) -> list:
+    """"delete /etc/*" had searched home for the name "/etc/*": a search's name pattern that
+    holds a folder is a search of that folder for the rest ("/etc", "*"), so the policy sees
+    where the results lie."""
+    out = []
+    for s in steps:
+        name = s.args.get("name")
+        if s.intent == "files.find" and isinstance(name, str) and name.startswith(("/", "~/")) and "/" in name:
+            folder, _, rest = name.rpartition("/")
+            s = Step(s.intent, {**s.args, "path": folder or "/", "name": rest or "*"})
+        out.append(s)
+    return out
+
+
+_RM_LINE = re.compile(r"^\s*(?:please\s+)?(?:run\s+)?rm\s+(?P<line>(?:-[A-Za-z-]+\s+)*[^;&|<>`$]+?)\s*$")
+
+
+def removals_as_written(steps: list, request: str) -> list:
+    """"rm -rf /*", "run rm ~/a.txt ~/b.txt": a request that is nothing but an rm command line
+    deletes what it names (``files.delete``; a pattern is then found first), whatever the
+    model made of it ("rm -rf /*" had searched home for files named "-rf")."""
+    import shlex
+
+    m = _RM_LINE.match(request)
+    if not m:
+        return steps
+    try:
+        words = shlex.split(m.group("line"))
+    except ValueError:
+        return steps
+    paths = [w for w in words if not w.startswith("-")]
+    if not paths or not all(re.search(r"[/~.*?]", w) for w in paths):
+        return steps                      # "rm the old logs please": prose, the model's to read
+    return [Step("files.delete", {"paths": paths})]
+
+
+_RUNS_INTO_CHINESE = re.compile(r"[A-Za-z0-9._-][\u3400-\u9fff]")
+
+
+def sources_as_written(steps: list, request: str) -> list:
+    """"把 ~/a.txt 复制到 ~/Desktop" had copied "~/Desktop/复制到": the one thing a copy, move or
+    packing takes, when the request never writes it, is the one path the request writes that
+    no step uses."""
+    # never a piece after Chinese ("/报告.pdf" of "文档/报告.pdf") nor one that runs on into it
+    # ("~/Documents里的"): where such a path ends is no telling
+    written = [p for p in written_paths(request) if _stands_alone(request, p) and not _RUNS_INTO_CHINESE.search(p)]
+    used = {localised_as_known(v) for s in steps for arg in s.args for v in _values(s, arg)}
+    free = [p for p in written if not any(u.startswith(localised_as_known(p)) for u in used)]
+    astray = [k for k, s in enumerate(steps) if s.intent in ("files.copy", "files.move", "files.compress")
+              and isinstance(s.args.get("sources"), list) and len(s.args["sources"]) == 1
+              and isinstance(s.args["sources"][0], str) and s.args["sources"][0] not in request
+              and localised_as_known(s.args["sources"][0]) not in {localised_as_known(p) for p in written}]
+    if len(free) != 1 or len(astray) != 1:
+        return steps
+    k = astray[0]
+    return [*steps[:k], Step(steps[k].intent, {**steps[k].args, "sources": [free[0]]}), *steps[k + 1:]]
+
+
+# --- a follow-up on what the one step found ---------------------------------------------------------
+
+_PROCESS_DETAILS = re.compile(
+    r"\b(details|everything|info\w*|more)\s+(of|about|on)\s+(it|that process|that program|the process|that app)\b|"
+    r"这个进程的(详细)?信息|那个进程的(详细)?信息|进程详情", re.I)
+_FOLLOW_UPS = (
+    # (the step that finds, what it gives, the follow-up said, the step it asks for)
+    ("files.find", "paths[0]", re.compile(r"\b(open|launch|view)\s+(it|that|that one|that file|the file)\b|打开它|打开看看", re.I),
+     "desktop.open", "target"),
+    ("files.find", "paths[0]", re.compile(r"\b(print|read|cat|display)\s+(it|that|that one|that file|the file)\b|"
+                                          r"\b(show|tell) me what'?s in it\b|看看(它的)?内容|把内容(显示|打印)", re.I),
+     "files.read", "path"),
+    ("net.ports", "pids[0]", _PROCESS_DETAILS, "process.info", "pid"),
+    ("process.find", "pids[0]", _PROCESS_DETAILS, "process.info", "pid"),
+)
+
+
+def follow_ups_planned(steps: list, request: str) -> list:
+    """"what's the newest file in ~/notes? print it out", "find the pid of transmission-daemon
+    and show me everything about it": a plan of the one step that finds something, in a request
+    that goes on to ask for something about what it finds (open it, print it, the details of
+    that process), goes on to that step (``@0.paths[0]``, ``@0.pids[0]``).  Only these
+    follow-ups, none of which changes anything; the model's own second step stays, unless it is
+    one that tells about the machine rather than the thing found."""
+    if not steps or steps[0].intent not in {f[0] for f in _FOLLOW_UPS} or clauses_said(request) < 2:
+        return steps
+    rest = steps[1:]
+    if rest and not (len(rest) == 1 and rest[0].intent == "system.info"):
+        return steps
+    for finder, field, words, intent, arg in _FOLLOW_UPS:
+        if steps[0].intent == finder and words.search(request):
+            return [steps[0], Step(intent, {arg: {"$ref": f"steps[0].{field}"}})]
+    return steps
+
+
+# Where a request goes on to another thing to do: a question or sentence ended with more to
+# come, "then", "after that", "and also", 然后, 再, 并且, 顺便.
+_NEXT_CLAUSE = re.compile(r"[?？!！。；;]\s*(?=\S)|\.\s+(?=[A-Za-z])|,?\s+(?:and\s+)?then\b|\bafter that\b|\band also\b|"
+                          r"\balso\b|，?\s*(?:然后|再|并且|顺便|接着|之后)|\band\s+(?=show|tell|open|print|give)", re.IGNORECASE)
+
+
+def clauses_said(request: str) -> int:
+    """How many things a request asks for, at least: one, and one more for each place it
+    goes on to another ("what's on port 5432? show me the details", "…，然后…")."""
+    from llmos.planner.grammar import without_urls
+    return 1 + len(_NEXT_CLAUSE.findall(without_urls(request).strip()))
+
+
 # The rules in the order they apply: a download first (it changes what the step is), the files
 # named before the folders made for them, a type before the name patterns and archives that
 # depend on it.  Each takes the request as the model read it (typos mended), except a line to
 # append, which is copied as the person wrote it ("nvim", not the speller's "nvm").
-_RULES = (saved_urls_fetched, files_as_named, folders_made_as_said, folders_named_inside, extensions_as_said,
+_RULES = (removals_as_written, names_without_folders, saved_urls_fetched, files_as_named, folders_made_as_said, folders_named_inside, extensions_as_said,
           globs_written_whole, screenshots_by_name, archives_of_what_is_said, disks_as_said, port_as_said,
           ended_as_written, listed_in_order, running_as_asked, reminders_as_said, sorted_as_said, sites_as_written,
-          launched_as_said, aspects_as_said, fetched_to_disk, chinese_reminders_planned)
+          launched_as_said, aspects_as_said, fetched_to_disk, chinese_reminders_planned, signals_as_said,
+          verbs_as_said, files_read_not_measured, listings_unasked, globs_found_first, follow_ups_planned)
 _AS_WRITTEN = (lines_as_said,)
-_THEN = (destinations_as_written, folder_sizes_as_asked)
+_THEN = (destinations_as_written, sources_as_written, folder_sizes_as_asked)
 
 
 def held_to_the_request(steps: list, read: str, written: str) -> list:

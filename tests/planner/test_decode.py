@@ -821,7 +821,7 @@ def test_a_rules_reading_of_a_plain_request_the_model_declined_stands(registry, 
     ("download https://x.org/a?b=1 and unzip it", 1),        # a "?" inside a URL asks nothing
 ])
 def test_clauses_said_counts_where_a_request_goes_on(request_, clauses):
-    from llmos.planner.models import clauses_said
+    from llmos.planner.said import clauses_said
 
     assert clauses_said(request_) == clauses
 
@@ -835,3 +835,14 @@ def test_a_plan_goes_on_when_the_request_does_and_the_model_gives_it_enough():
     allowed = [0, 1, 2]
     assert _goes_on(allowed, np.array([1.0, GOES_ON * 1.5, 0.0]), texts) == 1
     assert _goes_on(allowed, np.array([1.0, GOES_ON / 2, 0.0]), texts) is None
+
+
+def test_a_file_said_to_be_written_is_written_anew_unless_appending_is_said():
+    from llmos.plan.model import Step
+    from llmos.planner import appended_as_asked
+
+    added = [Step("files.write", {"path": "~/blog/README.md", "content": "My Blog\n", "append": True})]
+    assert appended_as_asked(added, "create ~/blog and write 'My Blog' into ~/blog/README.md") == [
+        Step("files.write", {"path": "~/blog/README.md", "content": "My Blog", "append": False})]
+    assert appended_as_asked(added, "把“My Blog”写进 ~/blog/README.md，别覆盖") == added
+    assert appended_as_asked(added, "put 'My Blog' in ~/blog/README.md") == added      # no word either way

@@ -297,6 +297,10 @@ def test_a_type_is_no_folder_name():
     made = Step("files.mkdir", {"path": "~/Pictures/Old/png"})
     assert extensions_as_said([made], "make a folder ~/Pictures/Old, then move all the png files into it") == [
         Step("files.mkdir", {"path": "~/Pictures/Old"})]
+    assert extensions_as_said([Step("files.find", {"path": "~/pdfs", "ext": "pdf"})], "find my pdfs") == [
+        Step("files.find", {"path": "~", "ext": "pdf"})]
+    logs = [Step("files.find", {"path": "~/logs", "ext": "log"})]
+    assert extensions_as_said(logs, "find the log files in ~/logs") == logs        # a folder written stays
 
 
 def test_the_aspect_named_is_the_one_told():
@@ -340,3 +344,114 @@ def test_a_plain_chinese_reminder_the_model_declined_is_planned():
     assert chinese_reminders_planned([], "十分钟后提醒我去取快递，然后关掉电脑") == []     # says more
     mine = [Step("timer.remind", {"message": "取快递", "in": "十分钟"})]
     assert chinese_reminders_planned(mine, "十分钟后提醒我去取快递") == mine              # the model's plan stays
+
+
+def test_the_signal_asked_for_replaces_the_default():
+    from llmos.planner.said import signals_as_said
+
+    term = [Step("process.kill", {"pid": 7781})]
+    assert signals_as_said(term, "tell pid 7781 to reload its config") == [Step("process.kill", {"pid": 7781, "signal": "HUP"})]
+    assert signals_as_said(term, "把 PID 为 7781 的进程强制结束掉") == [Step("process.kill", {"pid": 7781, "signal": "KILL"})]
+    assert signals_as_said(term, "kill 7781") == term
+    chosen = [Step("process.kill", {"pid": 7781, "signal": "INT"})]
+    assert signals_as_said(chosen, "force it") == chosen
+    # a signal taken back is not asked for
+    assert signals_as_said(term, "不是暂停，把 7781 关掉") == term
+    assert signals_as_said(term, "stop pid 7781 gracefully rather than force-killing it") == term
+
+
+def test_a_copy_or_move_is_the_verb_said():
+    from llmos.planner.said import verbs_as_said
+
+    copy = Step("files.copy", {"sources": ["~/a.mp3"], "destination": "~/Music"})
+    move = Step("files.move", {"sources": ["~/a.mp3"], "destination": "~/Music"})
+    assert verbs_as_said([copy], "mov ~/a.mp3 too ~/Music") == [move]
+    assert verbs_as_said([move], "cpy ~/a.mp3 to ~/Music") == [copy]
+    assert verbs_as_said([move], "put ~/a.mp3 in ~/Music") == [move]               # neither said
+    assert verbs_as_said([copy], "copy it and then move the rest") == [copy]       # both said
+    # the verb the request begins with, never a word inside a path or one taken back
+    assert verbs_as_said([copy], "archive the mp3s by moving them to ~/Music/backup") == [copy]
+    assert verbs_as_said([copy], "rename ~/a.mp3 to b.mp3, don't make a copy") == [copy]
+    assert verbs_as_said([copy], "把 ~/a.mp3 挪到 ~/Music") == [move]
+    assert verbs_as_said([move], "Make a backup of ~/a.mp3 called a.mp3.bak") == [copy]
+
+
+def test_the_size_of_a_file_nobody_asked_about_is_its_contents():
+    from llmos.planner.said import files_read_not_measured
+
+    usage = [Step("files.usage", {"path": "~/notes.txt", "depth": 0})]
+    assert files_read_not_measured(usage, "print ~/notes.txt for me") == [Step("files.read", {"path": "~/notes.txt"})]
+    assert files_read_not_measured(usage, "how big is ~/notes.txt") == usage
+
+
+def test_a_listing_of_what_a_step_made_must_be_asked_for():
+    from llmos.planner.said import listings_unasked
+
+    fetch = Step("net.fetch", {"url": "https://x.org/app.tar.gz"})
+    unpack = Step("files.extract", {"archive": {"$ref": "steps[0].path"}})
+    listing = Step("files.find", {"path": {"$ref": "steps[1].destination"}})
+    assert listings_unasked([fetch, unpack, listing], "download https://x.org/app.tar.gz and unpack it") == [fetch, unpack]
+    assert listings_unasked([fetch, unpack, listing], "download it, unpack it and show me what came out") == [
+        fetch, unpack, listing]
+
+
+def test_a_pattern_is_found_first_and_the_step_takes_what_was_found():
+    from llmos.planner.said import globs_found_first
+
+    trash = Step("files.trash", {"paths": ["~/Downloads/*.torrent"]})
+    assert globs_found_first([trash], "move ~/Downloads/*.torrent to the trash") == [
+        Step("files.find", {"path": "~/Downloads", "name": "*.torrent"}), Step("files.trash", {"paths": REF0})]
+    made = Step("files.mkdir", {"path": "~/Pictures/Screenshots"})
+    move = Step("files.move", {"sources": ["~/Desktop/Screenshot"], "destination": "~/Pictures/Screenshots"})
+    assert globs_found_first([made, move], "make ~/Pictures/Screenshots, then move every Screenshot*.png on the Desktop into it") == [
+        made, Step("files.find", {"path": "~/Desktop", "name": "Screenshot*.png"}),
+        Step("files.move", {"sources": {"$ref": "steps[1].paths"}, "destination": "~/Pictures/Screenshots"})]
+    plain = [Step("files.trash", {"paths": ["~/x"]})]
+    assert globs_found_first(plain, "what is in ~/x?") == plain        # a question's "?" is no pattern
+
+
+def test_a_name_pattern_holding_a_folder_searches_that_folder():
+    from llmos.planner.said import names_without_folders
+
+    assert names_without_folders([Step("files.find", {"path": "~", "name": "/etc/*"})], "delete /etc/*") == [
+        Step("files.find", {"path": "/etc", "name": "*"})]
+
+
+def test_an_rm_command_line_deletes_what_it_names():
+    from llmos.planner.said import removals_as_written
+
+    guessed = [Step("files.find", {"path": "~", "name": "-rf"})]
+    assert removals_as_written(guessed, "rm -rf /*") == [Step("files.delete", {"paths": ["/*"]})]
+    assert removals_as_written(guessed, "run rm ~/a.txt ~/b.txt") == [Step("files.delete", {"paths": ["~/a.txt", "~/b.txt"]})]
+    assert removals_as_written(guessed, "rm the old logs please and tell me") == guessed   # prose: the model's
+
+
+def test_a_source_never_written_is_the_one_path_written_and_unused():
+    from llmos.planner.said import sources_as_written
+
+    astray = [Step("files.copy", {"sources": ["~/Desktop/复制到"], "destination": "~/Desktop"})]
+    assert sources_as_written(astray, "把 ~/a.txt 复制到 ~/Desktop") == [
+        Step("files.copy", {"sources": ["~/a.txt"], "destination": "~/Desktop"})]
+    named = [Step("files.move", {"sources": ["~/Downloads/report.pdf"], "destination": "~/Documents/Work"})]
+    assert sources_as_written(named, "move report.pdf from Downloads into ~/Documents/Work") == named
+    # a piece after Chinese, or a path that runs on into it, is no path to put there
+    said = [Step("files.copy", {"sources": ["~/Documents/报告.pdf"], "destination": "~/Desktop"})]
+    assert sources_as_written(said, "把 文档/报告.pdf 复制到桌面") == said
+    said = [Step("files.move", {"sources": ["~/Documents/预算.html"], "destination": "~"})]
+    assert sources_as_written(said, "把~/Documents里的 预算.html放进主目录") == said
+
+
+def test_a_follow_up_on_what_the_one_step_found_is_planned():
+    from llmos.planner.said import follow_ups_planned
+
+    newest = Step("files.find", {"path": "~/notes", "sort": "mtime", "limit": 1})
+    assert follow_ups_planned([newest], "what's the newest file in ~/notes? print it out") == [
+        newest, Step("files.read", {"path": {"$ref": "steps[0].paths[0]"}})]
+    found = Step("process.find", {"name": "transmission-daemon"})
+    assert follow_ups_planned([found, Step("system.info", {"aspect": "all"})],
+                              "find the pid of transmission-daemon and show me everything about it") == [
+        found, Step("process.info", {"pid": {"$ref": "steps[0].pids[0]"}})]
+    # one clause, or a second step of the model's own: as planned
+    assert follow_ups_planned([newest], "open the newest file in ~/notes") == [newest]
+    trashed = [newest, Step("files.trash", {"paths": REF0})]
+    assert follow_ups_planned(trashed, "find the newest file in ~/notes, then open it") == trashed
