@@ -458,6 +458,10 @@ def running_as_asked(steps: list, request: str) -> list:
 _REMIND_TO = re.compile(r"\bremind\s+(?:me|us)\b(?:\s+(?:in|after)\s+[^,;.!?]*?)?\s+(?:to|about|that)\s+(?P<what>[^,;!?。，！？]+?)"
                         r"\s*(?:[,;!?。，！？]|\.(?:\s|$)|$)", re.IGNORECASE)
 _REMIND_ZH = re.compile(r"提醒我(?P<what>[^，。！？,!?；;]+)")
+_POINTS_BACK = re.compile(r"(it|that|this|them|those)\b", re.IGNORECASE)
+# a time said after what to do: "stretch in 10 minutes", "call mom tomorrow"
+_TIME_AFTER = re.compile(r"\s+(?:in|after|within)\s+(?:an?|one|two|three|four|five|ten|twenty|thirty|half an?|\d+(?:\.\d+)?)\s*"
+                         r"(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|days?|weeks?)\b.*$", re.IGNORECASE)
 
 
 def reminders_as_said(steps: list, request: str) -> list:
@@ -471,8 +475,8 @@ def reminders_as_said(steps: list, request: str) -> list:
     for s in steps:
         message = s.args.get("message")
         if s.intent == "timer.remind" and isinstance(message, str):
-            if m:
-                what = m.group("what").strip()
+            if m and not _POINTS_BACK.match(m.group("what")):     # "remind me about it": the model's reading
+                what = _TIME_AFTER.sub("", m.group("what").strip())
                 cut = what.endswith(message) and len(message) < len(what) and what[-len(message) - 1] == " "
                 elsewhere = message in request[:m.start()] and message not in what
                 if (cut or elsewhere) and sum(t.intent == "timer.remind" for t in steps) == 1:
@@ -836,6 +840,7 @@ _MOVE_SAID = re.compile(r"\b(move|moves|moved|mv|mov|mvoe|moev|relocat\w*|transf
 # that lead to where things go (复制到, 移到): never a word inside a path ("/mnt/backup").
 _LEADING_VERB = re.compile(r"^\s*(?:(?:please|pls|can you|could you|hey,?)\s+)*([A-Za-z]+)\b", re.IGNORECASE)
 _ZH_VERB_TO = re.compile(r"(?:复制|拷贝|拷|移动|移|挪|剪切)(?:一份)?(?:到|进|至)")
+_DELETE_VERB = re.compile(r"delete|remove|rm|erase|trash|del|wipe|shred|purge", re.IGNORECASE)
 _COPY_MADE = re.compile(r"^\s*(?:(?:please|pls|can you|could you)\s+)*(?:make|create|take|keep|save)\s+an?\s+"
                         r"(?:backup|back-up|copy|duplicate)\s+of\b", re.IGNORECASE)     # "make a backup of X"
 
@@ -849,6 +854,11 @@ def verbs_as_said(steps: list, request: str) -> list:
     said = verb.group(1) if verb else " ".join(m.group() for m in _ZH_VERB_TO.finditer(request))
     if _COPY_MADE.match(request):
         said = "copy"
+    if verb and _DELETE_VERB.fullmatch(verb.group(1)) and len(steps) == 1 and steps[0].intent in ("files.copy", "files.move") \
+            and isinstance(steps[0].args.get("sources"), list):
+        # "delete my llmos policy file ~/.config/llmos/policy.yaml" had been a copy: to the
+        # trash (or for good, as deleted_as_asked then reads the request), for the policy to judge
+        return [Step("files.trash", {"paths": steps[0].args["sources"]})]
     copy, move = _COPY_SAID.search(said) is not None, _MOVE_SAID.search(said) is not None
     if copy == move:
         return steps
@@ -1023,6 +1033,50 @@ def clauses_said(request: str) -> int:
     return 1 + len(_NEXT_CLAUSE.findall(without_urls(request).strip()))
 
 
+# --- texts that start inside a word ------------------------------------------------------------------
+
+
+def texts_not_from_apostrophes(steps: list, request: str) -> list:
+    """"once that's done send me a notification saying 'Backup finished'" had the body "s done
+    send me a notification": the apostrophe of "that's" read as a quote.  A notification's
+    body that begins right after an apostrophe inside a word was never a text the request
+    gave, and goes."""
+    def inside_a_word(text: str) -> bool:
+        return any(i >= 2 and request[i - 1] in "'’" and request[i - 2].isalpha()
+                   for i in (m.start() for m in re.finditer(re.escape(text), request)))
+    return [Step(s.intent, {k: v for k, v in s.args.items() if k != "body"})
+            if s.intent == "desktop.notify" and isinstance(s.args.get("body"), str) and inside_a_word(s.args["body"])
+            else s for s in steps]
+
+
+# --- what a program is started with -------------------------------------------------------------------
+
+
+def _same_clause(gap: str) -> bool:
+    """Whether the words between a program and a path keep them in one clause ("with the
+    folder"), not a mark or "then" between two things to do."""
+    return len(gap.split()) <= 4 and not re.search(r"[,，。;；!?？！]|然后|再|并且|接着|\b(?:and|then)\b", gap)
+
+
+def launched_with_what_is_said(steps: list, request: str) -> list:
+    """"launch code with the folder ~/projects/llmos", "open gimp on ~/Pictures/cat.png": a
+    program started with nothing, when the request writes one path after the program's name,
+    in the same clause, that no step uses, is started with that path."""
+    written = written_paths(request)
+    used = {v for s in steps for arg in s.args for v in _values(s, arg)}
+    out = []
+    for s in steps:
+        command = s.args.get("command")
+        if s.intent == "process.launch" and isinstance(command, str) and not s.args.get("args"):
+            at = request.find(command)
+            after = [p for p in written if p not in used and at >= 0 and request.find(p) > at
+                     and _same_clause(request[at + len(command):request.find(p)])]
+            if len(after) == 1:
+                s = Step(s.intent, {**s.args, "args": after})
+        out.append(s)
+    return out
+
+
 # The rules in the order they apply: a download first (it changes what the step is), the files
 # named before the folders made for them, a type before the name patterns and archives that
 # depend on it.  Each takes the request as the model read it (typos mended), except a line to
@@ -1031,7 +1085,8 @@ _RULES = (removals_as_written, names_without_folders, saved_urls_fetched, files_
           globs_written_whole, screenshots_by_name, archives_of_what_is_said, disks_as_said, port_as_said,
           ended_as_written, listed_in_order, running_as_asked, reminders_as_said, sorted_as_said, sites_as_written,
           launched_as_said, aspects_as_said, fetched_to_disk, chinese_reminders_planned, signals_as_said,
-          verbs_as_said, files_read_not_measured, listings_unasked, globs_found_first, follow_ups_planned)
+          verbs_as_said, files_read_not_measured, listings_unasked, globs_found_first, follow_ups_planned,
+          texts_not_from_apostrophes, launched_with_what_is_said)
 _AS_WRITTEN = (lines_as_said,)
 _THEN = (destinations_as_written, sources_as_written, folder_sizes_as_asked)
 

@@ -455,3 +455,39 @@ def test_a_follow_up_on_what_the_one_step_found_is_planned():
     assert follow_ups_planned([newest], "open the newest file in ~/notes") == [newest]
     trashed = [newest, Step("files.trash", {"paths": REF0})]
     assert follow_ups_planned(trashed, "find the newest file in ~/notes, then open it") == trashed
+
+
+def test_a_reminder_about_it_keeps_what_it_points_back_at():
+    from llmos.planner.said import reminders_as_said
+
+    steps = [Step("files.write", {"path": "~/todo.txt", "content": "meeting at 3"}),
+             Step("timer.remind", {"message": "meeting at 3", "in": "an hour"})]
+    assert reminders_as_said(steps, "Write 'meeting at 3' to ~/todo.txt and remind me about it in an hour") == steps
+
+
+def test_a_body_that_begins_inside_a_word_was_never_given():
+    from llmos.planner.said import texts_not_from_apostrophes
+
+    notify = [Step("desktop.notify", {"title": "Backup finished", "body": "s done send me a notification"})]
+    assert texts_not_from_apostrophes(notify, "once that's done send me a notification saying 'Backup finished'") == [
+        Step("desktop.notify", {"title": "Backup finished"})]
+    given = [Step("desktop.notify", {"title": "Build", "body": "it's done"})]
+    assert texts_not_from_apostrophes(given, "notify me 'Build' with the text 'it's done'") == given
+
+
+def test_a_program_is_started_with_the_path_said_after_it():
+    from llmos.planner.said import launched_with_what_is_said
+
+    code = [Step("process.launch", {"command": "code"})]
+    assert launched_with_what_is_said(code, "launch code with the folder ~/projects/llmos") == [
+        Step("process.launch", {"command": "code", "args": ["~/projects/llmos"]})]
+    assert launched_with_what_is_said(code, "open ~/projects/llmos, then launch code") == code
+    assert launched_with_what_is_said(code, "启动 code。然后帮我将~/Desktop/lecture.zip解压到/media/disk里") == code
+
+
+def test_a_copy_of_what_the_request_asks_to_delete_is_a_deletion():
+    from llmos.planner.said import verbs_as_said
+
+    copied = [Step("files.copy", {"sources": ["~/.config/llmos/policy.yaml"], "destination": "~/llmos"})]
+    assert verbs_as_said(copied, "delete my llmos policy file ~/.config/llmos/policy.yaml") == [
+        Step("files.trash", {"paths": ["~/.config/llmos/policy.yaml"]})]
