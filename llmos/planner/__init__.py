@@ -492,21 +492,26 @@ def command_lines_run(steps: list, request: str) -> list:
 
 # Asked to end what holds a port: "kill whatever is listening on port 3000", 把占用 8080 端口的程序杀掉.
 _ENDS_PORT_HOLDER = re.compile(r"\b(kill|stop|terminate|end|shut\s*down|close)\b|杀|结束|关掉|干掉|停掉", re.IGNORECASE)
-_PORT_NUMBER = re.compile(r"\bport\s*(\d{1,5})\b|(\d{1,5})\s*(?:号)?端口|端口\s*(\d{1,5})", re.IGNORECASE)
 
 
 def port_holders_ended(steps: list, request: str) -> list:
     """"kill whatever is listening on port 3000": the model found the holder (net.ports) and
     stopped there.  A request to end what holds a port it names, whose plan looks the port
-    up and ends nothing, ends the first process found holding it (``@k.pids[0]``); the
-    policy asks before any signal is sent."""
-    if not (_ENDS_PORT_HOLDER.search(request) and _PORT_NUMBER.search(request)) or \
-            any(s.intent == "process.kill" for s in steps):
-        return steps
+    up and ends nothing (or a process named after the port), ends the first process found
+    holding it (``@k.pids[0]``); the policy asks before any signal is sent."""
+    from llmos.planner.said import ports_said
+
+    ports = ports_said(request)
     looked = [k for k, s in enumerate(steps) if s.intent == "net.ports" and s.args.get("port") is not None]
-    if len(looked) != 1:
+    if not (_ENDS_PORT_HOLDER.search(request) and ports) or len(looked) != 1:
         return steps
-    return [*steps, Step("process.kill", {"pid": {"$ref": f"steps[{looked[0]}].pids[0]"}})]
+    holder = Step("process.kill", {"pid": {"$ref": f"steps[{looked[0]}].pids[0]"}})
+    kills = [k for k, s in enumerate(steps) if s.intent == "process.kill"]
+    if not kills:
+        return [*steps, holder]
+    # "what's on port 3000? kill whatever is holding it" had killed a process named "3000"
+    return [Step(s.intent, {**{a: v for a, v in s.args.items() if a != "name"}, **holder.args})
+            if k in kills and str(s.args.get("name")) in {str(p) for p in ports} else s for k, s in enumerate(steps)]
 
 
 # "download … and run it": the download is what runs.

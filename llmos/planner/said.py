@@ -284,12 +284,16 @@ _PORT_SAID = re.compile(r"\bports?\s*(?:number\s*)?:?\s*(\d{1,5})\b|(\d{1,5})\s*
                         re.IGNORECASE)
 
 
+def ports_said(request: str) -> set[int]:
+    """The numbers a request says as ports ("port 22", 80 端口), never inside a URL."""
+    return {int(next(g for g in m.groups() if g)) for m in _PORT_SAID.finditer(request) if not _in_url(request, m.start())}
+
+
 def port_as_said(steps: list, request: str) -> list:
     """"the last 20 log lines … on port 22": a port is a number the request says as one
     ("port 22", 80 端口).  When it says exactly one, a step that asks about another
     port asks about that one."""
-    ports = {int(next(g for g in m.groups() if g)) for m in _PORT_SAID.finditer(request)
-             if not _in_url(request, m.start())}
+    ports = ports_said(request)
     if len(ports) != 1:
         return steps
     port = next(iter(ports))

@@ -846,3 +846,12 @@ def test_a_file_said_to_be_written_is_written_anew_unless_appending_is_said():
         Step("files.write", {"path": "~/blog/README.md", "content": "My Blog", "append": False})]
     assert appended_as_asked(added, "把“My Blog”写进 ~/blog/README.md，别覆盖") == added
     assert appended_as_asked(added, "put 'My Blog' in ~/blog/README.md") == added      # no word either way
+
+
+def test_a_kill_of_a_process_named_after_the_port_ends_the_holder():
+    from llmos.plan.model import Step
+    from llmos.planner import port_holders_ended
+
+    steps = [Step("net.ports", {"port": 3000, "state": "all"}), Step("process.kill", {"name": "3000", "signal": "TERM"})]
+    assert port_holders_ended(steps, "what's on port 3000? kill whatever is holding it") == [
+        steps[0], Step("process.kill", {"signal": "TERM", "pid": {"$ref": "steps[0].pids[0]"}})]
