@@ -462,7 +462,7 @@ def running_as_asked(steps: list, request: str) -> list:
 _REMIND_TO = re.compile(r"\bremind\s+(?:me|us)\b(?:\s+(?:in|after)\s+[^,;.!?]*?)?\s+(?:to|about|that)\s+(?P<what>[^,;!?。，！？]+?)"
                         r"\s*(?:[,;!?。，！？]|\.(?:\s|$)|$)", re.IGNORECASE)
 _REMIND_ZH = re.compile(r"提醒我(?P<what>[^，。！？,!?；;]+)")
-_POINTS_BACK = re.compile(r"(it|that|this|them|those)\b", re.IGNORECASE)
+_BEGINS_POINTING_BACK = re.compile(r"(it|that|this|them|those)\b", re.IGNORECASE)
 # a time said after what to do: "stretch in 10 minutes", "call mom tomorrow"
 _TIME_AFTER = re.compile(r"\s+(?:in|after|within)\s+(?:an?|one|two|three|four|five|ten|twenty|thirty|half an?|\d+(?:\.\d+)?)\s*"
                          r"(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|days?|weeks?)\b.*$", re.IGNORECASE)
@@ -479,7 +479,7 @@ def reminders_as_said(steps: list, request: str) -> list:
     for s in steps:
         message = s.args.get("message")
         if s.intent == "timer.remind" and isinstance(message, str):
-            if m and not _POINTS_BACK.match(m.group("what")):     # "remind me about it": the model's reading
+            if m and not _BEGINS_POINTING_BACK.match(m.group("what")):     # "remind me about it": the model's reading
                 what = _TIME_AFTER.sub("", m.group("what").strip())
                 cut = what.endswith(message) and len(message) < len(what) and what[-len(message) - 1] == " "
                 elsewhere = message in request[:m.start()] and message not in what
