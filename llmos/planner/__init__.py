@@ -341,7 +341,8 @@ def appended_as_asked(steps: list, request: str) -> list:
 # du -s, 多大, 占了多少) and not as a breakdown ("each subfolder", "which folders", "what's
 # eating", 每个, 哪些, 按文件夹): the manifest's total, depth 0.
 _TOTAL_SIZE = re.compile(r"\bhow (big|large|heavy)\b|\bhow much (disk |storage )?(space|room|storage|disk)\b|"
-                         r"\b(total|overall) size\b|\bsize of\b|\bdu -s|多大|大小|占了多少|占多少|用了多少|总共", re.IGNORECASE)
+                         r"\b(total|overall) size\b|\bsize of\b|\bin total\b|\bdu -s|多大|大小|占了多少|占多少|用了多少|总共|一共",
+                         re.IGNORECASE)
 _BREAKDOWN = re.compile(r"\b(each|every|per|breakdown|broken down|break \w+ down|by (sub)?folders?|sub-?(folder|dir)\w*|"
                         r"which (folder|dir)\w*|what'?s (eating|hogging|taking)|where|levels?|deep|depth|-d ?\d|--max-depth)\b|"
                         r"各|每|子目录|子文件夹|哪些|哪个|分别|按文件夹|按目录|层", re.IGNORECASE)

@@ -569,6 +569,7 @@ def test_what_is_in_a_path_reads_a_file_and_lists_a_folder(registry, tmp_path):
     ("how much space is ~/Pictures taking up", 0),
     ("du -sh ~/x", 0),
     ("音乐文件夹现在多大了", 0),
+    ("how full are my disks, and how much of that is ~/x in total?", 0),
     ("disk usage of ~/x", None),                         # no size asked as one number
     ("size of each subfolder in ~/x", None),             # a breakdown
     ("how big are the folders in ~/x, two levels deep", None),
