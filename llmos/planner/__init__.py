@@ -22,7 +22,7 @@ from typing import Any, Callable
 from llmos.errors import PlanError
 from llmos.plan.model import Plan, Step
 from llmos.plan.refs import is_ref, moved_refs, referenced_steps
-from llmos.planner.canon import NEGATED_BEFORE
+from llmos.planner.canon import taken_back
 from llmos.planner.language import NONE
 
 CONFIDENT = 0.5      # the least certain free choice of a plan the embedded planner keeps
@@ -136,18 +136,12 @@ _SKIP_REFUSED = re.compile(r"\b(don'?t|do not|never|no need to)\s+(skip|bypass|a
                            re.IGNORECASE)
 
 
-def _taken_back(request: str, at: int) -> bool:
-    """Whether a negation just before ``at`` takes back the word there ("not permanently",
-    "don't append")."""
-    return NEGATED_BEFORE.search(request[max(0, at - 40):at]) is not None
-
-
 def deletion_asked(request: str) -> tuple[bool, bool]:
     """(permanence asked, trash asked) in the request's words; both may hold ("permanently
     delete the logs and trash the rest"), or neither ("delete ~/a.txt")."""
     permanent = trash = False
     for m in _PERMANENCE_WORD.finditer(request):
-        if _taken_back(request, m.start()):
+        if taken_back(request, m.start()):
             trash = True
         else:
             permanent = True
@@ -324,7 +318,7 @@ def appended_as_asked(steps: list, request: str) -> list:
     ("write 'My Blog' into …/README.md", 写入) and none of appending writes the file anew, where
     the model had appended."""
     writes = [s for s in steps if s.intent == "files.write"]
-    asked = any(not _taken_back(request, m.start()) for m in _APPEND_WORD.finditer(request))
+    asked = any(not taken_back(request, m.start()) for m in _APPEND_WORD.finditer(request))
     if len(writes) == 1 and not asked and writes[0].args.get("append") is True and _WRITTEN_ANEW.search(request):
         # "create ~/blog and write 'My Blog' into ~/blog/README.md": written, not added to
         args = {**writes[0].args, "append": False}

@@ -84,6 +84,12 @@ NEGATED_BEFORE = re.compile(
     r"(不要|不用|不必|无需|别|不是|没必要|不)\s*(给我|帮我|直接)?$", re.IGNORECASE)
 
 
+def taken_back(request: str, at: int) -> bool:
+    """Whether a negation just before ``at`` takes back the word there ("not permanently",
+    "don't append", "不是暂停", "rather than force-killing")."""
+    return NEGATED_BEFORE.search(request[max(0, at - 40):at]) is not None
+
+
 # "the untitled folder on my Desktop": the place of a folder the request names by its name
 _FOLDER_IN_PLACE = re.compile(r"\bthe\s+(?P<name>(?!folder\b|directory\b)\S+(?:\s+\S+)?)\s+(?:folder|directory|dir)\s+"
                               r"(?:in|on|inside|under|within|from)\s+(?:my\s+|the\s+)?(?P<place>[~/][^\s,;!?]*|\w+)",

@@ -19,7 +19,7 @@ import re
 
 from llmos.plan.model import Step
 from llmos.plan.refs import is_ref, moved_refs, referenced_steps
-from llmos.planner.canon import LOCALISED_DIRS, PATH_CANON
+from llmos.planner.canon import LOCALISED_DIRS, PATH_CANON, taken_back
 from llmos.planner.grammar import _AFTER_PATH_ZH, _in_url, _is_cjk
 from llmos.planner.paths import localised_as_known, written_paths
 
@@ -816,19 +816,13 @@ _SIGNALS = {
 }
 
 
-# A word taken back by what comes just before it: "不是暂停", "gracefully rather than force-killing",
-# "don't make a copy".
-_NEGATED = re.compile(r"(?:不是|不要|别|不用|无需|\bnot|n't|\bno|\brather than|\binstead of|\bwithout)\s*(?:\S+\s+){0,1}\S*$",
-                      re.IGNORECASE)
-
-
 def signals_as_said(steps: list, request: str) -> list:
     """"tell pid 7781 to reload its config" is HUP, "把 PID 为 9021 的进程强制结束掉" KILL: a signal
     left at the default, TERM, in a request that asks for exactly one other (reload, force,
     pause, resume, 重新加载, 强制, 暂停, 继续) and does not take it back ("不是暂停", "rather than
     force-killing it"), is that one."""
     said = [signal for signal, words in _SIGNALS.items()
-            if any(not _NEGATED.search(request[:m.start()]) for m in words.finditer(request))]
+            if any(not taken_back(request, m.start()) for m in words.finditer(request))]
     if len(said) != 1:
         return steps
     return [Step(s.intent, {**s.args, "signal": said[0]})
