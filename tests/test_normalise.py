@@ -176,6 +176,9 @@ def test_path_or_url(tmp_path):
     assert normalise_path_or_url("http://Example.org/a", cwd, home) == "http://example.org/a"
     assert normalise_path_or_url("~/Documents/report.pdf", cwd, home) == "/home/u/Documents/report.pdf"
     assert normalise_path_or_url(".", cwd, home) == cwd
+    # a bare name ending in a document's suffix is a file even before it exists
+    assert normalise_path_or_url("report.pdf", cwd, home) == str(tmp_path / "report.pdf")
+    assert normalise_path_or_url("example.com/report.pdf", cwd, home) == "https://example.com/report.pdf"
     (tmp_path / "notes.md").write_text("x")  # a file whose name looks like a domain stays a file
     assert normalise_path_or_url("notes.md", cwd, home) == str(tmp_path / "notes.md")
     with pytest.raises(NormaliseError):

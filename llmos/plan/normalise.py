@@ -301,15 +301,24 @@ def _map_user_dir(path: str, home: str) -> str:
     return posixpath.join(real, rest) if rest else real
 
 
-_DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:/\S*)?$", re.IGNORECASE)
+_DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+(?P<tld>[a-z]{2,})(?::\d+)?(?P<rest>/\S*)?$", re.IGNORECASE)
+# Suffixes of documents people open by name: "report.pdf" is a file, never the host of a site
+# (a few, .zip and .mov, are top-level domains too; a bare name with one means the file).
+_FILE_SUFFIXES = frozenset("pdf txt md rst doc docx odt ods odp rtf xls xlsx csv tsv ppt pptx epub png jpg jpeg gif "
+                           "webp svg bmp tif tiff heic psd mp3 flac wav ogg m4a mp4 mkv avi mov webm zip tar gz tgz "
+                           "xz bz2 7z rar iso img deb rpm log json yaml yml toml xml ini conf cfg py sh js ts html "
+                           "htm css c h cpp rs go java rb php sql db sqlite torrent bak srt".split())
 
 
 def normalise_path_or_url(value: object, cwd: str, home: str) -> str:
-    """A URL stays a URL (``example.org`` becomes one unless such a file exists); else a path."""
+    """A URL stays a URL (``example.org`` becomes one unless such a file exists, or its last
+    part is a document's suffix: "report.pdf"); else a path."""
     text = str(value).strip()
     if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE) and not text.startswith("file://"):
         return normalise_url(text)
-    if _DOMAIN.match(text) and not os.path.exists(os.path.join(cwd, text)):
+    domain = _DOMAIN.match(text)
+    if (domain and not os.path.exists(os.path.join(cwd, text))
+            and (domain.group("rest") or domain.group("tld").lower() not in _FILE_SUFFIXES)):
         return normalise_url(text)
     return normalise_path(text, cwd, home)
 
