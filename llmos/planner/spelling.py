@@ -11,7 +11,8 @@ is replaced by the vocabulary word it is one slip away from, when there is one:
   letters is one edit, and a replaced letter must be a neighbouring key;
 - never a change that only drops an ending ("llmosd" stays: it is not "llmos"), though a
   last letter may have been lost ("creat", "usin");
-- never inside quotes, paths, URLs, options or file names, nor in words in capitals.
+- never inside quotes, paths, URLs, options or file names, nor in words in capitals,
+  nor their plurals ("PNGs" is not "Pings").
 
 A real word is never changed ("lunch" is not "launch", "next" not "net"), and names
 the dictionary does not know stay as typed unless one slip from a planner word.
@@ -79,7 +80,8 @@ class Speller:
         out, last = [], 0
         for m in _WORD.finditer(request):
             word = m.group(0)
-            if any(s <= m.start() < e for s, e in quoted) or (word.isupper() and len(word) > 1):
+            if any(s <= m.start() < e for s, e in quoted) or (word.isupper() and len(word) > 1) \
+                    or (word[:-1].isupper() and word[-1] == "s" and len(word) > 2):    # "PNGs", "PDFs": a plural
                 continue
             fixed = self._mend(word.lower())
             if fixed:

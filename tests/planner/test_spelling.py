@@ -13,7 +13,7 @@ from llmos.planner.spelling import Speller, programs_folded, read_vocabulary, vo
 WORDS = {"show": 900, "me": 900, "the": 990, "biggest": 300, "files": 800, "in": 950, "downloads": 400,
          "open": 500, "one": 200, "list": 400, "processes": 200, "launch": 300, "llmos": 50, "kill": 300,
          "remind": 300, "to": 990, "minutes": 300, "ping": 200, "png": 100, "what": 400, "want": 500,
-         "notify": 200, "create": 200, "folder": 300}
+         "notify": 200, "create": 200, "folder": 300, "pings": 100}
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +42,7 @@ def test_typos_of_planner_words_are_mended(speller, typed, mended):
     "open shwo.pdf and https://example.com/fiels",
     "run mkae --lsit",                                      # options too
     "SHWO ME",                                              # words in capitals
+    "move all the PNGs from my Desktop",                    # and their plurals: no "Pings"
 ])
 def test_nothing_else_changes(speller, typed):
     assert speller.correct(typed) == typed
