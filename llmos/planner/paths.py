@@ -67,13 +67,18 @@ def written_paths(request: str) -> tuple[str, ...]:
             end -= 2
         path = request[i:end]
         if end < len(request) and request[end] == " " and not _EXTENSION.search(path) and not _is_cjk(path[-1]):
-            path += _words_of_the_name(request[end:], path)
+            path += _words_of_the_name(request[end:], path, not _SENDS_ELSEWHERE.search(request[:i]))
         found.append(path)
         covered = i + len(path)
     return tuple(found)
 
 
-def _words_of_the_name(rest: str, path: str) -> str:
+# A verb before a path that sends it somewhere: "rename ~/Documents/Report to Final.txt" names
+# two things, never one title.
+_SENDS_ELSEWHERE = re.compile(r"\b(?:move|mv|rename|copy|cp|save|write|extract|unzip|compress|zip|pack)\b", re.IGNORECASE)
+
+
+def _words_of_the_name(rest: str, path: str, titled: bool = True) -> str:
     """The words after a blank that still belong to a written path's last name: capitalised
     ones, a year after a capitalised one, ones with a slash, up to one that ends in a file
     extension ("Crüe/Kickstart My Heart.mp3", "Camera Roll", "OBS Recordings 2024")."""
@@ -83,6 +88,9 @@ def _words_of_the_name(rest: str, path: str) -> str:
         if not m:
             break
         w, word = m.group(), m.group()[1:]
+        if titled and word in _TITLE_WORDS and last[:1].isupper() and (title := _title_to_a_file(rest[len(said):])):
+            said += title                       # "~/Documents/Talks/Intro to Rust.odp"
+            break
         if word[0] in "~/" or "://" in word or word in _NOT_IN_NAME or any(_is_cjk(c) for c in word):
             break
         ends = _EXTENSION.search(word.rstrip(_TRAILING)) is not None
@@ -93,6 +101,25 @@ def _words_of_the_name(rest: str, path: str) -> str:
         if ends:
             break
     return said.rstrip(_TRAILING)
+
+
+_TITLE_WORDS = frozenset("to of and the a an in for on with at from vs".split())
+
+
+def _title_to_a_file(rest: str) -> str:
+    """The rest of a title that ends in a file ("to Rust.odp" of "Intro to Rust.odp"): small
+    words and capitalised ones, up to a capitalised word with a file extension; else ''."""
+    words = re.match(r"((?: (?:[a-z]+|[A-Z0-9][^\s/]*)){1,4})", rest)
+    if not words:
+        return ""
+    said = ""
+    for word in words.group(1).split(" ")[1:]:
+        said += " " + word
+        if _EXTENSION.search(word.rstrip(_TRAILING)):
+            return said.rstrip(_TRAILING) if word[0].isupper() else ""
+        if word not in _TITLE_WORDS and not word[0].isupper() and not word[0].isdigit():
+            return ""
+    return ""
 
 
 def _into_chinese(path: str, at: int) -> bool:
@@ -137,11 +164,23 @@ def whole_path(value: str, request: str, written: tuple[str, ...]) -> str:
         request.startswith(p, i) and request[i + len(p):i + len(p) + 1] in _MARKS for i in _starts(request, p))]
     if len(past) == 1:
         return past[0]
+    # run on into words said elsewhere as a name of its own: "/var/lib/docker/just the total"
+    # of "/var/lib/docker, just the total", "~/projects/todo-app/work in progress" of "… and
+    # write 'work in progress' into …"; a name of words in lower case, with no suffix, said after
+    # the path ("add folder recipe lecture to ~/code/x" names the folder inside it)
+    past = [p for p in written if value.startswith(p + "/") and (rest := value[len(p) + 1:])
+            and " " in rest and rest == rest.lower() and "/" not in rest and not _EXTENSION.search(rest)
+            and rest in request and value not in request and request.find(rest) > request.find(p)]
+    if len(past) == 1:
+        return past[0]
     if value in request:
         # stopped early: the only written path it begins, cut inside a name or before a blank
         # the name goes on past.  Never at a slash: "~/Pictures" is as often the folder said
-        # in words ("the mp4s in my photos folder") beside a written "~/Pictures/notes".
-        longer = {p for p in written if p.startswith(value) and p[len(value)] != "/" and not _into_chinese(p, len(value))
+        # in words ("the mp4s in my photos folder") beside a written "~/Pictures/notes".  But
+        # a hidden folder is not said in words: "~/.config" of "~/.config/nvim" is that path cut.
+        hidden = value.rsplit("/", 1)[-1].startswith(".")
+        longer = {p for p in written if p.startswith(value) and (p[len(value)] != "/" or hidden)
+                  and not _into_chinese(p, len(value))
                   and not _WILDCARD.search(p[len(value):])}   # "~/Downloads" of "~/Downloads/*.torrent" is a search's folder
         return longer.pop() if len(longer) == 1 else value
     # a cut name glued to a folder: "~/文档/年度/…" of "~/文档/年度总结.docx" is that path

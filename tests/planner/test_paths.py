@@ -18,6 +18,9 @@ from llmos.planner.paths import paths_as_written, whole_path, written_paths
     ("play ~/Music/Mötley Crüe/Kickstart My Heart.mp3", ("~/Music/Mötley Crüe/Kickstart My Heart.mp3",)),
     ("pictures in ~/Pictures/Camera Roll that are small", ("~/Pictures/Camera Roll",)),
     ("anything over 4 GB in ~/Videos/OBS Recordings 2024?", ("~/Videos/OBS Recordings 2024",)),
+    # a title with small words, up to its file: never after a verb that sends it elsewhere
+    ("open my slides ~/Documents/Talks/Intro to Rust.odp", ("~/Documents/Talks/Intro to Rust.odp",)),
+    ("rename ~/Documents/Report to Final.txt", ("~/Documents/Report",)),
     # ... but never a word that leads on, a pronoun, or a size
     ("make a zip of ~/Documents/Taxes 2023 called taxes2023.zip", ("~/Documents/Taxes 2023",)),
     ("tar up /data/course-report ino Family Photos.tar.xz", ("/data/course-report",)),
@@ -98,3 +101,22 @@ def test_a_path_run_on_past_a_comma_is_cut_there():
 
     request = "make a folder ~/Pictures/Old, then move the png files into it"
     assert whole_path("~/Pictures/Old, then", request, written_paths(request)) == "~/Pictures/Old"
+
+
+def test_a_path_run_on_into_words_said_elsewhere_is_cut_back():
+    from llmos.planner.paths import whole_path, written_paths
+
+    request = "disk usage of /var/lib/docker, just the total please"
+    assert whole_path("/var/lib/docker/just the total", request, written_paths(request)) == "/var/lib/docker"
+    request = "make a folder ~/projects/todo-app and write 'work in progress' into ~/projects/todo-app/NOTES.txt"
+    assert whole_path("~/projects/todo-app/work in progress", request, written_paths(request)) == "~/projects/todo-app"
+
+
+def test_a_hidden_folder_cut_from_the_path_written_is_that_path():
+    from llmos.planner.paths import whole_path, written_paths
+
+    request = "pack ~/.config/nvim into ~/Backups/nvim-config.tar.gz"
+    assert whole_path("~/.config", request, written_paths(request)) == "~/.config/nvim"
+    # a folder said in words beside a path written inside it stays
+    request = "the mp4s in my pictures folder and ~/Pictures/notes"
+    assert whole_path("~/Pictures", request, written_paths(request)) == "~/Pictures"
