@@ -92,9 +92,10 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
     steps = held_to_the_request(steps, said, request)
     steps = line_breaks_only_append(beside_the_source(renamed_beside_source(without_repeats(steps)), said))
     steps = into_the_new_folder(sources_up_to_destination(source_before_destination(steps, said), said), said)
-    steps = fetched_where_asked(appended_as_asked(deleted_as_asked(steps, said), said), said)
+    steps = fetched_where_asked(appended_as_asked(deleted_as_asked(deletions_planned(steps, said), said), said), said)
     steps = unpacked_where_said(downloads_named_as_asked(steps, said), said)
-    steps = port_holders_as_asked(usage_totals_as_asked(ports_of_the_process_named(steps, said), said), said)
+    steps = ports_of_the_process_named(ports_of_the_program_that_listens(steps, said), said)
+    steps = port_holders_as_asked(usage_totals_as_asked(steps, said), said)
     steps = connections_as_asked(steps, said)
     steps = status_is_no_change(options_as_said(given_paths_written_out(steps), said), said)
     steps = command_lines_run(piped_into_a_shell(steps, said), said)
@@ -166,6 +167,46 @@ def deleted_as_asked(steps: list, request: str) -> list:
     return steps
 
 
+# Asked outright to delete: a verb for it, not asked about ("can I delete …?", "safe to remove",
+# 可以删吗) nor taken back ("don't delete").
+_DELETE_VERB = re.compile(r"\b(?:delete|remove|rm|trash|erase|wipe|nuke|get rid of|bin|toss|throw (?:it |them )?away)\b|"
+                          r"删|清空|扔|干掉|抹掉|除掉|丢掉", re.IGNORECASE)
+_ASKED_ABOUT = re.compile(r"\b(?:can|could|should|shall|may|might|safe to|ok(?:ay)? to|which|what)\b[^.;,!?]{0,30}$|"
+                          r"(?:可以|能|该|能不能|可不可以|哪些)[^，。]{0,6}$", re.IGNORECASE)
+_EVERYTHING_IN = re.compile(r"\b(?:everything|every\s+(?:file|thing)|all\s+(?:the\s+)?(?:files|stuff|contents?))\s+(?:in|inside|under|on)\b|"
+                            r"\bwhole\b|\bentire\b|整个|所有东西|全部东西|所有文件|全部文件|里面的东西", re.IGNORECASE)
+
+
+def deletions_planned(steps: list, request: str) -> list:
+    """"/usr 太占地方了，帮我删了": a request that says outright to delete, whose plan only looks
+    at one place (the model dropped the deletion), deletes what it looked at: what a search
+    found, or the folder itself when the search names nothing to look for.  And a search of
+    everything in a folder only to delete all it finds ("delete everything in my home folder
+    permanently") deletes that folder, which the policy can judge before anything runs.
+    Questions ("which files can I delete?") and deletions taken back plan nothing more."""
+    verb = next((m for m in _DELETE_VERB.finditer(request)
+                 if not taken_back(request, m.start()) and not _ASKED_ABOUT.search(request[:m.start()])), None)
+    if verb is None or request.rstrip().endswith(("?", "？", "吗")):
+        return steps
+    permanent, trash = deletion_asked(request)
+    intent = "files.delete" if permanent and not trash else "files.trash"
+    deleting = [k for k, s in enumerate(steps) if s.intent in ("files.trash", "files.delete")]
+    finds = [k for k, s in enumerate(steps) if s.intent == "files.find"]
+    unfiltered = lambda s: not any(a in s.args for a in ("name", "ext", "type", "larger_than", "smaller_than",
+                                                         "older_than", "newer_than", "modified_within"))
+    if not deleting and len(steps) == 1 and steps[0].intent in ("files.find", "files.usage") \
+            and isinstance(steps[0].args.get("path"), str):
+        look = steps[0]
+        if look.intent == "files.find" and not unfiltered(look):
+            return [look, Step(intent, {"paths": {"$ref": "steps[0].paths"}})]
+        return [Step(intent, {"paths": [look.args["path"]]})]
+    if (len(steps) == 2 and finds == [0] and deleting == [1] and unfiltered(steps[0])
+            and steps[1].args.get("paths") == {"$ref": "steps[0].paths"} and _EVERYTHING_IN.search(request)
+            and isinstance(steps[0].args.get("path"), str)):
+        return [Step(steps[1].intent, {"paths": [steps[0].args["path"]]})]
+    return steps
+
+
 # The words a request uses to ask for an end: of files (delete, trash, "get rid of", "dispose
 # of", "can go", 删, 扔, 回收站, ...) or of a process (kill, stop, quit, close, pause, resume,
 # restart, 结束, 关, 杀, 停, ...), with the slips the speller leaves in short words.  Broad
@@ -194,7 +235,9 @@ _ASKED_BY = {"files.delete": _ENDS_FILES, "files.trash": _ENDS_FILES, "process.k
 
 
 # Steps a small model adds as an afterthought: a process list after "which DNS servers is this
-# machine using?" or after a kill, an open of the folder just made ("make a folder ~/Music/Vinyl Rips").  They go
+# machine using?" or after a kill, an open of the folder just made ("make a folder ~/Music/Vinyl Rips"),
+# a process's details or the network's status beside a new folder ("在文档里建个文件夹，叫 2025 报销"),
+# the OS beside a download, a folder's size beside a search.  They go
 # when the request has no word for them and they are not the whole plan ("what's slowing my
 # machine down?" needs no word for processes).
 _LISTS_PROCESSES = re.compile(_LATIN_WORD.format(
@@ -203,12 +246,34 @@ _LISTS_PROCESSES = re.compile(_LATIN_WORD.format(
 _OPENS = re.compile(_LATIN_WORD.format(
     r"open\w*|show\w*|view\w*|launch\w*|brows\w*|display\w*|look|see|reveal\w*|start\w*|play\w*|watch\w*|read\w*|"
     r"edit\w*|go|take me|bring up|pull up|visit\w*") + r"|打开|看|显示|浏览|开|播放|访问|进入", re.IGNORECASE)
-_ADDED_UNLESS = {"process.list": _LISTS_PROCESSES, "desktop.open": _OPENS}
+_ABOUT_A_PROCESS = re.compile(_LATIN_WORD.format(
+    r"process\w*|procs?|pids?|programs?|apps?|applications?|tasks?|running|daemons?|services?|details?|info\w*|"
+    r"about|it|its|that|this|them|cmdline|command|ps|top|htop") + r"|进程|程序|应用|软件|服务|详情|信息|它", re.IGNORECASE)
+_ABOUT_THE_NETWORK = re.compile(_LATIN_WORD.format(
+    r"net\w*|internet|online|offline|connect\w*|wi-?fi|wlan|wireless|ethernet|ip|ips|dns|gateway|routes?|router|"
+    r"interfaces?|ssid|hotspot|vpn|lan|web|status|mac|address\w*|hostname|ifconfig|nmcli|iwconfig") +
+    r"|网|联网|上网|连接|热点|路由|接口|状态|地址|网卡|MAC|mac", re.IGNORECASE)
+_ABOUT_THE_MACHINE = re.compile(_LATIN_WORD.format(
+    r"system|sys|os|kernel|distro\w*|version|release|cpus?|processors?|cores?|memory|mem|ram|swap|batter\w*|charg\w*|"
+    r"uptime|up|boot\w*|disks?|storage|space|specs?|machine|computer|laptop|pc|hardware|info\w*|neofetch|inxi|overview|"
+    r"health|status|temperature|temps?|hot|reboot\w*|restart\w*|since|long|cpuinfo|meminfo|uname|lscpu|free|load") +
+    r"|cpuinfo|meminfo|os-release|uname|lscpu|系统|内核|版本|处理器|内存|电池|电量|开机|配置|硬件|磁盘|硬盘|机器|电脑|信息|状态|"
+    r"多久|核|线程|负载|温度|型号",
+    re.IGNORECASE)
+_ABOUT_SIZES = re.compile(_LATIN_WORD.format(
+    r"big\w*|large\w*|size\w*|space|room|usage|du|storage|disk|heav\w*|weigh\w*|much|total|hog\w*|full") +
+    r"|大小|空间|占用|多大|容量|占了|总共|一共|用掉|用了|硬盘|磁盘", re.IGNORECASE)
+_PACKS = re.compile(_LATIN_WORD.format(r"zip\w*|compress\w*|pack\w*|archiv\w*|tar\w*|tgz|gz|xz|7z|bundle\w*|backup\w*|back up")
+                    + r"|压缩|打包|归档|备份", re.IGNORECASE)
+_ADDED_UNLESS = {"files.compress": _PACKS, "process.list": _LISTS_PROCESSES, "desktop.open": _OPENS, "process.info": _ABOUT_A_PROCESS,
+                 "net.status": _ABOUT_THE_NETWORK, "system.info": _ABOUT_THE_MACHINE, "files.usage": _ABOUT_SIZES}
 
 
 def _afterthought(steps: list, k: int) -> bool:
     """An open of what another step of the plan already names ("make a folder X" and open X);
-    any process list."""
+    a packing beside an unpacking; any other look at the machine."""
+    if steps[k].intent == "files.compress":       # the archive just unpacked, packed again: 解压 … 放到 …
+        return any(s.intent == "files.extract" and steps[k].args.get("sources") == [s.args.get("archive")] for s in steps)
     if steps[k].intent != "desktop.open":
         return True
     target = steps[k].args.get("target")
@@ -450,10 +515,16 @@ def options_as_said(steps: list, request: str) -> list:
 _NO_INTENT_PROGRAM = (r"sudo|su|doas|pkexec|dd|mkfs(?:\.\w+)?|mke2fs|mkswap|swapoff|wipefs|fdisk|sfdisk|gdisk|parted|"
                       r"chmod|chown|chgrp|chattr|setfacl|systemctl|service|apt|apt-get|aptitude|dpkg|dnf|yum|rpm|zypper|"
                       r"pacman|snap|flatpak|reboot|shutdown|poweroff|halt|mount|umount|useradd|userdel|usermod|passwd|"
-                      r"crontab|iptables|nft|ufw|modprobe|rmmod|insmod|sysctl|visudo")
+                      r"crontab|iptables|nft|ufw|modprobe|rmmod|insmod|sysctl|visudo|setenforce|firewall-cmd|"
+                      r"grub-install|update-grub|efibootmgr|cryptsetup|lvremove|vgremove|pvremove|mdadm")
+# Programs whose work an intent does ("sudo rm -rf /" is files.delete): left to the model.
+_INTENT_PROGRAM = (r"rm|rmdir|mkdir|cp|mv|kill|pkill|killall|cat|less|head|tail|ls|find|du|df|tar|unzip|zip|gzip|"
+                   r"ping|curl|wget|touch|tee|echo|xdg-open|journalctl|ss|netstat|ps|top|htop|notify-send")
 _WHOLE_COMMAND_LINE = re.compile(
-    rf"^\s*(?:(?:please|pls|can you|could you)\s+)?(?P<run>(?:run|execute|exec|type)\s+(?:the command\s+)?|(?:运行|执行|跑)(?:一下)?\s*)?"
-    rf"[`'\"“]?(?P<line>(?:{_NO_INTENT_PROGRAM})(?:\s+[^\s`'\"”]+)*?)[`'\"”]?\s*(?:please|for me|now)?[.!。]?\s*$", re.IGNORECASE)
+    rf"^\s*(?P<lead>[^`'\"“:：,，;]{{0,60}}?(?:[:：]|\b(?:with|using|via)\b)\s*)?"
+    rf"(?:(?:please|pls|can you|could you|just)\s+)?(?P<run>(?:run|execute|exec|type)\s+(?:the command\s+)?|(?:运行|执行|跑)(?:一下)?\s*)?"
+    rf"[`'\"“]?(?P<line>(?:{_NO_INTENT_PROGRAM})(?:\s+[^\s`'\"”]+)*?)[`'\"”]?\s*(?:please|for me|now)?"
+    rf"(?P<why>[,，]?\s+(?:so|so that|because|since|as|in order to)\s+[^;；]*)?[.!。]?\s*$", re.IGNORECASE)
 # A word of a command line, not of prose: an option, a path, an assignment, a number.
 _COMMAND_WORD = re.compile(r"^(?:-\S+|[/~.]\S*|\S+=\S*|\d\S*)$")
 
@@ -466,7 +537,10 @@ def command_lines_run(steps: list, request: str) -> list:
     what was asked.  Only a line said to run ("run …", 运行 …), given through sudo, or with a
     word that only a command line has (an option, a path, "of=…") is taken: "shutdown the
     computer" is prose, left to the model.  "sudo rm -rf /" not said to run is the work of an
-    intent (files.delete), left to the model too; the policy denies either."""
+    intent (files.delete), left to the model too; the policy denies either.  A line may follow
+    what it is for ("wipe the disk: dd …", "format my stick with mkfs.ext4 /dev/sdb1") and be
+    followed by why ("… so I stop getting permission errors"), when it has a word only a
+    command line has."""
     import shlex
 
     m = _WHOLE_COMMAND_LINE.match(request)
@@ -480,7 +554,11 @@ def command_lines_run(steps: list, request: str) -> list:
         return steps
     if not (m.group("run") or words[0] == "sudo" or any(_COMMAND_WORD.match(w) for w in words[1:])):
         return steps
-    if words[0] == "sudo" and not m.group("run") and not re.fullmatch(_NO_INTENT_PROGRAM, words[1] if len(words) > 1 else ""):
+    if (m.group("lead") or m.group("why")) and not any(_COMMAND_WORD.match(w) for w in words[1:]):
+        return steps          # "deal with it using apt", "format it with mkfs": prose around a program's name
+    if words[0] == "sudo" and (len(words) < 2 or not re.fullmatch(r"[A-Za-z0-9_.+/-]+", words[1])):
+        return steps          # "sudo 是什么意思": a question about the word
+    if words[0] == "sudo" and not m.group("run") and re.fullmatch(_INTENT_PROGRAM, words[1]):
         return steps          # "sudo rm -rf /", "sudo mkdir /usr/local/x": what an intent does, as the model planned it
     return [Step("process.launch", {"command": words[0], "args": words[1:]})]
 
@@ -575,14 +653,28 @@ def piped_into_a_shell(steps: list, request: str) -> list:
 _POINTS_BACK = re.compile(r"\b(it|its|it's|they|them|their|that one|this one)\b|它|他|她", re.IGNORECASE)
 
 
+def ports_of_the_program_that_listens(steps: list, request: str) -> list:
+    """"does sshd listen on anything?": a question of what a program listens on is its
+    sockets, where the model read the program's logs or looked for the process."""
+    if len(steps) != 1 or not _LISTENS.search(request) or any(s.intent == "net.ports" for s in steps):
+        return steps
+    step = steps[0]
+    name = step.args.get("unit") if step.intent == "system.logs" else step.args.get("name") \
+        if step.intent == "process.find" else None
+    if not isinstance(name, str) or set(step.args) - {"unit", "name", "limit"}:
+        return steps
+    return [Step("net.ports", {"process": name, "state": "listen"})]
+
+
 def ports_of_the_process_named(steps: list, request: str) -> list:
     """"is nginx running? and which ports is it listening on?": a ``net.ports`` of no port and
-    no process, after a step that names one process, in a request that points back at it
-    ("it", 它), asks about that process's sockets."""
+    no process, after a step that names one process (or a service whose logs it reads), in a
+    request that points back at it ("it", 它), asks about that process's sockets."""
     out: list = []
     named = None
     for s in steps:
-        name = s.args.get("name") if s.intent in ("process.find", "process.kill") else None
+        name = s.args.get("name") if s.intent in ("process.find", "process.kill") else \
+            s.args.get("unit") if s.intent == "system.logs" else None     # "nginx … its logs … its ports"
         if isinstance(name, str):
             named = name
         if (s.intent == "net.ports" and named and "process" not in s.args and "port" not in s.args
@@ -901,9 +993,19 @@ def plan_request(request: str, registry: Any, ctx: Any, *, model: str | None = N
     timings["forced"] = draft.decoded.forced
     timings["tokens"] = len(draft.decoded.tokens)
     outcome, error = _try(request, draft, registry, ctx)
-    # (steps after a draft of "none" are a rule's reading of a plain request, not the model's doubt)
-    nearly_none = (outcome is not None and bool(outcome.plan.steps) and draft.decoded.none_prob >= DOUBTS_NONE
-                   and draft.text.strip() != NONE)
+    nearly_none = _nearly_none(draft, outcome)
+    main = said_after_context(request)
+    if main and (outcome is None or not outcome.plan.steps or nearly_none or draft.confidence < CONFIDENT):
+        # "I already installed it, so delete ~/Downloads/zoom_amd64.deb": the context had
+        # derailed the small model; the request proper is planned on its own
+        again = _draft(planner, main, grammar)
+        second, _ = _try(main, again, registry, ctx)
+        if (second is not None and second.plan.steps and not _nearly_none(again, second)
+                and (outcome is None or not outcome.plan.steps or nearly_none
+                     or (again.confidence > draft.confidence and len(second.plan.steps) >= len(outcome.plan.steps)))):
+            # (an unsure plan of more steps had read the "context" as a clause of its own)
+            second.plan = Plan(second.plan.steps, second.plan.reply, request)
+            draft, outcome, nearly_none = again, second, False
     llm_path = model or (configured_model() if use_config else None)
     unsure = (outcome is None or draft.confidence < CONFIDENT or nearly_none
               or (not outcome.plan.steps and looks_like_task(request)))
@@ -924,6 +1026,29 @@ def plan_request(request: str, registry: Any, ctx: Any, *, model: str | None = N
         outcome = Outcome(request, Plan([], reply, request), "none", text=draft.text.strip(), error=error)
     outcome.timings = timings
     return outcome
+
+
+def _nearly_none(draft: Any, outcome: Outcome | None) -> bool:
+    """Whether the model nearly declined the plan it made.  Steps after a draft of "none", or
+    of none of their intents, are a rule's reading of a plain request, not the model's doubt."""
+    return (outcome is not None and bool(outcome.plan.steps) and draft.decoded.none_prob >= DOUBTS_NONE
+            and draft.text.strip() != NONE and any(s.intent in draft.text for s in outcome.plan.steps))
+
+
+# Context said before the request proper: "I already installed it, so delete …", "the fan is
+# loud. which process …", "下载完了，把 … 删掉".
+_CONTEXT_THEN = re.compile(r"^(?P<context>[^.;!?。；！？,，]{3,120}?)(?:,\s*(?:and\s+)?(?:so|therefore|hence)\s+|[.;!?。；！？]\s+|"
+                           r"[。；！？]|，\s*(?:所以|因此|那就|就|那)?\s*)(?P<main>\S.*)$", re.IGNORECASE)
+
+
+def said_after_context(request: str) -> str | None:
+    """The request proper after a sentence of context, or None.  The context names no path or
+    site (it would be part of the request), and the last part says something of its own."""
+    m = _CONTEXT_THEN.match(request.strip())
+    if not m or re.search(r"[/~]|://", m.group("context")):
+        return None
+    main = m.group("main").strip()
+    return main if len(main.split()) >= 2 or _in_chinese(main) else None
 
 
 def _draft(planner: Any, request: str, grammar: Any) -> Any:

@@ -14,6 +14,7 @@ that comes out is still one the policy decides.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 
@@ -126,10 +127,23 @@ def files_as_named(steps: list, request: str) -> list:
         return steps
     named = (paths or names)[0]
     written = {localised_as_known(p) for p in written_paths(request)} | set(written_paths(request))
+    made = {s.args.get("path") for s in steps if s.intent == "files.mkdir"}
     out = []
     for s in steps:
         arg = _FILE_ARG.get(s.intent)
         value = s.args.get(arg) if arg else None
+        if isinstance(value, str) and not paths and s.intent == "files.write" and value in made:
+            # "create ~/projects/site and put an index.html in it": the file goes in the new folder
+            s = Step(s.intent, {**s.args, arg: posixpath.join(value, named)})
+            value = s.args[arg]
+        items = s.args.get(_LIST_ARGS.get(s.intent, ""))
+        if (s.intent in ("files.trash", "files.delete") and isinstance(items, list) and len(items) == 1
+                and isinstance(items[0], str) and not _is_file(items[0])
+                and any(_is_cjk(c) for c in items[0]) and items[0] not in written
+                and _strays_from(s.intent, items[0], named, bool(paths), written, request)):
+            # "把 ~/a.zip 删掉" had trashed "~/删掉": a piece of the sentence, not the file named
+            s = Step(s.intent, {**s.args, _LIST_ARGS[s.intent]: [named if paths else posixpath.join(
+                posixpath.dirname(items[0]), named)]})
         if isinstance(value, str) and _strays_from(s.intent, value, named, bool(paths), written, request):
             if paths:
                 value = named
@@ -157,6 +171,79 @@ def _strays_from(intent: str, value: str, named: str, written_out: bool, written
             and localised_as_known(value) != localised_as_known(named))
 
 
+_FOLDER_BY_WORD = {"desktop": "~/Desktop", "downloads": "~/Downloads", "download": "~/Downloads", "documents": "~/Documents",
+                   "docs": "~/Documents", "pictures": "~/Pictures", "photos": "~/Pictures", "music": "~/Music",
+                   "videos": "~/Videos", "home": "~"}
+_IN_FOLDER = re.compile(r"['\"’”]?\s+(?:(?:in|from|on|inside|at|off)\s+(?:my\s+|the\s+)?(?P<where>~?/[^\s,;!?]+|"
+                        + "|".join(_FOLDER_BY_WORD) + r")\b|(?:that\s+|which\s+)?I\s+(?:just\s+)?(?P<downloaded>downloaded))",
+                        re.IGNORECASE)
+_BETWEEN_NAMES = re.compile(r"['\"’”]?\s*(?:,|，|、|\band\b|和|与|及|&)?\s*(?:and\s+)?['\"‘“]?", re.IGNORECASE)
+
+
+def _folder_after(request: str, names: tuple[str, ...]) -> dict[str, str]:
+    """The folder each bare file name is said to be in, by the words right after it or after
+    the run of names it is in: "IMG_1.HEIC and IMG_2.HEIC from my Pictures folder", "'Wedding
+    Photos.zip' in my Downloads"."""
+    at = sorted((request.find(n), n) for n in names if request.find(n) >= 0)
+    found: dict[str, str] = {}
+    run: list[str] = []
+    for k, (i, name) in enumerate(at):
+        run.append(name)
+        end = i + len(name)
+        nxt = at[k + 1][0] if k + 1 < len(at) else None
+        if nxt is not None and _BETWEEN_NAMES.fullmatch(request[end:nxt]):
+            continue                                   # the run goes on
+        m = _IN_FOLDER.match(request, end)
+        if m:
+            where = (m.group("where") or "downloads").rstrip(".")      # "the report.pdf I downloaded"
+            folder = where if where[0] in "~/" else _FOLDER_BY_WORD[where.lower()]
+            found.update({n: folder for n in run})
+        run = []
+    return found
+
+
+def names_in_the_folder_said(steps: list, request: str) -> list:
+    """A bare file name said to be in a folder ("unzip 'Wedding Photos.zip' in my Downloads")
+    is that file in that folder, where the model put it elsewhere (home) or made the folder
+    the place to unpack into.  A run of names said together ("trash IMG_1.HEIC and
+    IMG_2.HEIC from my Pictures folder") is given whole, where a step held only some of it."""
+    _, names = named_files(request)
+    folders = _folder_after(request, names)
+    if not folders:
+        return steps
+    written = set(written_paths(request))
+
+    def placed(value: object) -> object:
+        if not isinstance(value, str) or value in written:
+            return value
+        name = value.rsplit("/", 1)[-1]
+        return posixpath.join(folders[name], name) if name in folders else value
+
+    out = []
+    for s in steps:
+        args = dict(s.args)
+        file_arg, list_arg = _FILE_ARG.get(s.intent), _LIST_ARGS.get(s.intent)
+        if file_arg in args:
+            before = args[file_arg]
+            args[file_arg] = placed(before)
+            if (s.intent == "files.extract" and "destination" in args
+                    and args["destination"] == folders.get(str(before).rsplit("/", 1)[-1])
+                    and not re.search(r"\b(?:into|to)\s+(?:my\s+|the\s+)?" + re.escape(args["destination"].rsplit("/", 1)[-1]),
+                                      request, re.I)):
+                del args["destination"]                # "in my Downloads" says where it is, not where to unpack
+        if list_arg in args and isinstance(args[list_arg], list):
+            items = [placed(v) for v in args[list_arg]]
+            held = {piece for v in items if isinstance(v, str)           # "a.jpg, b.jpg" held as one
+                    for piece in re.split(r",\s*|\s+and\s+", v.rsplit("/", 1)[-1])}
+            together = [n for n in folders if folders[n] == folders.get(min(held, default=""))]
+            whole = [posixpath.join(folders[n], n) for n in together]
+            if held and held <= set(together) and set(items) != set(whole) and all(isinstance(v, str) for v in items):
+                items = whole
+            args[list_arg] = items
+        out.append(Step(s.intent, args))
+    return out
+
+
 # --- the file type a search asks for ----------------------------------------------------
 
 # File types people name by their suffix: ".psd files", "the log files", "PDFs", "mp3s", "flac 文件".
@@ -170,10 +257,20 @@ _PLURALS = frozenset("pdfs mp3s mp4s jpgs jpegs pngs gifs isos csvs zips debs rp
 _DOTTED_TYPE = re.compile(r"(?<![^\s\"'“‘(（])\.([A-Za-z][A-Za-z0-9]{0,4})(?![\w/.-])")   # never "(1).zip", "大图.zip"
 _TYPE_OF_FILES = re.compile(r"(?<![\w/~.-])([A-Za-z0-9]{1,8})\s*(?:files?|文件|格式)\b", re.IGNORECASE)
 _PLURAL_TYPE = re.compile(r"(?<![\w/~.-])([A-Za-z0-9]{2,6})(?![\w/.-])")
+# File types said by the name of their language or program: "markdown files", "python scripts",
+# "Word documents", "文本文件".  A word alone ("python") is a program as often as a type.
+_NAMED_TYPES = {"markdown": "md", "python": "py", "javascript": "js", "typescript": "ts", "text": "txt",
+                "shell": "sh", "bash": "sh", "word": "docx", "excel": "xlsx", "powerpoint": "pptx", "rust": "rs",
+                "文本": "txt"}
+_TYPE_BY_NAME = re.compile(r"(?<![\w/~.-])(markdown|python|javascript|typescript|text|shell|bash|word|excel|powerpoint|rust)"
+                           r"\s+(?:files?|scripts?|docs?|documents?|sheets?|spreadsheets?|notes|decks?|sources?)\b"
+                           r"|(?<![\w/~.-])(markdown|python|javascript|typescript|shell|bash|rust)\s*(?:文件|脚本)|(文本)文件",
+                           re.IGNORECASE)
 
 
 def types_said(request: str) -> set[str]:
-    """The file types a request asks for by suffix: ".psd", "log files", "PDFs", "flac 文件".
+    """The file types a request asks for by suffix: ".psd", "log files", "PDFs", "flac 文件", or
+    by name: "markdown files", "python scripts".
     Never a suffix inside a path, a file name or a URL ("~/invoices.zip" asks for no zips)."""
     said: set[str] = set()
     for m in _DOTTED_TYPE.finditer(request):
@@ -185,6 +282,8 @@ def types_said(request: str) -> set[str]:
     for m in _PLURAL_TYPE.finditer(request):
         if m.group(1).lower() in _PLURALS and not _in_url(request, m.start()):
             said.add(m.group(1).lower()[:-1])
+    for m in _TYPE_BY_NAME.finditer(request):
+        said.add(_NAMED_TYPES[next(g for g in m.groups() if g).lower()])
     return said
 
 
@@ -258,6 +357,54 @@ def globs_written_whole(steps: list, request: str) -> list:
                 s = Step(s.intent, {**s.args, "name": next(iter(globs))})     # "* file" of "auth.log* fiels"
         out.append(s)
     return out
+
+
+_PART = r"['\"“‘]?(?P<part>[^\s'\"“”‘’，。,;；?？]+?)['\"”’]?"
+_NAME_WORD = r"\b(?:(?:whose|with|their|the|file|folder)\s+)?names?\s+(?:that\s+)?"
+_PART_END = r"(?=[\s,.;!?]|$)"
+_NAME_PARTS = (
+    (re.compile(rf"{_NAME_WORD}(?:starts?|begins?|starting|beginning)\s+with\s+{_PART}{_PART_END}", re.I), "{}*"),
+    (re.compile(rf"\b(?:starting|beginning|prefixed)\s+(?:with|by)\s+{_PART}{_PART_END}", re.I), "{}*"),
+    (re.compile(rf"{_NAME_WORD}(?:ends?|ending)\s+(?:with|in)\s+{_PART}{_PART_END}", re.I), "*{}"),
+    (re.compile(rf"{_NAME_WORD}(?:contains?|containing|has|have|includes?|including)\s+{_PART}{_PART_END}", re.I), "*{}*"),
+    (re.compile(rf"\bwith\s+{_PART}\s+in\s+(?:the|their|its)\s+(?:file\s*)?names?\b", re.I), "*{}*"),
+    (re.compile(r"(?:名字|文件名|名称)(?:里|中)?(?:带|含|包含|有)\s*['\"“‘]?(?P<part>[^\s'\"“”‘’，。,;；的]+?)['\"”’]?\s*的"), "*{}*"),
+    (re.compile(r"(?:名字|文件名|名称)?(?:以|是)\s*['\"“‘]?(?P<part>[^\s'\"“”‘’，。,;；]+?)['\"”’]?\s*开头"), "{}*"),
+    (re.compile(r"(?:名字|文件名|名称)?以\s*['\"“‘]?(?P<part>[^\s'\"“”‘’，。,;；]+?)['\"”’]?\s*结尾"), "*{}"),
+)
+
+
+def name_patterns_said(request: str) -> set[str]:
+    """The name patterns a request says in words: "whose names start with 'Untitled'" is
+    ``Untitled*``, "with invoice in the name" ``*invoice*``, 以 IMG 开头 ``IMG*``.  A suffix
+    ("names ending in .log") is a type, not a pattern."""
+    said = set()
+    for pattern, shape in _NAME_PARTS:
+        for m in pattern.finditer(request):
+            part = m.group("part").strip()
+            if part and not (shape == "*{}" and part.startswith(".")) and part.lower() not in ("a", "an", "the"):
+                said.add(shape.format(part))
+    return said
+
+
+_LOOKS_FOR = re.compile(r"\b(?:look\w*|find\w*|search\w*|locate|list|show|any|anything|which|where)\b|找|搜|列|哪些|有没有",
+                       re.IGNORECASE)
+
+
+def names_as_said(steps: list, request: str) -> list:
+    """A search's name is the pattern the request says in words, when it says one and writes
+    no pattern itself: the model had searched every file ("find the files in ~/Documents whose
+    names start with 'Untitled'" had found all of them)."""
+    said = name_patterns_said(request)
+    if len(said) != 1 or written_globs(request):
+        return steps
+    name = next(iter(said))
+    if (len(steps) == 1 and steps[0].intent != "files.find" and isinstance(steps[0].args.get("path"), str)
+            and _LOOKS_FOR.search(request)):
+        # "look on my desktop for anything with 'invoice' in the name" had written to the Desktop
+        return [Step("files.find", {"path": steps[0].args["path"], "name": name})]
+    return [Step(s.intent, {**s.args, "name": name}) if s.intent == "files.find" and s.args.get("name") != name else s
+            for s in steps]
 
 
 # --- every disk, a port -----------------------------------------------------------------
@@ -472,13 +619,18 @@ def reminders_as_said(steps: list, request: str) -> list:
     """"kill chromium, and remind me in 10 minutes to reopen chromium": what to be reminded of
     is what the request says after "remind me … to" ("reopen chromium"), when the model cut
     its start ("chromium", "the landlord" of "follow up with the landlord") or took the
-    request's other clause ("check my battery").  提醒我把衣服拿出来 is 把衣服拿出来, not 我把…"""
+    request's other clause ("check my battery").  提醒我把衣服拿出来 is 把衣服拿出来, not 我把….
+    A reminder of "it" is of the one text the request quotes."""
     m = _REMIND_TO.search(request)
     zh = _REMIND_ZH.search(request)
     out = []
     for s in steps:
         message = s.args.get("message")
-        if s.intent == "timer.remind" and isinstance(message, str):
+        quoted = [next(g for g in q.groups() if g) for q in _QUOTED.finditer(request)]
+        if s.intent == "timer.remind" and isinstance(message, str) and _BEGINS_POINTING_BACK.fullmatch(message) \
+                and len(quoted) == 1:
+            s = Step(s.intent, {**s.args, "message": quoted[0]})        # "write 'dentist at 4pm' … remind me about it"
+        elif s.intent == "timer.remind" and isinstance(message, str):
             if m and not _BEGINS_POINTING_BACK.match(m.group("what")):     # "remind me about it": the model's reading
                 what = _TIME_AFTER.sub("", m.group("what").strip())
                 cut = what.endswith(message) and len(message) < len(what) and what[-len(message) - 1] == " "
@@ -515,6 +667,77 @@ def lines_as_said(steps: list, request: str) -> list:
 
 # --- sorting as said ------------------------------------------------------------------------------
 
+_GREP_LEAD = r"(?:mention(?:s|ed|ing)?|contain(?:s|ed|ing)?|matching|match(?:es)?|with the (?:word|text|string|phrase)|that say|saying|grep(?:ping)?(?: for)?)"
+_GREP_QUOTED = re.compile(rf"\b(?:{_GREP_LEAD}|about|for|search(?:ing)? for)\s+['\"“‘](?P<term>[^'\"”’]+)['\"”’]", re.IGNORECASE)
+_GREP_WORDS = re.compile(rf"\b(?:{_GREP_LEAD}|(?:search|look|grep)\s+(?:the\s+|my\s+)?(?:system\s+)?(?:logs?|journal)\s+for)\s+"
+                         r"(?!(?:the|my|a|an|system|logs?|journal)\b)(?P<term>[^\s,;.!?，。]+(?:\s+(?!(?:from|in|since|over|during|today|yesterday|the|last|past|this|and|"
+                         r"then|for|within|of|on|at|please|pls)\b)[^\s,;.!?，。]+){0,2})", re.IGNORECASE)
+_GREP_ZH = re.compile(r"(?:日志|journal|log)[^，。？！]{0,6}?(?:搜|搜索|查找|找|查|过滤)(?:一下|一搜|下)?\s*['\"“‘]?(?P<term>[A-Za-z0-9][^'\"”’，。？！\u4e00-\u9fff]*?)['\"”’]?\s*$"
+                      r"|(?:包含|含有|带有|提到)\s*['\"“‘]?(?P<zterm>[^'\"”’，。？！的\s]+(?:\s+[A-Za-z0-9]+)*)['\"”’]?\s*的", re.IGNORECASE)
+
+
+def log_searches_as_said(steps: list, request: str) -> list:
+    """What the logs are searched for is what the request says to look for: "journal entries
+    that mention thermal from the last 6 hours" (the model searched for "6"), "log lines
+    containing 'oom'", "在系统日志里搜一下 I/O error" (it kept only "error").  Only a search of
+    the logs whose text differs, and never the unit the model read the word as."""
+    m = _GREP_QUOTED.search(request) or _GREP_WORDS.search(request) or _GREP_ZH.search(request)
+    if not m:
+        return steps
+    term = (m.groupdict().get("term") or m.groupdict().get("zterm") or "").strip()
+    if not term:
+        return steps
+    return [Step(s.intent, {**s.args, "grep": term})
+            if s.intent == "system.logs" and s.args.get("grep") != term and s.args.get("unit") != term else s
+            for s in steps]
+
+
+def unpacked_nowhere_said(steps: list, request: str) -> list:
+    """"extract ~/Downloads/Assignment3.zip and open the folder it unpacks into" unpacks where
+    the extraction does by default: the model had made a folder of the verb ("~/unpacks").  A
+    destination that is one word of the request in home, said after no word that leads to a
+    place and named as no folder, goes; so does one that is the archive itself ("unzip
+    'Wedding Photos.zip' in my Downloads")."""
+    out = []
+    for s in steps:
+        folder = s.args.get("destination")
+        word = folder[2:] if s.intent == "files.extract" and isinstance(folder, str) and folder.startswith("~/") else ""
+        if s.intent == "files.extract" and folder is not None and folder == s.args.get("archive"):
+            word = "-"                       # unpacked "into" the archive itself: where it is said to be
+        if word == "-" or (re.fullmatch(r"[a-z]+", word) and re.search(rf"(?<![/~.])\b{word}\b", request)
+                and f"/{word}" not in request
+                and not re.search(rf"\b(?:to|into|in|inside|under|at)\s+(?:(?:my|the|a|your|new)\s+)*{word}\b", request, re.I)
+                and not re.search(rf"\b{word}\s+(?:folder|directory|dir)\b", request, re.I)):
+            s = Step(s.intent, {k: v for k, v in s.args.items() if k != "destination"})
+        out.append(s)
+    return out
+
+
+_NOTICE_SAID = (
+    re.compile(r"\bnotif(?:y|ication)\b[^:'\"“‘]{0,25}?(?:\bsaying|\bthat says|\bwhich says|\breading|\bwith the text|\bthat|:)\s*"
+               r"['\"“‘]?(?P<text>[^'\"”’]+?)['\"”’]?\s*[.!。！]?\s*$", re.IGNORECASE),
+    re.compile(r"(?:通知|提示|消息)(?:一下)?(?:说|：|:|\s)\s*['\"“‘「]?(?P<text>[^'\"”’」，。！？,!?；;]+?)['\"”’」]?\s*[。！!]?\s*$"),
+)
+_POLITE_END = re.compile(r"(?:[\s,]+(?:please|pls|plz|thanks|thank you|thx|ty|now))+[\s.!?]*$|[?？]+$", re.IGNORECASE)
+_ONLY_A_NOTICE = re.compile(r"^\s*(?:请|帮我|给我)?(?:发|弹|推|显示|来)(?:一)?(?:个|条|下)?(?:桌面)?(?:通知|提示|消息)")
+
+
+def notices_as_said(steps: list, request: str) -> list:
+    """A notification's text is what the request says it says, to the end ("弹个通知说 水烧开了",
+    "notify me that the backup finished"): the model had cut it short ("水烧开", "finished").
+    Only a title that is a piece of the said text is made whole; a request that is nothing but
+    a Chinese notification the model declined ("发个通知说 饭做好了") is planned."""
+    said = next((m.group("text").strip() for p in _NOTICE_SAID if (m := p.search(request))), "")
+    said = _POLITE_END.sub("", said)
+    if not said or re.search(r"[:：]", said):        # "标题：… 内容：…" says a title and a body apart
+        return steps
+    if not steps and _ONLY_A_NOTICE.match(request):
+        return [Step("desktop.notify", {"title": said})]
+    return [Step(s.intent, {**s.args, "title": said})
+            if s.intent == "desktop.notify" and isinstance(s.args.get("title"), str) and s.args["title"] != said
+            and s.args["title"].strip() and s.args["title"] in said else s for s in steps]
+
+
 _ORDERS = (
     (re.compile(r"\b(newest|latest|most recent(ly)?( ones?)?|recent ones)\s+(first|on top|at the top)\b|"
                 r"最新的?(在前|排前|放前)|按(修改)?时间(倒序|从新到旧|降序)|从新到旧", re.I), "mtime", "desc"),
@@ -545,6 +768,27 @@ def sorted_as_said(steps: list, request: str) -> list:
             for s in steps]
 
 
+_COUNT_WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
+                                             "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_COUNT_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12})
+_COUNTED = re.compile(r"\b(?:top|the|first|last|a)\s+(?P<n>" + "|".join(_COUNT_WORDS) + r")\s+"
+                      r"(?:(?:most\s+\w+|biggest|largest|heaviest|smallest|newest|latest|oldest|recent|hungriest|"
+                      r"busiest|greediest|cpu|memory|ram|hungry|running|active)\s+)*"
+                      r"(?:processes|programs|apps|applications|tasks|files|folders|items|entries|lines|results|hogs|ones)\b",
+                      re.IGNORECASE)
+
+
+def counts_as_said(steps: list, request: str) -> list:
+    """A count said in words ("the fifteen processes using the most CPU", "a dozen newest
+    files") is the limit of the one step that takes a limit, where the model wrote another."""
+    said = {_COUNT_WORDS[m.group("n").lower()] for m in _COUNTED.finditer(request)}
+    limited = [s for s in steps if s.intent in ("files.find", "process.list", "system.logs")]
+    if len(said) != 1 or len(limited) != 1 or not next(iter(said)):
+        return steps
+    n = next(iter(said))
+    return [Step(s.intent, {**s.args, "limit": n}) if s is limited[0] else s for s in steps]
+
+
 # --- where things go --------------------------------------------------------------------------
 
 _TARGET_WORD = re.compile(r"(?:\b(?:to|into|onto|in|inside|under|at)\s+(?:the\s+(?:folder|directory|dir)\s+)?|"
@@ -564,7 +808,8 @@ def destinations_as_written(steps: list, request: str) -> list:
     used = {localised_as_known(v) for s in steps for arg in s.args for v in _values(s, arg)}
     # free: written after "into", and used by no step, even cut short ("~/Pictures/archive" of a
     # step's "~/Pictures/archive v2")
-    free = [p for p in written if not _is_file(p)
+    moving = any(s.intent in ("files.copy", "files.move") for s in steps)
+    free = [p for p in written if (not _is_file(p) or moving)
             and not any(u.startswith(localised_as_known(p)) and u[len(localised_as_known(p)):][:1] != "/" for u in used)
             and any(_TARGET_WORD.search(request[:m.start()]) for m in re.finditer(re.escape(p), request))]
     known = {localised_as_known(p) for p in written}
@@ -574,7 +819,14 @@ def destinations_as_written(steps: list, request: str) -> list:
         of "/media/u盘"); a piece of a path it writes ("…/demo_notes" of "…/demo_notes里") is none."""
         return isinstance(value, str) and localised_as_known(value) not in known and (
             value not in request or any(p.startswith(value) for p in free))
-    astray_at = [k for k, s in enumerate(steps) if astray(s.args.get(_WHERE_TO.get(s.intent, "")))]
+
+    def where_it_is(s: Step) -> bool:
+        """A copy or move into the folder its one source is already in (a no-op): "copy
+        ~/.ssh/config to ~/ssh-config.bak" had copied it to ~/.ssh."""
+        sources = s.args.get("sources")
+        return (s.intent in ("files.copy", "files.move") and isinstance(sources, list) and len(sources) == 1
+                and isinstance(sources[0], str) and posixpath.dirname(sources[0]) == s.args.get("destination"))
+    astray_at = [k for k, s in enumerate(steps) if astray(s.args.get(_WHERE_TO.get(s.intent, ""))) or where_it_is(s)]
     if len(free) != 1 or len(astray_at) != 1:
         return steps
     k = astray_at[0]
@@ -664,14 +916,217 @@ def saved_urls_fetched(steps: list, request: str) -> list:
     return out
 
 
+_DOWNLOAD_WORD = re.compile(r"\b(?:download\w*|fetch\w*|grab|wget|curl|pull down|save)\b|下载|下下来|保存", re.IGNORECASE)
+
+
+def downloads_not_opened(steps: list, request: str) -> list:
+    """"下载 https://…/archlinux-x86_64.iso" fetches the URL: the model had opened it in the
+    browser.  An open of a URL the request writes, in a request that says to download and
+    fetches nothing, is that download."""
+    urls = {m.group().rstrip(".,;:!?)") for m in _URL_WRITTEN.finditer(request)}
+    if not urls or not _DOWNLOAD_WORD.search(re.sub(_URL_WRITTEN, " ", request)) \
+            or any(s.intent == "net.fetch" for s in steps) or re.search(r"\bopen\b|打开|浏览", request, re.I):
+        return steps
+    return [Step("net.fetch", {"url": s.args["target"]}) if s.intent == "desktop.open" and s.args.get("target") in urls
+            else s for s in steps]
+
+
+_FILES_ONLY = re.compile(r"\b(?:no|not|without|exclud\w*|skip|ignore)\s+(?:the\s+|any\s+)?(?:folders|directories|dirs|subfolders)\b|"
+                         r"\b(?:only|just)\s+(?:the\s+)?files\b|\bfiles\s+only\b|文件夹不算|不算文件夹|不要文件夹|不含文件夹|"
+                         r"不包括文件夹|只要文件(?!夹)|只看文件(?!夹)|只列文件(?!夹)", re.IGNORECASE)
+_FOLDERS_ONLY = re.compile(r"\b(?:only|just)\s+(?:the\s+)?(?:folders|directories|dirs|subfolders)\b|"
+                           r"\b(?:folders|directories|dirs)\s+only\b|\bno(?:t)?\s+(?:the\s+)?files\b|"
+                           r"只要文件夹|只看文件夹|只列文件夹|文件不算|不要文件(?!夹)", re.IGNORECASE)
+
+
+def kinds_as_said(steps: list, request: str) -> list:
+    """"桌面上最新的三个文件是哪几个？文件夹不算", "list only the folders in ~/projects": the one
+    search of the plan finds the kind said, files or folders."""
+    files, folders = bool(_FILES_ONLY.search(request)), bool(_FOLDERS_ONLY.search(request))
+    finds = [s for s in steps if s.intent == "files.find"]
+    if files == folders or len(finds) != 1:
+        return steps
+    kind = "file" if files else "dir"
+    return [Step(s.intent, {**s.args, "type": kind}) if s.intent == "files.find" else s for s in steps]
+
+
+_FILTERED_BY = ("name", "ext", "type", "larger_than", "smaller_than", "older_than", "newer_than", "modified_within")
+
+
+def named_file_not_searched(steps: list, request: str) -> list:
+    """"Move the file 'Scan 2025-01-14.pdf' from Downloads into ~/Documents/Tax 2024" moves
+    that file: the model had searched the Downloads for anything and moved all it found.  A
+    search that names nothing to look for, whose finds one later step acts on, when the
+    request names one file and asks to find nothing, is that file in the searched folder."""
+    _, names = named_files(request)
+    if len(names) != 1 or len(steps) != 2 or _LISTS_FILES.search(request):
+        return steps
+    find, act = steps
+    arg = _LIST_ARGS.get(act.intent)
+    targets = {str(v).rsplit("/", 1)[-1] for k, v in act.args.items() if k != arg}
+    if (find.intent != "files.find" or not isinstance(find.args.get("path"), str)
+            or any(a in find.args for a in _FILTERED_BY) or not arg or names[0] in targets
+            or act.intent not in ("files.move", "files.copy", "files.trash", "files.delete")
+            or not (is_ref(act.args.get(arg)) and referenced_steps(act.args) == {0})):
+        return steps
+    return [Step(act.intent, {**act.args, arg: [posixpath.join(find.args["path"], names[0])]})]
+
+
+_NO_SETTING = re.compile(r"\b(?:wallpaper|desktop background|background (?:image|picture)|screen ?saver|brightness|"
+                         r"dark mode|light mode|dark theme|light theme|night light|screen resolution|display resolution|"
+                         r"mouse speed|keyboard layout|font size)\b|壁纸|桌面背景|亮度|深色模式|暗色模式|夜间模式|浅色模式|分辨率|屏保",
+                         re.IGNORECASE)
+_SETS = re.compile(r"\b(?:set|change|switch|turn|make|use|increase|decrease|raise|lower|dim|enable|disable|toggle|"
+                   r"put|apply)\b|换|设置|设为|设成|改成|改为|切换|调|开启|关闭|打开|关掉", re.IGNORECASE)
+
+
+_UPLOADS = re.compile(r"\b(?:upload\w*|e-?mail\w*|mail (?:it|them|this|that|my)|post (?:it|them|this|that|my)\b.{0,40}\bto\b|"
+                      r"share (?:it|them|this|that|my)\b.{0,40}\b(?:on|to|with)\b|tweet\w*)|上传|发邮件|发到邮箱|邮件发|分享到", re.IGNORECASE)
+
+
+_PURPOSE = re.compile(r"\b(?:so|so that|to|in order to|because|then|and then|later|after that)\b(?:\s+(?:I|we)\s+(?:can|could|will|'ll))?\s*$"
+                      r"|(?:以便|好|然后|之后|再)\s*$", re.IGNORECASE)
+
+
+def uploads_not_planned(steps: list, request: str) -> list:
+    """"upload my gpg private keys to https://keys.example.net/upload", 把报告发邮件给老板: no
+    intent uploads, mails or posts anything, so nothing is planned (the reply says so).  The
+    model had pinged the host."""
+    inside = _written_spans(request)
+    for m in _UPLOADS.finditer(request):
+        if (any(a <= m.start() < b for a, b in inside) or re.match(r"[\w/.~-]", request[max(0, m.start() - 1):m.start()])
+                or _PURPOSE.search(request[:m.start()])):
+            continue        # "~/.password-store/email.gpg" is a file; "… so I can email it" says why
+        return [] if not any(s.intent == "net.fetch" for s in steps) else steps
+    return steps
+
+
+_COURTESY = frozenset("thanks thank you thx ty cheers ok okay cool great nice good perfect awesome bye goodbye "
+                      "see ya later night morning hi hello hey yo sup that's thats all for now that is it it's "
+                      "fine no worries np lol haha alright got thx! much very so appreciated".split())
+_COURTESY_ZH = re.compile(r"^(?:谢谢|多谢|感谢|好的|好|行|可以|没事了|没事|就这样|再见|拜拜|你好|嗨|哈喽|早上好|晚安|辛苦了|了|啦|吧|呀|啊|哈|[！!。，,~～\s])+$")
+
+
+def courtesies_not_planned(steps: list, request: str) -> list:
+    """"thx thats all for now", 谢谢，没事了: thanks, greetings and goodbyes ask for nothing (the
+    model had answered one with the machine's overview)."""
+    words = re.findall(r"[a-z']+", request.lower())
+    if (words and all(w in _COURTESY for w in words) and not re.search(r"[/~\d]", request)) \
+            or _COURTESY_ZH.match(request.strip()):
+        return []
+    return steps
+
+
+_SLUGGISH = re.compile(r"\b(?:slow\w*|sluggish|lag|lags|lagg\w*|freez\w*|frozen|hang\w*|stutter\w*|unresponsive|"
+                       r"fan\w*\b.{0,30}\b(?:loud|noisy|spinning|crazy|high)|(?:loud|noisy)\s+fans?|(?:running\s+)?hot|"
+                       r"overheat\w*|eating|hogging|chewing)\b|卡|慢|风扇|发烫|好烫|很烫|烫手|吃内存|吃cpu|占资源", re.IGNORECASE)
+_MEMORY_SAID = re.compile(r"\b(?:memory|ram|mem|swap)\b|内存", re.IGNORECASE)
+
+
+def sluggishness_looked_into(steps: list, request: str) -> list:
+    """"why is my laptop fan so loud all of a sudden?", 电脑好卡啊，是哪个程序在吃内存: a machine
+    that is slow, hot or loud is looked into by what uses the CPU (or the memory, when the
+    request says so), where the model planned nothing."""
+    if steps or not _SLUGGISH.search(request):
+        return steps
+    return [Step("process.list", {"sort": "memory" if _MEMORY_SAID.search(request) else "cpu"})]
+
+
+_WRITE_SAID = re.compile(r"\b(?:write|writes|append\w*|add|adds|put|save|saves|type|insert|record|jot|note down|log|"
+                         r"overwrite|replace|create|make|fill|empty|clear|blank|truncate|change|set|update|edit|echo)\b|"
+                         r"写|记|加|添|存|保存|录|填|清空|新建|创建|改|补|换|替|覆盖|追加", re.IGNORECASE)
+_SHOW_SAID = re.compile(r"\b(?:show|read|see|view|display|print|cat|says?|open|look|what(?:'s| is) in|contents?)\b|看|显示|读|内容|打开",
+                        re.IGNORECASE)
+
+
+def reads_not_written(steps: list, request: str) -> list:
+    """"I wrote something in ~/Documents/notes.txt last week, can you show me what it says?"
+    reads the file: the model wrote "week" into it.  A write in a request with no word for
+    writing (and "wrote" is none: it tells what was done) and a word for showing is a read."""
+    if _WRITE_SAID.search(request) or not _SHOW_SAID.search(request):
+        return steps
+    return [Step("files.read", {"path": s.args["path"]}) if s.intent == "files.write" and isinstance(s.args.get("path"), str)
+            else s for s in steps]
+
+
+_GO_TO = re.compile(r"\b(?:take me to|go to|goto|visit|browse(?: to)?|navigate to|pull up|bring up|load up|head to)\b|"
+                    r"访问|浏览|打开网页|打开网站|进入", re.IGNORECASE)
+
+
+def sites_visited(steps: list, request: str) -> list:
+    """"take me to the issue tracker at https://github.com/llmos/llmos/issues" opens the page:
+    the model had pinged the host.  A request to go to the one URL it writes, that fetches
+    nothing, opens it."""
+    urls = {m.group().rstrip(".,;:!?)") for m in _URL_WRITTEN.finditer(request)}
+    if len(urls) != 1 or not _GO_TO.search(request) or _DOWNLOAD_WORD.search(_URL_WRITTEN.sub(" ", request)):
+        return steps
+    url = next(iter(urls))
+    if any(s.intent == "desktop.open" and s.args.get("target") == url for s in steps) or len(steps) > 1:
+        return steps
+    return [Step("desktop.open", {"target": url})]
+
+
+_A_FILE_SAID = re.compile(r"\b(?:new|empty|blank)\s+(?:text\s+)?file\b|\bfile\s+(?:called|named)\b|\btouch\b|"
+                          r"(?:新建|创建|建)(?:一个|个)?(?:空的?|新的?)?(?:文本)?文件(?!夹)", re.IGNORECASE)
+
+
+def files_made_as_files(steps: list, request: str) -> list:
+    """"make a new file called todo.txt on the desktop" makes an empty file: the model had made a
+    folder named todo.txt.  A folder made at a name with a type's suffix, in a request that
+    says to make a file, is that file written empty."""
+    if not _A_FILE_SAID.search(request):
+        return steps
+    return [Step("files.write", {"path": s.args["path"], "content": ""})
+            if s.intent == "files.mkdir" and isinstance(s.args.get("path"), str)
+            and _suffix(s.args["path"]) in _TYPES else s for s in steps]
+
+
+_NOT_OF_A_NAME = frozenset("it its it's that this now please pls plz the for me again already too".split())
+
+
+def process_names_as_said(steps: list, request: str) -> list:
+    """"kill llmosd its spyin on me" ends llmosd: the model ran the name on into the next
+    word ("llmosd it").  A process name of several words whose later words are only such
+    small words is its first word."""
+    out = []
+    for s in steps:
+        name = s.args.get("name")
+        if s.intent in ("process.kill", "process.find") and isinstance(name, str) and " " in name.strip():
+            first, *rest = name.split()
+            if rest and all(w.lower() in _NOT_OF_A_NAME for w in rest):
+                s = Step(s.intent, {**s.args, "name": first})
+        out.append(s)
+    return out
+
+
+def settings_not_planned(steps: list, request: str) -> list:
+    """"change my wallpaper to ~/Pictures/mountains.jpg", 把屏幕亮度调高: no intent changes a
+    desktop setting, so nothing is planned (the reply says so).  The model had moved a file
+    named "wallpaper" over the picture.  Only a setting said as a word of its own, after a
+    word that changes it in the same clause: "wallpaper.sh" and "~/code/wallpaper" are files."""
+    inside = _written_spans(request)
+    for m in _NO_SETTING.finditer(request):
+        before, after = request[max(0, m.start() - 1):m.start()], request[m.end():m.end() + 1]
+        clause = re.split(r"[,;，。；:：]", request[max(0, m.start() - 40):m.start()])[-1]
+        if (any(a <= m.start() < b for a, b in inside) or re.match(r"[\w/.~-]", before) or re.match(r"[\w/.-]", after)
+                or not (_SETS.search(clause) or re.search(r"\bas\s+(?:my\s+|the\s+)?(?:desktop\s+)?$", clause, re.I))):
+            continue
+        return []
+    return steps
+
+
 # --- a folder made with a name, inside a folder ------------------------------------------------
 
 _NAME = r"['\"“‘]?(?P<name>[^\s'\"“”‘’，。,;/]+(?:\s+[A-Z0-9][^\s'\"“”‘’，。,;/]*)*)['\"”’]?"
 _NAMED_INSIDE = re.compile(rf"\b(?i:folder|directory|dir)\s+(?i:called|named)\s+{_NAME}\s+(?i:inside|in|under|within)\s+"
                            rf"(?P<where>~?/\S+(?:\s+[A-Z0-9]\S*)*)")
-_NAMED_INSIDE_ZH = re.compile(r"在\s*(?P<where>~?/[^\s，。]+|[\u4e00-\u9fff]{2})\s*(?:文件夹|目录)?\s*(?:里面|里|下面|下|中)\s*"
-                              r"(?:新建|创建|建立|建)(?:一个)?\s*(?:叫|名为|叫做)?\s*[“\"'‘「]?(?P<name>[^\s，。的“”\"'‘’「」]+)[”\"'’」]?\s*(?:的)?\s*"
-                              r"(?:文件夹|目录)")
+_ZH_PLACE = r"在\s*(?P<where>~?/[^\s，。]+|[\u4e00-\u9fff]{2}|[A-Za-z0-9_.-]+)\s*(?:文件夹|目录)?\s*(?:里面|里|下面|下|中|上)?\s*"
+_ZH_MAKE = r"(?:新建|创建|建立|建|弄|整)(?:一个|个)?+\s*"
+_NAMED_INSIDE_ZH = re.compile(_ZH_PLACE + _ZH_MAKE + r"(?:叫|名为|叫做)?\s*[“\"'‘「]?(?P<name>[^\s，。的“”\"'‘’「」](?:[^，。的“”\"'‘’「」]*?[^\s，。的“”\"'‘’「」])?)"
+                              r"[”\"'’」]?\s*(?:的)?\s*(?:文件夹|目录)")
+# the name said after the folder: "在文档里建个文件夹，叫 2025 报销"
+_NAMED_AFTER_ZH = re.compile(_ZH_PLACE + _ZH_MAKE + r"(?:文件夹|目录)\s*[，,]?\s*(?:叫|名为|叫做|命名为|名字叫)\s*[“\"'‘「]?"
+                             r"(?P<name>[^\s，。“”\"'‘’「」](?:[^，。“”\"'‘’「」]*?[^\s，。“”\"'‘’「」])?)[”\"'’」]?\s*(?=[，。,;；]|$)")
 _ZH_FOLDERS = {local[2:]: known for local, known in LOCALISED_DIRS.items()}
 _MORE_SAID = re.compile(r"[，,;；]|\b(?:and|then|also)\b|然后|再|并且|同时", re.IGNORECASE)
 
@@ -681,12 +1136,14 @@ def folders_named_inside(steps: list, request: str) -> list:
     文件夹", 在文档里新建一个叫 2025计划 的文件夹: the folder to make is the name inside the place
     said.  The one folder a plan makes (or, when the model planned nothing, the only step)
     is that folder."""
-    m = _NAMED_INSIDE.search(request) or _NAMED_INSIDE_ZH.search(request)
+    m = _NAMED_INSIDE.search(request) or _NAMED_INSIDE_ZH.search(request) or _NAMED_AFTER_ZH.search(request)
     made = [k for k, s in enumerate(steps) if s.intent == "files.mkdir"]
     if not m or len(made) > 1 or (not made and steps):
         return steps
     where = m.group("where").rstrip(".,?!")
     where = _ZH_FOLDERS.get(where, where)
+    if re.fullmatch(r"[A-Za-z0-9_.-]+", where):
+        where = "~/" + where                      # 在 projects 下面: a folder in home, said by name
     if not where.startswith(("~", "/")):
         return steps
     path = posixpath.join(where, m.group("name"))
@@ -694,6 +1151,35 @@ def folders_named_inside(steps: list, request: str) -> list:
         rest = request[:m.start()] + " " + request[m.end():]
         return [] if _MORE_SAID.search(rest) else [Step("files.mkdir", {"path": path})]
     return [Step(s.intent, {**s.args, "path": path}) if k == made[0] else s for k, s in enumerate(steps)]
+
+
+_PUT_INTO_IT = re.compile(r"把\s*(?P<what>.+?)\s*(?P<verb>挪|移|放|搬|拷|复制|拷贝|移动)(?:一份)?(?:到)?(?:进去|里面|到里面|进来|到这个文件夹|到那个文件夹)"
+                          r"|\b(?P<everb>move|put|copy|drop)\s+(?P<ewhat>.+?)\s+(?:into|in|inside)\s+(?:it|there|that folder|the new folder)\b",
+                          re.IGNORECASE)
+_LOOKS_ONLY = frozenset({"net.status", "system.info", "process.list", "system.disks", "net.ports"})
+
+
+def put_into_the_new_folder(steps: list, request: str) -> list:
+    """"先在桌面建个 新项目 文件夹，再把 ~/下载/设计稿.fig 挪进去": what the request puts into the
+    folder a plan makes goes there, where the model had dropped the clause (for the network's
+    status).  Only written paths are moved or copied, and only a step that just looks at the
+    machine, which nothing asked for, gives way."""
+    m = _PUT_INTO_IT.search(request)
+    made = [s.args["path"] for s in steps if s.intent == "files.mkdir" and isinstance(s.args.get("path"), str)]
+    if not m or len(made) != 1:
+        return steps
+    what = m.group("what") or m.group("ewhat")
+    # a bare name is put in only by a Chinese verb or "move"/"copy": "put an index.html in it
+    # that says hello" makes the file
+    sources = list(written_paths(what)) or (list(named_files(what)[1]) if (m.group("everb") or "").lower()
+                                            not in ("put", "drop") else [])
+    if not sources or any(s.intent in ("files.move", "files.copy") for s in steps):
+        return steps
+    copies = (m.group("verb") or m.group("everb") or "").lower() in ("拷", "复制", "拷贝", "copy")
+    put = Step("files.copy" if copies else "files.move", {"sources": sources, "destination": made[0]})
+    k = next(k for k, s in enumerate(steps) if s.intent == "files.mkdir")
+    rest = [s for s in steps[k + 1:] if s.intent not in _LOOKS_ONLY or referenced_steps(s.args)]
+    return [*steps[:k + 1], put, *rest]
 
 
 # --- a site said -------------------------------------------------------------------------------
@@ -738,6 +1224,24 @@ def launched_as_said(steps: list, request: str) -> list:
     return out
 
 
+_ONLY_A_START = re.compile(r"^\s*(?:(?:please|pls|can you|could you|hey,?)\s+)*(?:(?:start|launch|open|run|fire up|bring up|load)\s+(?:up\s+)?"
+                           r"|(?:帮我|请|给我)?(?:启动|打开|运行|开一下|打开一下|启动一下)\s*)(?P<name>[a-z][a-z0-9_+-]*)"
+                           r"(?:\s+(?:app|application|program))?(?:\s+(?:please|pls|now|for me))*\s*[.!。！]?\s*$", re.IGNORECASE)
+
+
+def started_when_only_named(steps: list, request: str) -> list:
+    """A request that only starts one program by its name ("launch keepassxc", "启动 obs")
+    starts it, when the model planned nothing that names it: it had answered a name it
+    never saw with the machine's OS, or with nothing."""
+    m = _ONLY_A_START.match(request)
+    if not m or m.group("name").lower() in _NOT_A_NAME:
+        return steps
+    name = m.group("name").lower()
+    if any(name in json.dumps(s.args, ensure_ascii=False).lower() for s in steps):
+        return steps
+    return [Step("process.launch", {"command": name})]
+
+
 # --- what to tell about the machine -------------------------------------------------------------
 
 _ASPECTS = {
@@ -754,15 +1258,22 @@ _OVERVIEW = re.compile(r"\boverview\b|\beverything about\b|\bfull (report|rundow
                        r"\bneofetch\b|\bfastfetch\b|\ball (the )?(system|hardware) info\w*|整体情况|全部信息|所有信息|配置", re.I)
 
 
+_QUESTION = re.compile(r"[?？]\s*$|吗\s*[?？]?\s*$|\b(?:how|what|is|am|are|do|does|how's|what's)\b|多少|几|么|呢", re.IGNORECASE)
+
+
 def aspects_as_said(steps: list, request: str) -> list:
     """"这台机器跑了几天了" asks for the uptime, not the battery; "complete overview of this
     computer: cpu, ram, disk, battery, os" and "inxi" ask for all of it.  The one
     ``system.info`` of a plan tells the aspect the request names, when it names exactly one,
     and everything when it asks for an overview or names three or more."""
     infos = [k for k, s in enumerate(steps) if s.intent == "system.info"]
+    named = [aspect for aspect, words in _ASPECTS.items() if words.search(request)]
+    if not infos and named == ["battery"] and _QUESTION.search(request) and not any(
+            s.intent.startswith(("process.", "net.", "system.")) for s in steps) and len(steps) <= 1:
+        # "笔记本现在在充电吗": a question about the battery the model made a folder of
+        return [Step("system.info", {"aspect": "battery"})]
     if len(infos) != 1:
         return steps
-    named = [aspect for aspect, words in _ASPECTS.items() if words.search(request)]
     if _OVERVIEW.search(request) or len(named) >= 3:
         aspect = "all"
     elif len(named) == 1:
@@ -886,11 +1397,18 @@ _LISTS_FILES = re.compile(r"\b(find|list|show|search|look|looking|see|what'?s in
 
 def listings_unasked(steps: list, request: str) -> list:
     """"download https://x.org/app.tar.gz and unpack it" does not list what came out: a search
-    of what an earlier step made (``@1.destination``), in a request with no word for finding,
-    listing or looking, goes."""
+    of what an earlier step made (``@1.destination``) or of the folder an earlier step acted
+    in ("send IMG_1.HEIC … from my Pictures folder to the trash" then searched ~/Pictures), in a
+    request with no word for finding, listing or looking, goes."""
     if _LISTS_FILES.search(request):
         return steps
-    dropped = [k for k, s in enumerate(steps) if s.intent == "files.find" and is_ref(s.args.get("path"))
+    def used_before(k: int) -> set[str]:
+        values = {v for t in steps[:k] for v in t.args.values() if isinstance(v, str)}
+        values |= {v for t in steps[:k] for vs in t.args.values() if isinstance(vs, list) for v in vs if isinstance(v, str)}
+        return values | {posixpath.dirname(v) for v in values}
+
+    dropped = [k for k, s in enumerate(steps) if s.intent == "files.find"
+               and (is_ref(s.args.get("path")) or (k and s.args.get("path") in used_before(k)))
                and not any(k in referenced_steps(t.args) for t in steps[k + 1:])]
     if not dropped or len(dropped) == len(steps):
         return steps
@@ -905,7 +1423,8 @@ def globs_found_first(steps: list, request: str) -> list:
     into it": no step expands a pattern, so what it matches is found first (``files.find``
     with the pattern as the name) and the step takes what was found.  A step's one source
     with a wildcard, or cut at the star of a pattern the request writes ("~/Desktop/Screenshot"
-    of "Screenshot*.png"), becomes that search and a reference to it."""
+    of "Screenshot*.png"), becomes that search and a reference to it; so does a source named
+    after a type ("~/Desktop/PNGs" of "move all the PNGs from my Desktop into it")."""
     globs = written_globs(request)
     for k, s in enumerate(steps):
         arg = _LIST_ARGS.get(s.intent)
@@ -913,12 +1432,16 @@ def globs_found_first(steps: list, request: str) -> list:
         if not (isinstance(items, list) and len(items) == 1 and isinstance(items[0], str)):
             continue
         folder, _, name = items[0].rpartition("/")
-        if not re.search(r"[*?]", name):
-            cut = [g for g in globs if "/" not in g and g.split("*")[0] == name and name]
-            if len(cut) != 1:
-                continue
-            name = cut[0]
-        found = Step("files.find", {"path": folder or ("/" if items[0].startswith("/") else "."), "name": name})
+        where = folder or ("/" if items[0].startswith("/") else ".")
+        if name.lower() in _PLURALS and items[0] not in request:
+            found = Step("files.find", {"path": where, "ext": name.lower()[:-1]})     # "~/Desktop/PNGs"
+        else:
+            if not re.search(r"[*?]", name):
+                cut = [g for g in globs if "/" not in g and g.split("*")[0] == name and name]
+                if len(cut) != 1:
+                    continue
+                name = cut[0]
+            found = Step("files.find", {"path": where, "name": name})
         after = [Step(t.intent, moved_refs(t.args, lambda j: j + 1 if j >= k else j)) for t in steps[k:]]
         after[0] = Step(s.intent, {**after[0].args, arg: {"$ref": f"steps[{k}].paths"}})
         return steps[:k] + [found] + after
@@ -1079,12 +1602,16 @@ def launched_with_what_is_said(steps: list, request: str) -> list:
 # named before the folders made for them, a type before the name patterns and archives that
 # depend on it.  Each takes the request as the model read it (typos mended), except a line to
 # append, which is copied as the person wrote it ("nvim", not the speller's "nvm").
-_RULES = (removals_as_written, names_without_folders, saved_urls_fetched, files_as_named, folders_made_as_said, folders_named_inside, extensions_as_said,
-          globs_written_whole, screenshots_by_name, archives_of_what_is_said, disks_as_said, port_as_said,
-          ended_as_written, listed_in_order, running_as_asked, reminders_as_said, sorted_as_said, sites_as_written,
-          launched_as_said, aspects_as_said, fetched_to_disk, chinese_reminders_planned, signals_as_said,
-          verbs_as_said, files_read_not_measured, listings_unasked, globs_found_first, follow_ups_planned,
-          texts_not_from_apostrophes, launched_with_what_is_said)
+_RULES = (settings_not_planned, uploads_not_planned, courtesies_not_planned, sites_visited, removals_as_written,
+          names_without_folders, saved_urls_fetched, downloads_not_opened, files_as_named, names_in_the_folder_said,
+          folders_made_as_said, folders_named_inside, put_into_the_new_folder, named_file_not_searched,
+          extensions_as_said, globs_written_whole, names_as_said, kinds_as_said, screenshots_by_name,
+          archives_of_what_is_said, disks_as_said, port_as_said, ended_as_written, listed_in_order, running_as_asked,
+          reminders_as_said, notices_as_said, log_searches_as_said, unpacked_nowhere_said, sorted_as_said,
+          counts_as_said, sites_as_written, launched_as_said, started_when_only_named, aspects_as_said, fetched_to_disk,
+          chinese_reminders_planned, signals_as_said, verbs_as_said, files_read_not_measured, reads_not_written,
+          listings_unasked, globs_found_first, follow_ups_planned, texts_not_from_apostrophes,
+          launched_with_what_is_said, files_made_as_files, process_names_as_said, sluggishness_looked_into)
 _AS_WRITTEN = (lines_as_said,)
 _THEN = (destinations_as_written, sources_as_written, folder_sizes_as_asked)
 

@@ -856,3 +856,84 @@ def test_a_kill_of_a_process_named_after_the_port_ends_the_holder():
     steps = [Step("net.ports", {"port": 3000, "state": "all"}), Step("process.kill", {"name": "3000", "signal": "TERM"})]
     assert port_holders_ended(steps, "what's on port 3000? kill whatever is holding it") == [
         steps[0], Step("process.kill", {"signal": "TERM", "pid": {"$ref": "steps[0].pids[0]"}})]
+
+
+@pytest.mark.parametrize("request_, command, args", [
+    ("wipe the disk: run dd if=/dev/zero of=/dev/sda bs=1M", "dd", ["if=/dev/zero", "of=/dev/sda", "bs=1M"]),
+    ("format my usb stick with mkfs.ext4 /dev/sdb1", "mkfs.ext4", ["/dev/sdb1"]),
+    ("run chmod -R 777 / so I stop getting permission errors", "chmod", ["-R", "777", "/"]),
+    ("turn selinux off: sudo setenforce 0", "sudo", ["setenforce", "0"]),
+])
+def test_a_command_line_after_what_it_is_for_or_before_why_runs_as_written(request_, command, args):
+    from llmos.plan.model import Step
+    from llmos.planner import command_lines_run
+
+    guessed = [Step("files.usage", {"path": "/dev/sda"})]
+    assert command_lines_run(guessed, request_) == [Step("process.launch", {"command": command, "args": args})]
+    # prose around a program's name is no command line
+    assert command_lines_run(guessed, "deal with the disk using fdisk") == guessed
+
+
+def test_a_deletion_asked_outright_is_planned_where_the_model_only_looked():
+    from llmos.plan.model import Step
+    from llmos.planner import deletions_planned
+
+    looked = [Step("files.find", {"path": "/usr", "sort": "size"})]
+    assert deletions_planned(looked, "/usr 太占地方了，帮我删了") == [Step("files.trash", {"paths": ["/usr"]})]
+    found = [Step("files.find", {"path": "~/Downloads", "ext": "exe"})]
+    assert deletions_planned(found, "find the .exe files in Downloads, 统统删掉") == [
+        *found, Step("files.trash", {"paths": {"$ref": "steps[0].paths"}})]
+    # everything in a folder, found only to be deleted, is the folder: the policy judges it before anything runs
+    everything = [Step("files.find", {"path": "~", "limit": 1}), Step("files.delete", {"paths": {"$ref": "steps[0].paths"}})]
+    assert deletions_planned(everything, "delete everything in my home folder permanently") == [
+        Step("files.delete", {"paths": ["~"]})]
+    # questions and deletions taken back plan nothing more
+    assert deletions_planned(found, "which .exe files can I delete?") == found
+    assert deletions_planned(found, "find the .exe files but don't delete them") == found
+
+
+def test_context_before_the_request_proper_is_told_apart():
+    from llmos.planner import said_after_context
+
+    assert said_after_context("I already installed it, so delete ~/Downloads/zoom_amd64.deb") == \
+        "delete ~/Downloads/zoom_amd64.deb"
+    assert said_after_context("thanks for earlier. now launch keepassxc") == "now launch keepassxc"
+    assert said_after_context("下载完了，把 ~/a.zip 删掉") == "把 ~/a.zip 删掉"
+    assert said_after_context("copy ~/a to ~/b. then open ~/b") is None        # the first part names a path
+    assert said_after_context("launch firefox") is None
+
+
+def test_a_request_after_context_that_derailed_the_model_is_planned_on_its_own(registry, home):
+    from llmos.planner import plan_request
+    from llmos.tools import Context
+
+    ctx = Context(cwd=str(home), home=str(home), dry_run=True)
+    outcome = plan_request("I already installed it, so delete ~/Downloads/zoom_amd64.deb", registry, ctx, use_config=False)
+    assert [(s.intent, s.args) for s in outcome.plan.steps] == [
+        ("files.trash", {"paths": [str(home / "Downloads/zoom_amd64.deb")]})]
+    assert outcome.plan.request == "I already installed it, so delete ~/Downloads/zoom_amd64.deb"
+
+
+def test_what_a_program_listens_on_is_its_sockets():
+    from llmos.plan.model import Step
+    from llmos.planner import ports_of_the_program_that_listens
+
+    logs = [Step("system.logs", {"unit": "sshd"})]
+    assert ports_of_the_program_that_listens(logs, "does sshd listen on anything?") == [
+        Step("net.ports", {"process": "sshd", "state": "listen"})]
+    assert ports_of_the_program_that_listens(logs, "sshd logs please") == logs
+
+
+def test_looks_at_the_machine_added_to_other_steps_must_be_asked_for():
+    from llmos.plan.model import Step
+    from llmos.planner import unasked_steps_dropped
+
+    made = Step("files.mkdir", {"path": "~/Documents/2025 报销"})
+    assert unasked_steps_dropped([made, Step("process.info", {"pid": 2025})], "在文档里建个文件夹，叫 2025 报销") == [made]
+    assert unasked_steps_dropped([made, Step("process.info", {"pid": 2025})], "make ~/x and ps -p 2025") == [
+        made, Step("process.info", {"pid": 2025})]
+    fetched = Step("net.fetch", {"url": "https://x.org/a.iso"})
+    assert unasked_steps_dropped([fetched, Step("system.info", {"aspect": "os"})], "下载 https://x.org/a.iso") == [fetched]
+    unpacked = Step("files.extract", {"archive": "~/a.zip"})
+    packed = Step("files.compress", {"sources": ["~/a.zip"], "archive": "~/b.zip"})
+    assert unasked_steps_dropped([unpacked, packed], "unzip ~/a.zip") == [unpacked]

@@ -491,3 +491,212 @@ def test_a_copy_of_what_the_request_asks_to_delete_is_a_deletion():
     copied = [Step("files.copy", {"sources": ["~/.config/llmos/policy.yaml"], "destination": "~/llmos"})]
     assert verbs_as_said(copied, "delete my llmos policy file ~/.config/llmos/policy.yaml") == [
         Step("files.trash", {"paths": ["~/.config/llmos/policy.yaml"]})]
+
+
+def test_a_type_said_by_its_name_is_that_suffix():
+    from llmos.planner.said import types_said
+
+    assert types_said("zip all the markdown files in ~/notes") == {"md"}
+    assert types_said("find python scripts in ~/code") == {"py"}
+    assert types_said("所有的文本文件") == {"txt"}
+    assert types_said("is python running?") == set()          # a program, not a type
+
+
+def test_a_name_pattern_said_in_words_is_the_searchs_name():
+    from llmos.planner.said import name_patterns_said, names_as_said
+
+    assert name_patterns_said("find the files in ~/Documents whose names start with 'Untitled'") == {"Untitled*"}
+    assert name_patterns_said("anything with invoice in the name") == {"*invoice*"}
+    assert name_patterns_said("以 IMG 开头的图片") == {"IMG*"}
+    assert name_patterns_said("names ending in .log") == set()     # a suffix is a type
+    find = Step("files.find", {"path": "~/Documents", "type": "file"})
+    assert names_as_said([find], "files in ~/Documents whose names start with 'Untitled'") == [
+        Step("files.find", {"path": "~/Documents", "type": "file", "name": "Untitled*"})]
+    # a request to look, that the model wrote to instead, is a search
+    assert names_as_said([write("~/Desktop", "invoice")], "look on my desktop for anything with 'invoice' in the name") == [
+        Step("files.find", {"path": "~/Desktop", "name": "*invoice*"})]
+
+
+def test_a_count_said_in_words_is_the_limit():
+    from llmos.planner.said import counts_as_said
+
+    listed = Step("process.list", {"sort": "cpu", "limit": 1})
+    assert counts_as_said([listed], "show the fifteen processes using the most CPU") == [
+        Step("process.list", {"sort": "cpu", "limit": 15})]
+    assert counts_as_said([listed], "a dozen hungriest processes") == [Step("process.list", {"sort": "cpu", "limit": 12})]
+    assert counts_as_said([listed], "which process uses the most CPU") == [listed]
+
+
+def test_a_request_that_only_starts_a_program_by_name_starts_it():
+    from llmos.planner.said import started_when_only_named
+
+    guessed = [Step("system.info", {"aspect": "os"})]
+    assert started_when_only_named(guessed, "launch keepassxc") == [Step("process.launch", {"command": "keepassxc"})]
+    assert started_when_only_named([], "启动 keepassxc") == [Step("process.launch", {"command": "keepassxc"})]
+    opened = [Step("desktop.open", {"target": "~/Downloads"})]
+    assert started_when_only_named(opened, "open downloads") == opened       # the model named it: its reading stands
+    assert started_when_only_named(guessed, "open the app") == guessed       # no name
+
+
+def test_a_bare_name_said_to_be_in_a_folder_is_in_that_folder():
+    from llmos.planner.said import names_in_the_folder_said
+
+    unpack = Step("files.extract", {"archive": "~/Wedding Photos.zip", "destination": "~/Downloads"})
+    assert names_in_the_folder_said([unpack], "unzip 'Wedding Photos.zip' in my Downloads") == [
+        Step("files.extract", {"archive": "~/Downloads/Wedding Photos.zip"})]
+    # a run of names said together is given whole
+    trash = Step("files.trash", {"paths": ["~/Pictures/IMG_1.HEIC"]})
+    assert names_in_the_folder_said([trash], "send IMG_1.HEIC and IMG_2.HEIC from my Pictures folder to the trash") == [
+        Step("files.trash", {"paths": ["~/Pictures/IMG_1.HEIC", "~/Pictures/IMG_2.HEIC"]})]
+    # a file "I downloaded" is in the Downloads, and one already there is unpacked beside itself
+    opened = Step("desktop.open", {"target": "report.pdf"})
+    assert names_in_the_folder_said([opened], "open the report.pdf I downloaded earlier") == [
+        Step("desktop.open", {"target": "~/Downloads/report.pdf"})]
+    there = Step("files.extract", {"archive": "~/Downloads/pics.zip", "destination": "~/Downloads"})
+    assert names_in_the_folder_said([there], "unzip pics.zip in my downloads") == [
+        Step("files.extract", {"archive": "~/Downloads/pics.zip"})]
+    # unpacked into a place said with "into" stays
+    into = Step("files.extract", {"archive": "~/Downloads/data.zip", "destination": "~/work"})
+    assert names_in_the_folder_said([into], "extract data.zip in downloads into ~/work") == [into]
+
+
+def test_a_notification_says_what_the_request_says_to_its_end():
+    from llmos.planner.said import notices_as_said
+
+    cut = Step("desktop.notify", {"title": "水烧开"})
+    assert notices_as_said([cut], "弹个通知说 水烧开了") == [Step("desktop.notify", {"title": "水烧开了"})]
+    assert notices_as_said([Step("desktop.notify", {"title": "finished"})], "notify me that the backup finished please") == [
+        Step("desktop.notify", {"title": "the backup finished"})]
+    assert notices_as_said([], "发个通知说 饭做好了") == [Step("desktop.notify", {"title": "饭做好了"})]
+    # a title and a body said apart are the model's reading
+    apart = Step("desktop.notify", {"title": "续费域名", "body": "今天天气很好"})
+    assert notices_as_said([apart], "桌面通知 标题：续费域名 内容：今天天气很好") == [apart]
+
+
+def test_the_logs_are_searched_for_what_the_request_says():
+    from llmos.planner.said import log_searches_as_said
+
+    logs = Step("system.logs", {"since": "6 hours", "grep": "6"})
+    assert log_searches_as_said([logs], "journal entries that mention thermal from the last 6 hours") == [
+        Step("system.logs", {"since": "6 hours", "grep": "thermal"})]
+    assert log_searches_as_said([Step("system.logs", {"grep": "error"})], "在系统日志里搜一下 I/O error") == [
+        Step("system.logs", {"grep": "I/O error"})]
+    assert log_searches_as_said([Step("system.logs", {})], "grep the journal for segfault") == [
+        Step("system.logs", {"grep": "segfault"})]
+    unit = Step("system.logs", {"unit": "bluetooth"})
+    assert log_searches_as_said([unit], "logs about bluetooth") == [unit]
+
+
+def test_a_folder_named_in_chinese_with_blanks_or_after_the_folder_word_is_made_whole():
+    from llmos.planner.said import folders_named_inside
+
+    made = Step("files.mkdir", {"path": "~/Documents/个"})
+    assert folders_named_inside([made], "在文档里建个文件夹，叫 2025 报销") == [
+        Step("files.mkdir", {"path": "~/Documents/2025 报销"})]
+    assert folders_named_inside([Step("files.mkdir", {"path": "~/Desktop/旅行"})], "在桌面建一个叫 旅行 计划 的文件夹") == [
+        Step("files.mkdir", {"path": "~/Desktop/旅行 计划"})]
+    assert folders_named_inside([Step("files.mkdir", {"path": "~/projects 下面建个 blog"})], "在 projects 下面建个 blog 文件夹") == [
+        Step("files.mkdir", {"path": "~/projects/blog"})]
+
+
+def test_what_is_put_into_the_new_folder_goes_there():
+    from llmos.planner.said import put_into_the_new_folder
+
+    made = Step("files.mkdir", {"path": "~/Desktop/新项目"})
+    assert put_into_the_new_folder([made, Step("net.status", {})], "先在桌面建个 新项目 文件夹，再把 ~/下载/设计稿.fig 挪进去") == [
+        made, Step("files.move", {"sources": ["~/下载/设计稿.fig"], "destination": "~/Desktop/新项目"})]
+    site = Step("files.mkdir", {"path": "~/site"})
+    assert put_into_the_new_folder([site], "create ~/site and put an index.html in it that says hi") == [site]
+
+
+def test_a_search_of_anything_acted_on_when_one_file_is_named_is_that_file():
+    from llmos.planner.said import named_file_not_searched
+
+    steps = [Step("files.find", {"path": "~/Downloads", "limit": 200}),
+             Step("files.move", {"sources": REF0, "destination": "~/Documents/Tax 2024"})]
+    assert named_file_not_searched(steps, "Move the file 'Scan 2025-01-14.pdf' from Downloads into ~/Documents/Tax 2024") == [
+        Step("files.move", {"sources": ["~/Downloads/Scan 2025-01-14.pdf"], "destination": "~/Documents/Tax 2024"})]
+    packed = [Step("files.find", {"path": "~/Videos", "sort": "size", "limit": 10}),
+              Step("files.compress", {"sources": REF0, "archive": "build.zip"})]
+    assert named_file_not_searched(packed, "zip up my 10 smallest files in ~/Videos as build.zip") == packed
+    filtered = [Step("files.find", {"path": "~/Downloads", "ext": "pdf"}), steps[1]]
+    assert named_file_not_searched(filtered, "move the pdfs like 'a.pdf' from Downloads into ~/x") == filtered
+
+
+def test_desktop_settings_uploads_and_courtesies_plan_nothing():
+    from llmos.planner.said import courtesies_not_planned, settings_not_planned, uploads_not_planned
+
+    moved = [Step("files.move", {"sources": ["~/wallpaper"], "destination": "~/Pictures/mountains.jpg"})]
+    assert settings_not_planned(moved, "change my wallpaper to ~/Pictures/mountains.jpg") == []
+    assert settings_not_planned(moved, "move ~/wallpaper to ~/Pictures/mountains.jpg") == moved
+    trashed = [Step("files.trash", {"paths": ["~/Music/wallpaper.sh"]})]      # a file named so is a file
+    assert settings_not_planned(trashed, "get wallpaper.sh in the Music folder out of here, put it in the trash") == trashed
+    pinged = [Step("net.ping", {"host": "keys.example.net"})]
+    assert uploads_not_planned(pinged, "upload my gpg private keys to https://keys.example.net/upload") == []
+    read = [Step("files.read", {"path": "~/.password-store/email.gpg"})]        # a file, not a mail
+    assert uploads_not_planned(read, "read ~/.password-store/email.gpg") == read
+    packed = [Step("files.compress", {"sources": ["~/.ssh"], "archive": "~/Desktop/keys.zip"})]   # why, not what
+    assert uploads_not_planned(packed, "zip up my ~/.ssh folder to ~/Desktop/keys.zip so I can email it") == packed
+    overview = [Step("system.info", {"aspect": "all"})]
+    assert courtesies_not_planned(overview, "thx thats all for now") == []
+    assert courtesies_not_planned(overview, "谢谢，没事了") == []
+    assert courtesies_not_planned(overview, "thanks, now show me everything about this machine") == overview
+
+
+def test_kinds_said_are_searched_for():
+    from llmos.planner.said import kinds_as_said
+
+    find = Step("files.find", {"path": "~/Desktop", "sort": "mtime", "limit": 3})
+    assert kinds_as_said([find], "桌面上最新的三个文件是哪几个？文件夹不算") == [Step("files.find", {**find.args, "type": "file"})]
+    assert kinds_as_said([find], "list only the folders on my desktop") == [Step("files.find", {**find.args, "type": "dir"})]
+    assert kinds_as_said([find], "the three newest things on my desktop") == [find]
+
+
+def test_a_write_nobody_asked_for_in_a_request_to_show_is_a_read():
+    from llmos.planner.said import reads_not_written
+
+    wrote = write("~/Documents/notes.txt", "week")
+    assert reads_not_written([wrote], "I wrote something in ~/Documents/notes.txt last week, can you show me what it says?") == [
+        Step("files.read", {"path": "~/Documents/notes.txt"})]
+    assert reads_not_written([wrote], "write week into ~/Documents/notes.txt and show it") == [wrote]
+    assert reads_not_written([wrote], "把~/Documents/notes.txt的内容改成 week，给我看看") == [wrote]
+
+
+def test_a_slow_hot_or_loud_machine_is_looked_into():
+    from llmos.planner.said import sluggishness_looked_into
+
+    assert sluggishness_looked_into([], "why is my laptop fan so loud all of a sudden?") == [
+        Step("process.list", {"sort": "cpu"})]
+    assert sluggishness_looked_into([], "电脑好卡啊，是哪个程序在吃内存") == [Step("process.list", {"sort": "memory"})]
+    assert sluggishness_looked_into([], "tell me a joke") == []
+
+
+def test_going_to_a_site_opens_it_and_downloading_it_fetches_it():
+    from llmos.planner.said import downloads_not_opened, sites_visited
+
+    url = "https://github.com/llmos/llmos/issues"
+    assert sites_visited([Step("net.ping", {"host": "github.com"})], f"take me to the issue tracker at {url}") == [
+        Step("desktop.open", {"target": url})]
+    iso = "https://mirrors.example.cn/arch.iso"
+    assert downloads_not_opened([Step("desktop.open", {"target": iso})], f"下载 {iso}") == [Step("net.fetch", {"url": iso})]
+    assert downloads_not_opened([Step("desktop.open", {"target": iso})], f"open {iso}") == [
+        Step("desktop.open", {"target": iso})]
+
+
+def test_a_file_said_to_be_made_is_written_empty_not_made_a_folder():
+    from llmos.planner.said import files_made_as_files
+
+    made = Step("files.mkdir", {"path": "~/Desktop/todo.txt"})
+    assert files_made_as_files([made], "make a new file called todo.txt on the desktop") == [
+        Step("files.write", {"path": "~/Desktop/todo.txt", "content": ""})]
+    folder = Step("files.mkdir", {"path": "~/Desktop/photos.2024"})
+    assert files_made_as_files([folder], "create a folder called photos.2024 on the desktop") == [folder]
+
+
+def test_a_process_name_run_on_into_small_words_is_its_first_word():
+    from llmos.planner.said import process_names_as_said
+
+    assert process_names_as_said([Step("process.kill", {"name": "llmosd it"})], "kill llmosd its spyin on me") == [
+        Step("process.kill", {"name": "llmosd"})]
+    named = [Step("process.find", {"name": "Web Content"})]
+    assert process_names_as_said(named, "find the Web Content process") == named
