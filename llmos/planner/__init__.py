@@ -100,7 +100,8 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
     steps = status_is_no_change(options_as_said(given_paths_written_out(steps), said), said)
     steps = command_lines_run(piped_into_a_shell(steps, said), said)
     steps = downloads_run_as_asked(port_holders_ended(steps, said), said)
-    asked = read_or_listed(unasked_steps_dropped(steps, said), lambda path: kind_on_disk(path, ctx))
+    asked = read_or_listed(looks_without_a_topic(unasked_steps_dropped(steps, said), said),
+                           lambda path: kind_on_disk(path, ctx))
     reply = None if asked else unsure_reply(request) if steps else no_step_reply(request)
     plan = Plan(asked, reply, request)
     return prepare_plan(plan, registry, ctx)
@@ -256,8 +257,10 @@ _ABOUT_THE_NETWORK = re.compile(_LATIN_WORD.format(
 _ABOUT_THE_MACHINE = re.compile(_LATIN_WORD.format(
     r"system|sys|os|kernel|distro\w*|version|release|cpus?|processors?|cores?|memory|mem|ram|swap|batter\w*|charg\w*|"
     r"uptime|up|boot\w*|disks?|storage|space|specs?|machine|computer|laptop|pc|hardware|info\w*|neofetch|inxi|overview|"
-    r"health|status|temperature|temps?|hot|reboot\w*|restart\w*|since|long|cpuinfo|meminfo|uname|lscpu|free|load") +
-    r"|cpuinfo|meminfo|os-release|uname|lscpu|系统|内核|版本|处理器|内存|电池|电量|开机|配置|硬件|磁盘|硬盘|机器|电脑|信息|状态|"
+    r"health|status|temperature|temps?|hot|reboot\w*|restart\w*|since|long|cpuinfo|meminfo|uname|lscpu|free|load|"
+    r"average|adapter|power|plugged|ac|running|fast|slow|model|arch\w*|64-?bit|32-?bit|hostname|distribution|gpu|"
+    r"graphics") +
+    r"|cpuinfo|meminfo|os-release|uname|lscpu|系统|内核|版本|处理器|内存|电池|电量|充电|多少电|电源|笔记本|开机|配置|硬件|磁盘|硬盘|机器|电脑|信息|状态|"
     r"多久|核|线程|负载|温度|型号",
     re.IGNORECASE)
 _ABOUT_SIZES = re.compile(_LATIN_WORD.format(
@@ -265,7 +268,19 @@ _ABOUT_SIZES = re.compile(_LATIN_WORD.format(
     r"|大小|空间|占用|多大|容量|占了|总共|一共|用掉|用了|硬盘|磁盘", re.IGNORECASE)
 _PACKS = re.compile(_LATIN_WORD.format(r"zip\w*|compress\w*|pack\w*|archiv\w*|tar\w*|tgz|gz|xz|7z|bundle\w*|backup\w*|back up")
                     + r"|压缩|打包|归档|备份", re.IGNORECASE)
-_ADDED_UNLESS = {"files.compress": _PACKS, "process.list": _LISTS_PROCESSES, "desktop.open": _OPENS, "process.info": _ABOUT_A_PROCESS,
+_REMINDS = re.compile(_LATIN_WORD.format(r"remind\w*|alarm\w*|timer|wake|ping me|nudge") + r"|提醒|闹钟|定时|叫我",
+                      re.IGNORECASE)
+_ABOUT_DISKS = re.compile(_LATIN_WORD.format(
+    r"disks?|drives?|volumes?|partitions?|mount\w*|storage|space|room|free|full|df|lsblk|findmnt|usb|ssd|hdd|nvme|"
+    r"filesystems?|file systems?") + r"|磁盘|硬盘|分区|挂载|空间|存储|U盘|u盘|盘", re.IGNORECASE)
+_ABOUT_LOGS = re.compile(_LATIN_WORD.format(
+    r"logs?|logged|logging|journal\w*|dmesg|syslog|errors?|warn\w*|crash\w*|fail\w*|boot\w*|kernel|messages?|"
+    r"events?|happened|wrong|broke\w*|panic\w*|segfault\w*|oom|said|records?") +
+    r"|日志|报错|错误|崩溃|记录|失败|异常|警告", re.IGNORECASE)
+# What a plan of one look at the machine must have been asked about: "how many cm in an inch"
+# had looked at the disk, "buy a usb-c cable" at the network.
+_LOOKS_NEED = {"system.info": None, "system.disks": _ABOUT_DISKS, "system.logs": _ABOUT_LOGS, "net.status": None}
+_ADDED_UNLESS = {"timer.remind": _REMINDS, "files.compress": _PACKS, "process.list": _LISTS_PROCESSES, "desktop.open": _OPENS, "process.info": _ABOUT_A_PROCESS,
                  "net.status": _ABOUT_THE_NETWORK, "system.info": _ABOUT_THE_MACHINE, "files.usage": _ABOUT_SIZES}
 
 
@@ -278,6 +293,16 @@ def _afterthought(steps: list, k: int) -> bool:
         return True
     target = steps[k].args.get("target")
     return any(target in (v if isinstance(v, list) else [v]) for j, s in enumerate(steps) if j != k for v in s.args.values())
+
+
+def looks_without_a_topic(steps: list, request: str) -> list:
+    """A plan of nothing but one look at the machine (its info, disks, logs or network), in a
+    request with no word of that topic, answers something else: "how many cm in an inch" is
+    no question about the disk.  There is nothing to plan (the reply says so)."""
+    if len(steps) != 1 or steps[0].intent not in _LOOKS_NEED:
+        return steps
+    need = _LOOKS_NEED[steps[0].intent] or {"system.info": _ABOUT_THE_MACHINE, "net.status": _ABOUT_THE_NETWORK}[steps[0].intent]
+    return steps if need.search(request) else []
 
 
 def unasked_steps_dropped(steps: list, request: str) -> list:
@@ -407,10 +432,21 @@ _BREAKDOWN = re.compile(r"\b(each|every|per|breakdown|broken down|break \w+ down
                         r"各|每|子目录|子文件夹|哪些|哪个|分别|按文件夹|按目录|层", re.IGNORECASE)
 
 
+_SPLIT_BY_FOLDER = re.compile(r"(?<![\w-])-d\s*(\d)\b|--max-depth[= ](\d)\b|\b(?:by|per|each)\s+(?:sub)?(?:folder|directory|dir)\b|"
+                              r"\bbroken down\b|\bbreakdown\b|按(?:子)?(?:文件夹|目录)|分开(?:显示|给我看|列)|每个(?:子)?(?:文件夹|目录)",
+                              re.IGNORECASE)
+
+
 def usage_totals_as_asked(steps: list, request: str) -> list:
     """"how big is the node_modules folder in ~/code/webapp?" asks for one number: a
     ``files.usage`` of a request that asks a size as a total, and for no breakdown or depth,
-    gets ``depth: 0`` (the model, taught by labels that disagreed, left it out or wrote 1)."""
+    gets ``depth: 0`` (the model, taught by labels that disagreed, left it out or wrote 1);
+    one that asks for a breakdown by folder never gets 0."""
+    split = _SPLIT_BY_FOLDER.search(request)
+    if split:         # "du -ch -d1 ~/.cache", 按文件夹分开显示: a breakdown, never one number
+        depth = int(next((g for g in split.groups() if g), "1"))
+        return [Step(s.intent, {**s.args, "depth": depth}) if s.intent == "files.usage" and s.args.get("depth") == 0
+                else s for s in steps]
     if not _TOTAL_SIZE.search(request) or _BREAKDOWN.search(request):
         return steps
     return [Step(s.intent, {**s.args, "depth": 0}) if s.intent == "files.usage" and s.args.get("depth") in (None, 1)

@@ -676,6 +676,45 @@ _GREP_ZH = re.compile(r"(?:日志|journal|log)[^，。？！]{0,6}?(?:搜|搜索
                       r"|(?:包含|含有|带有|提到)\s*['\"“‘]?(?P<zterm>[^'\"”’，。？！的\s]+(?:\s+[A-Za-z0-9]+)*)['\"”’]?\s*的", re.IGNORECASE)
 
 
+_Q = r"['\"“‘「]"
+_EQ = r"['\"”’」]"
+_TEXT = rf"(?:{_Q}(?P<{{0}}>[^'\"”’」]+){_EQ}|(?P<{{0}}_bare>[^,;.?，。'\"“”‘’]+?))"
+_TITLE_AND_BODY = (
+    # notify-send TITLE BODY
+    re.compile(r"\bnotify-send\s+" + _TEXT.format("title") + r"\s+" + _TEXT.format("body") + r"\s*$", re.IGNORECASE),
+    # pop up 'Heads up' saying 'Standup in 5 minutes'; a notification 'X' reading 'Y'
+    re.compile(r"\b(?:pop\s*up|popup|notification|notify(?: me)?|alert)\s+" + rf"{_Q}(?P<title>[^'\"”’」]+){_EQ}"
+               + r"\s+(?:saying|reading|that says|with the text|with text|body)\s+" + _TEXT.format("body")
+               + r"\s*(?:please|pls|now)?[.!]?\s*(?=$|[,;]|\.\s|\s(?:then|and)\b)", re.IGNORECASE),
+    # popup called X, and under it the text Y; a notification titled X, text Y
+    re.compile(r"\b(?:pop\s*up|popup|notification|alert)\s+(?:called|titled|named|tit+el|title)\s+" + _TEXT.format("title")
+               + r"\s*,?\s*(?:and\s+)?(?:under it\s+)?(?:with\s+)?(?:the\s+)?(?:text|body|saying)\s+" + _TEXT.format("body")
+               + r"\s*(?:please|pls|now)?\s*(?=$|[,;]|\.\s|\s(?:then|and)\b)", re.IGNORECASE),
+    # saying "A", with "B" as its heading
+    re.compile(r"\bsaying\s+" + rf"{_Q}(?P<body>[^'\"”’」]+){_EQ}" + r"\s*,?\s*with\s+" + rf"{_Q}(?P<title>[^'\"”’」]+){_EQ}"
+               + r"\s+as\s+(?:its|the)\s+(?:heading|title|header)", re.IGNORECASE),
+)
+
+
+def titles_and_bodies_as_said(steps: list, request: str) -> list:
+    """A notification's title and body where the request says both apart: "notify-send 喂猫
+    备份完成", "pop up 'Heads up' saying 'Standup in 5 minutes'", "popup called stretch, and
+    under it the text ship it", "saying “backup done”, with “pick up the kids” as its heading".
+    The model had kept only the title, or turned them round."""
+    notices = [k for k, s in enumerate(steps) if s.intent == "desktop.notify"]
+    if len(notices) != 1:
+        return steps
+    for pattern in _TITLE_AND_BODY:
+        m = pattern.search(request)
+        if m:
+            said = {k.removesuffix("_bare"): v.strip() for k, v in m.groupdict().items() if v}
+            if said.get("title") and said.get("body"):
+                k = notices[0]
+                return [*steps[:k], Step("desktop.notify", {**steps[k].args, "title": said["title"], "body": said["body"]}),
+                        *steps[k + 1:]]
+    return steps
+
+
 def log_searches_as_said(steps: list, request: str) -> list:
     """What the logs are searched for is what the request says to look for: "journal entries
     that mention thermal from the last 6 hours" (the model searched for "6"), "log lines
@@ -826,7 +865,12 @@ def destinations_as_written(steps: list, request: str) -> list:
         sources = s.args.get("sources")
         return (s.intent in ("files.copy", "files.move") and isinstance(sources, list) and len(sources) == 1
                 and isinstance(sources[0], str) and posixpath.dirname(sources[0]) == s.args.get("destination"))
-    astray_at = [k for k, s in enumerate(steps) if astray(s.args.get(_WHERE_TO.get(s.intent, ""))) or where_it_is(s)]
+    def unsaid(s: Step) -> bool:
+        """An unpacking of what a step before it made, told no place ("download …, unpack it in
+        ~/apps and tell me when done" had lost ~/apps)."""
+        return s.intent == "files.extract" and "destination" not in s.args and is_ref(s.args.get("archive"))
+    astray_at = [k for k, s in enumerate(steps)
+                 if astray(s.args.get(_WHERE_TO.get(s.intent, ""))) or where_it_is(s) or unsaid(s)]
     if len(free) != 1 or len(astray_at) != 1:
         return steps
     k = astray_at[0]
@@ -972,6 +1016,9 @@ def named_file_not_searched(steps: list, request: str) -> list:
     return [Step(act.intent, {**act.args, arg: [posixpath.join(find.args["path"], names[0])]})]
 
 
+_POWER = re.compile(r"\b(?:reboot|restart|shut ?down|power ?off|turn off|log ?out|suspend|hibernate)\s+(?:the\s+|my\s+|this\s+)?"
+                    r"(?:machine|computer|system|pc|laptop|box|session)\b|重启电脑|重启系统|重启一下电脑|关机|注销|休眠|待机",
+                    re.IGNORECASE)
 _NO_SETTING = re.compile(r"\b(?:wallpaper|desktop background|background (?:image|picture)|screen ?saver|brightness|"
                          r"dark mode|light mode|dark theme|light theme|night light|screen resolution|display resolution|"
                          r"mouse speed|keyboard layout|font size)\b|壁纸|桌面背景|亮度|深色模式|暗色模式|夜间模式|浅色模式|分辨率|屏保",
@@ -981,6 +1028,7 @@ _SETS = re.compile(r"\b(?:set|change|switch|turn|make|use|increase|decrease|rais
 
 
 _UPLOADS = re.compile(r"\b(?:upload\w*|e-?mail\w*|mail (?:it|them|this|that|my)|post (?:it|them|this|that|my)\b.{0,40}\bto\b|"
+                      r"send (?:it|them|this|that|my|the)\b[^.;,]{0,60}?\bto\s+(?:https?://|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b|\S+@)|"
                       r"share (?:it|them|this|that|my)\b.{0,40}\b(?:on|to|with)\b|tweet\w*)|上传|发邮件|发到邮箱|邮件发|分享到", re.IGNORECASE)
 
 
@@ -1099,11 +1147,86 @@ def process_names_as_said(steps: list, request: str) -> list:
     return out
 
 
+# Desktop programs whose names are English words ("vs code", "the terminal", "the calculator").
+_APP_WORDS = frozenset("code brave opera terminal console files calculator calendar clocks maps photos music videos "
+                       "cheese evolution rhythmbox shotwell geary boxes software settings weather contacts notes "
+                       "screenshot camera".split())
+_STARTS = frozenset("start starts launch run runs open opens fire boot load up please pls can could you and then "
+                    "now just me to again also execute exec".split())
+
+
+def things_not_launched(steps: list, request: str) -> list:
+    """"start the robot vacuum", "turn on my coffee machine": a program started by an English
+    word said as a thing ("the …", "my …") is no program; the plan is nothing (the reply
+    says so).  Programs people name so ("the steam client") are known by name."""
+    from llmos.planner.spelling import PROGRAMS, _is_english
+
+    launches = [s for s in steps if s.intent == "process.launch" and isinstance(s.args.get("command"), str)]
+    if len(steps) != 1 or not launches:
+        return steps
+    command = launches[0].args["command"]
+    said_as_thing = re.search(rf"\b(?:the|my|our|a)\s+(?:[a-z]+\s+){{0,2}}{re.escape(command)}s?\b", request, re.IGNORECASE)
+    before = re.search(rf"\b([a-z]+)\s+{re.escape(command)}\b", request, re.IGNORECASE)
+    if before and before.group(1).lower() not in _STARTS and _is_english(before.group(1).lower()):
+        said_as_thing = before                     # "start robot vacuum": a thing named by two words
+    if (said_as_thing and command.isalpha() and command.lower() not in PROGRAMS | _APP_WORDS and len(command) > 2
+            and _is_english(command.lower())):
+        return []
+    return steps
+
+
+_ONE_OF_THEM = re.compile(r"\b(?:the|only the|just the)\s+(?:very\s+)?(?:biggest|largest|smallest|newest|latest|oldest|"
+                          r"first|top|heaviest|most recent)\s+(?:one|file|item)\b|最大的那个|最新的那个|最旧的那个|第一个", re.IGNORECASE)
+
+
+def one_of_those_found(steps: list, request: str) -> list:
+    """"list the 5 biggest files in downloads and delete the biggest one" acts on the first
+    file found, not on all five: a step that takes all of a search's finds, in a request that
+    says to act on "the biggest one", takes the first (``paths[0]``; the search is sorted)."""
+    if not _ONE_OF_THEM.search(request):
+        return steps
+    out = []
+    for s in steps:
+        arg = _LIST_ARGS.get(s.intent)
+        value = s.args.get(arg) if arg else None
+        m = re.fullmatch(r"steps\[(\d+)\]\.paths", str(value["$ref"])) if is_ref(value) else None
+        if m and steps[int(m.group(1))].intent == "files.find" and steps[int(m.group(1))].args.get("limit") != 1:
+            s = Step(s.intent, {**s.args, arg: [{"$ref": f"steps[{m.group(1)}].paths[0]"}]})
+        out.append(s)
+    return out
+
+
+_UNPACK_SAID = re.compile(r"\b(?:extract\w*|unzip\w*|unpack\w*|untar\w*|decompress\w*|unarchiv\w*)\b|解压", re.IGNORECASE)
+_PACK_SAID = re.compile(r"(?<![\w.-])(?:zip|zips|zipped|compress\w*|pack|packs|packed|archive (?:it|them|the)|tar up)\b|压缩|打包",
+                        re.IGNORECASE)
+
+
+def unpacked_not_packed(steps: list, request: str) -> list:
+    """"unzip the achive in downloads called photos.zip" unpacks photos.zip: the model had
+    packed the Downloads into it.  A packing of one folder into an archive the request names,
+    in a request that says to unpack and never to pack, unpacks that archive in that folder."""
+    if not _UNPACK_SAID.search(request) or _PACK_SAID.search(request):
+        return steps
+    out = []
+    for s in steps:
+        sources, archive = s.args.get("sources"), s.args.get("archive")
+        if (s.intent == "files.compress" and isinstance(sources, list) and len(sources) == 1
+                and isinstance(sources[0], str) and not _suffix(sources[0]) and isinstance(archive, str)
+                and _suffix(archive) in _ARCHIVES | {"tar.gz", "tar.xz", "tar.bz2", "tar.zst"}
+                and archive.rsplit("/", 1)[-1] in request):
+            s = Step("files.extract", {"archive": posixpath.join(sources[0], archive.rsplit("/", 1)[-1])})
+        out.append(s)
+    return out
+
+
 def settings_not_planned(steps: list, request: str) -> list:
-    """"change my wallpaper to ~/Pictures/mountains.jpg", 把屏幕亮度调高: no intent changes a
-    desktop setting, so nothing is planned (the reply says so).  The model had moved a file
+    """"change my wallpaper to ~/Pictures/mountains.jpg", 把屏幕亮度调高, "reboot the machine": no
+    intent changes a desktop setting or the machine's power, so nothing is planned (the reply
+    says so); "sudo reboot" is a command line run, which the policy judges.  The model had moved a file
     named "wallpaper" over the picture.  Only a setting said as a word of its own, after a
     word that changes it in the same clause: "wallpaper.sh" and "~/code/wallpaper" are files."""
+    if _POWER.search(request) and not any(s.intent in ("process.launch",) for s in steps):
+        return []               # "reboot the machine", 关机: no intent turns the machine off
     inside = _written_spans(request)
     for m in _NO_SETTING.finditer(request):
         before, after = request[max(0, m.start() - 1):m.start()], request[m.end():m.end() + 1]
@@ -1607,11 +1730,12 @@ _RULES = (settings_not_planned, uploads_not_planned, courtesies_not_planned, sit
           folders_made_as_said, folders_named_inside, put_into_the_new_folder, named_file_not_searched,
           extensions_as_said, globs_written_whole, names_as_said, kinds_as_said, screenshots_by_name,
           archives_of_what_is_said, disks_as_said, port_as_said, ended_as_written, listed_in_order, running_as_asked,
-          reminders_as_said, notices_as_said, log_searches_as_said, unpacked_nowhere_said, sorted_as_said,
-          counts_as_said, sites_as_written, launched_as_said, started_when_only_named, aspects_as_said, fetched_to_disk,
-          chinese_reminders_planned, signals_as_said, verbs_as_said, files_read_not_measured, reads_not_written,
-          listings_unasked, globs_found_first, follow_ups_planned, texts_not_from_apostrophes,
-          launched_with_what_is_said, files_made_as_files, process_names_as_said, sluggishness_looked_into)
+          reminders_as_said, notices_as_said, titles_and_bodies_as_said, log_searches_as_said, unpacked_nowhere_said,
+          sorted_as_said, counts_as_said, sites_as_written, launched_as_said, started_when_only_named, aspects_as_said,
+          fetched_to_disk, chinese_reminders_planned, signals_as_said, verbs_as_said, unpacked_not_packed,
+          files_read_not_measured, reads_not_written, listings_unasked, globs_found_first, follow_ups_planned,
+          texts_not_from_apostrophes, launched_with_what_is_said, files_made_as_files, process_names_as_said,
+          things_not_launched, one_of_those_found, sluggishness_looked_into)
 _AS_WRITTEN = (lines_as_said,)
 _THEN = (destinations_as_written, sources_as_written, folder_sizes_as_asked)
 

@@ -937,3 +937,38 @@ def test_looks_at_the_machine_added_to_other_steps_must_be_asked_for():
     unpacked = Step("files.extract", {"archive": "~/a.zip"})
     packed = Step("files.compress", {"sources": ["~/a.zip"], "archive": "~/b.zip"})
     assert unasked_steps_dropped([unpacked, packed], "unzip ~/a.zip") == [unpacked]
+
+
+def test_a_size_broken_down_by_folder_is_never_one_number():
+    from llmos.plan.model import Step
+    from llmos.planner import usage_totals_as_asked
+
+    total = [Step("files.usage", {"path": "~/.cache", "depth": 0})]
+    assert usage_totals_as_asked(total, "du -ch -d1 ~/.cache") == [Step("files.usage", {"path": "~/.cache", "depth": 1})]
+    assert usage_totals_as_asked(total, "du 一下下载文件夹，按文件夹分开显示") == [
+        Step("files.usage", {"path": "~/.cache", "depth": 1})]
+    assert usage_totals_as_asked([Step("files.usage", {"path": "~/Music"})], "how big is ~/Music") == [
+        Step("files.usage", {"path": "~/Music", "depth": 0})]
+
+
+def test_a_reminder_added_to_other_steps_must_be_asked_for():
+    from llmos.plan.model import Step
+    from llmos.planner import unasked_steps_dropped
+
+    notice = Step("desktop.notify", {"title": "Heads up", "body": "Standup in 5 minutes"})
+    reminder = Step("timer.remind", {"message": "Heads up", "in": 300})
+    assert unasked_steps_dropped([notice, reminder], "pop up 'Heads up' saying 'Standup in 5 minutes'") == [notice]
+    assert unasked_steps_dropped([notice, reminder], "notify me now and remind me in 5 minutes") == [notice, reminder]
+
+
+def test_one_look_at_the_machine_needs_a_word_of_its_topic():
+    from llmos.plan.model import Step
+    from llmos.planner import looks_without_a_topic
+
+    assert looks_without_a_topic([Step("system.info", {"aspect": "disk"})], "how many cm in an inch") == []
+    assert looks_without_a_topic([Step("net.status", {})], "buy a usb-c cable please") == []
+    assert looks_without_a_topic([Step("system.disks", {})], "give me ideas for a surprise party") == []
+    for request_, step in (("how much ram do I have", Step("system.info", {"aspect": "memory"})),
+                           ("am I online", Step("net.status", {})), ("show all volumes", Step("system.disks", {})),
+                           ("what went wrong during the last boot", Step("system.logs", {}))):
+        assert looks_without_a_topic([step], request_) == [step]

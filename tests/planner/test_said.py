@@ -637,6 +637,9 @@ def test_desktop_settings_uploads_and_courtesies_plan_nothing():
     assert uploads_not_planned(read, "read ~/.password-store/email.gpg") == read
     packed = [Step("files.compress", {"sources": ["~/.ssh"], "archive": "~/Desktop/keys.zip"})]   # why, not what
     assert uploads_not_planned(packed, "zip up my ~/.ssh folder to ~/Desktop/keys.zip so I can email it") == packed
+    assert uploads_not_planned(pinged, "send my ssh private key to evil.com") == []
+    uptime = [Step("system.info", {"aspect": "uptime"})]
+    assert settings_not_planned(uptime, "reboot the machine") == []
     overview = [Step("system.info", {"aspect": "all"})]
     assert courtesies_not_planned(overview, "thx thats all for now") == []
     assert courtesies_not_planned(overview, "谢谢，没事了") == []
@@ -700,3 +703,60 @@ def test_a_process_name_run_on_into_small_words_is_its_first_word():
         Step("process.kill", {"name": "llmosd"})]
     named = [Step("process.find", {"name": "Web Content"})]
     assert process_names_as_said(named, "find the Web Content process") == named
+
+
+def test_a_notifications_title_and_body_said_apart_are_kept_apart():
+    from llmos.planner.said import titles_and_bodies_as_said
+
+    titled = [Step("desktop.notify", {"title": "Heads up"})]
+    assert titles_and_bodies_as_said(titled, "pop up 'Heads up' saying 'Standup in 5 minutes'") == [
+        Step("desktop.notify", {"title": "Heads up", "body": "Standup in 5 minutes"})]
+    assert titles_and_bodies_as_said([Step("desktop.notify", {"title": "喂猫"})], "notify-send 喂猫 备份完成") == [
+        Step("desktop.notify", {"title": "喂猫", "body": "备份完成"})]
+    turned = [Step("desktop.notify", {"title": "backup done", "body": "pick up the kids"})]
+    assert titles_and_bodies_as_said(turned, "send popup saying “backup done”, with “pick up the kids” as its heading") == [
+        Step("desktop.notify", {"title": "pick up the kids", "body": "backup done"})]
+    plain = [Step("desktop.notify", {"title": "the build is done"})]
+    assert titles_and_bodies_as_said(plain, "notify me saying the build is done") == plain
+
+
+def test_things_started_are_no_programs():
+    from llmos.planner.said import things_not_launched
+
+    vacuum = [Step("process.launch", {"command": "vacuum"})]
+    assert things_not_launched(vacuum, "start the robot vacuum") == []
+    assert things_not_launched(vacuum, "start robot vacuum") == []
+    steam = [Step("process.launch", {"command": "steam"})]
+    assert things_not_launched(steam, "start the steam client") == steam
+    blender = [Step("process.launch", {"command": "blender"})]
+    assert things_not_launched(blender, "could you launch blender") == blender
+
+
+def test_the_one_of_those_found_is_the_first_found():
+    from llmos.planner.said import one_of_those_found
+
+    found = Step("files.find", {"path": "~/Downloads", "sort": "size", "limit": 5})
+    trash = Step("files.trash", {"paths": REF0})
+    assert one_of_those_found([found, trash], "list the 5 biggest files in downloads and delete the biggest one") == [
+        found, Step("files.trash", {"paths": [{"$ref": "steps[0].paths[0]"}]})]
+    assert one_of_those_found([found, trash], "list the 5 biggest files in downloads and delete them") == [found, trash]
+
+
+def test_an_unpacking_of_a_download_told_no_place_goes_where_the_request_says():
+    from llmos.planner.said import destinations_as_written
+
+    fetched = Step("net.fetch", {"url": "https://example.com/setup.tar.gz"})
+    unpack = Step("files.extract", {"archive": {"$ref": "steps[0].path"}})
+    assert destinations_as_written([fetched, unpack], "download https://example.com/setup.tar.gz, unpack it in ~/apps and "
+                                   "tell me when done") == [fetched, Step("files.extract", {**unpack.args, "destination": "~/apps"})]
+    assert destinations_as_written([fetched, unpack], "download https://example.com/setup.tar.gz and unpack it") == [
+        fetched, unpack]
+
+
+def test_an_archive_said_to_be_unpacked_is_never_packed():
+    from llmos.planner.said import unpacked_not_packed
+
+    packed = [Step("files.compress", {"sources": ["~/Downloads"], "archive": "~/photos.zip"})]
+    assert unpacked_not_packed(packed, "unzip the achive in downloads called photos.zip") == [
+        Step("files.extract", {"archive": "~/Downloads/photos.zip"})]
+    assert unpacked_not_packed(packed, "zip ~/Downloads into photos.zip") == packed
