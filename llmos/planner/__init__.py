@@ -257,12 +257,12 @@ _ABOUT_THE_NETWORK = re.compile(_LATIN_WORD.format(
 _ABOUT_THE_MACHINE = re.compile(_LATIN_WORD.format(
     r"system|sys|os|kernel|distro\w*|version|release|cpus?|processors?|cores?|memory|mem|ram|swap|batter\w*|charg\w*|"
     r"uptime|up|boot\w*|disks?|storage|space|specs?|machine|computer|laptop|pc|hardware|info\w*|neofetch|inxi|overview|"
-    r"health|status|temperature|temps?|hot|reboot\w*|restart\w*|since|long|cpuinfo|meminfo|uname|lscpu|free|load|"
+    r"health|status|temperature|temps?|hot|reboot\w*|restart\w*|since|long|free|load|"
     r"average|adapter|power|plugged|ac|running|fast|slow|model|arch\w*|64-?bit|32-?bit|hostname|distribution|gpu|"
     r"graphics") +
-    r"|cpuinfo|meminfo|os-release|uname|lscpu|系统|内核|版本|处理器|内存|电池|电量|充电|多少电|电源|笔记本|开机|配置|硬件|磁盘|硬盘|机器|电脑|信息|状态|"
-    r"多久|核|线程|负载|温度|型号",
-    re.IGNORECASE)
+    # and inside a path or a command line ("cat /proc/cpuinfo")
+    r"|cpuinfo|meminfo|os-release|uname|lscpu|系统|内核|版本|处理器|内存|电池|电量|充电|多少电|电源|笔记本|开机|配置|"
+    r"硬件|磁盘|硬盘|机器|电脑|信息|状态|多久|核|线程|负载|温度|型号", re.IGNORECASE)
 _ABOUT_SIZES = re.compile(_LATIN_WORD.format(
     r"big\w*|large\w*|size\w*|space|room|usage|du|storage|disk|heav\w*|weigh\w*|much|total|hog\w*|full") +
     r"|大小|空间|占用|多大|容量|占了|总共|一共|用掉|用了|硬盘|磁盘", re.IGNORECASE)
@@ -275,13 +275,14 @@ _ABOUT_DISKS = re.compile(_LATIN_WORD.format(
     r"filesystems?|file systems?") + r"|磁盘|硬盘|分区|挂载|空间|存储|U盘|u盘|盘", re.IGNORECASE)
 _ABOUT_LOGS = re.compile(_LATIN_WORD.format(
     r"logs?|logged|logging|journal\w*|dmesg|syslog|errors?|warn\w*|crash\w*|fail\w*|boot\w*|kernel|messages?|"
-    r"events?|happened|wrong|broke\w*|panic\w*|segfault\w*|oom|said|records?") +
+    r"events?|happened|wrong|broke\w*|panic\w*|segfault\w*|oom|said|says|records?|entr(?:y|ies)|lines?|output|"
+    r"complain\w*|going on|went on|history") +
     r"|日志|报错|错误|崩溃|记录|失败|异常|警告", re.IGNORECASE)
-# What a plan of one look at the machine must have been asked about: "how many cm in an inch"
-# had looked at the disk, "buy a usb-c cable" at the network.
-_LOOKS_NEED = {"system.info": None, "system.disks": _ABOUT_DISKS, "system.logs": _ABOUT_LOGS, "net.status": None}
-_ADDED_UNLESS = {"timer.remind": _REMINDS, "files.compress": _PACKS, "process.list": _LISTS_PROCESSES, "desktop.open": _OPENS, "process.info": _ABOUT_A_PROCESS,
-                 "net.status": _ABOUT_THE_NETWORK, "system.info": _ABOUT_THE_MACHINE, "files.usage": _ABOUT_SIZES}
+# Looks at the machine a plan of one step must have been asked about (`looks_without_a_topic`).
+_LOOKS_NEED = ("system.info", "system.disks", "system.logs", "net.status")
+_ADDED_UNLESS = {"timer.remind": _REMINDS, "files.compress": _PACKS, "process.list": _LISTS_PROCESSES,
+                 "desktop.open": _OPENS, "process.info": _ABOUT_A_PROCESS, "net.status": _ABOUT_THE_NETWORK,
+                 "system.info": _ABOUT_THE_MACHINE, "files.usage": _ABOUT_SIZES}
 
 
 def _afterthought(steps: list, k: int) -> bool:
@@ -295,14 +296,24 @@ def _afterthought(steps: list, k: int) -> bool:
     return any(target in (v if isinstance(v, list) else [v]) for j, s in enumerate(steps) if j != k for v in s.args.values())
 
 
+_NAMED_LOOKS = {"system.logs": re.compile(r"\b(?:logs|journal|journalctl|syslog|dmesg)\b|日志", re.IGNORECASE),
+                "net.status": re.compile(r"\b(?:wi-?fi|internet|network|ip address)\b|网络|联网", re.IGNORECASE)}
+
+
 def looks_without_a_topic(steps: list, request: str) -> list:
     """A plan of nothing but one look at the machine (its info, disks, logs or network), in a
     request with no word of that topic, answers something else: "how many cm in an inch" is
-    no question about the disk.  There is nothing to plan (the reply says so)."""
+    no question about the disk, and there is nothing to plan (the reply says so); "show me the
+    logs", answered with the disks, is the one look whose topic the request does name."""
     if len(steps) != 1 or steps[0].intent not in _LOOKS_NEED:
         return steps
-    need = _LOOKS_NEED[steps[0].intent] or {"system.info": _ABOUT_THE_MACHINE, "net.status": _ABOUT_THE_NETWORK}[steps[0].intent]
-    return steps if need.search(request) else []
+    needs = {"system.info": _ABOUT_THE_MACHINE, "system.disks": _ABOUT_DISKS, "system.logs": _ABOUT_LOGS,
+             "net.status": _ABOUT_THE_NETWORK}
+    if needs[steps[0].intent].search(request):
+        return steps
+    # "show me the logs" had looked at the disks: the one look whose topic the request names
+    named = [intent for intent, words in _NAMED_LOOKS.items() if words.search(request)]
+    return [Step(named[0], {})] if len(named) == 1 else []
 
 
 def unasked_steps_dropped(steps: list, request: str) -> list:

@@ -110,6 +110,10 @@ def named_files(request: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return paths, tuple(dict.fromkeys(n for n in names if n not in {p.rsplit("/", 1)[-1] for p in paths}))
 
 
+_IN_IT = re.compile(r"\b(?:in|into|inside)\s+(?:it|there|that folder|the new folder)\b|在里面|里面|在这个文件夹里|进去",
+                    re.IGNORECASE)
+
+
 def files_as_named(steps: list, request: str) -> list:
     """The one file a request names is the file a step reads, writes, opens or unpacks.
 
@@ -132,9 +136,11 @@ def files_as_named(steps: list, request: str) -> list:
     for s in steps:
         arg = _FILE_ARG.get(s.intent)
         value = s.args.get(arg) if arg else None
-        if isinstance(value, str) and not paths and s.intent == "files.write" and value in made:
-            # "create ~/projects/site and put an index.html in it": the file goes in the new folder
-            s = Step(s.intent, {**s.args, arg: posixpath.join(value, named)})
+        if (isinstance(value, str) and not paths and s.intent == "files.write" and len(made) == 1
+                and (value in made or (posixpath.dirname(value) in ("~", ".", "") and _IN_IT.search(request)))):
+            # "create ~/projects/site and put an index.html in it", 在里面写一个 README.md: the file
+            # goes in the new folder
+            s = Step(s.intent, {**s.args, arg: posixpath.join(next(iter(made)), named)})
             value = s.args[arg]
         items = s.args.get(_LIST_ARGS.get(s.intent, ""))
         if (s.intent in ("files.trash", "files.delete") and isinstance(items, list) and len(items) == 1
@@ -637,6 +643,8 @@ def reminders_as_said(steps: list, request: str) -> list:
                 elsewhere = message in request[:m.start()] and message not in what
                 if (cut or elsewhere) and sum(t.intent == "timer.remind" for t in steps) == 1:
                     s = Step(s.intent, {**s.args, "message": what})
+            elif zh and (timed := re.match(rf"我?{_ZH_DURATION}\s*(?:之后|以后|后)\s*(?P<rest>\S.*)", message)):
+                s = Step(s.intent, {**s.args, "message": timed.group("rest")})   # 提醒我一小时后上传: 上传
             elif zh:
                 what = zh.group("what").strip()
                 if message.startswith("我") and message[1:] and what.startswith(message[1:]):
@@ -807,12 +815,51 @@ def sorted_as_said(steps: list, request: str) -> list:
             for s in steps]
 
 
+_UNCHANGED = re.compile(r"(?:\bnot|n't|\bnever|\bnobody has|\bno one has|\bun)\s*(?:been\s+)?(?:touch\w*|c?h?ang\w*|modifi\w*|edit\w*|"
+                        r"open\w*|us\w*|accessed)|\buntouched\b|\bolder than\b|\bstale\b|\bold(?:er)? files\b|"
+                        r"没(?:有)?(?:动|改|碰|打开|用|修改|变)|不动|以前|之前的", re.IGNORECASE)
+_RECENT = re.compile(r"\bwithin\b|\bin the (?:last|past)\b|\b(?:last|past)\s+(?:\d+|an?|one|two|three|few|couple)\b|"
+                     r"\brecent(?:ly)?\b|\bthis (?:week|month|morning)\b|\btoday\b|最近|以内|之内|内改|这周|今天",
+                     re.IGNORECASE)
+
+
+def ages_as_said(steps: list, request: str) -> list:
+    """"files touched in my Pictures folder within the past 2 days" are the recent ones
+    (``modified_within``), "音乐目录里好久没动的文件，超过两个小时的那种" the old ones (``older_than``):
+    the one age a search has is the one the request says, moved across when the model wrote
+    the other."""
+    old, recent = bool(_UNCHANGED.search(request)), bool(_RECENT.search(request))
+    if old == recent:
+        return steps
+    want, other = ("older_than", "modified_within") if old else ("modified_within", "older_than")
+    return [Step(s.intent, {**{k: v for k, v in s.args.items() if k != other}, want: s.args[other]})
+            if s.intent == "files.find" and other in s.args and want not in s.args else s for s in steps]
+
+
+_ORDER_WORDS = re.compile(r"\b(?:big\w*|larg\w*|small\w*|tin\w*|huge\w*|heav\w*|new\w*|lat\w*|old\w*|recent\w*|sort\w*|"
+                          r"order\w*|rank\w*|first|last|top|most|least|alphabetic\w*|a-z|a to z|z to a|size|sizes|"
+                          r"chronolog\w*|earliest|fresh\w*|fat\w*|slim\w*|light\w*|past|ls\s+-\w*[tS]\w*)\b|"
+                          r"最|排|按|前|后|过去|大到小|小到大|新到旧|旧到新",
+                          re.IGNORECASE)
+
+
+def unsorted_as_said(steps: list, request: str) -> list:
+    """"which .docx files does my Downloads hold", "locate the .png ones in ~/Videos": a
+    search the request asks in no order gets none (the model had sorted by date)."""
+    if _ORDER_WORDS.search(request):
+        return steps
+    counted = re.search(r"\d|\b(?:" + "|".join(_COUNT_WORDS) + r")\b|[一二两三四五六七八九十]", request, re.IGNORECASE)
+    unsaid = ("sort", "order") if counted else ("sort", "order", "limit")     # and a count nobody said
+    return [Step(s.intent, {k: v for k, v in s.args.items() if k not in unsaid})
+            if s.intent == "files.find" and "sort" in s.args else s for s in steps]
+
+
 _COUNT_WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
                                              "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
 _COUNT_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12})
 _COUNTED = re.compile(r"\b(?:top|the|first|last|a)\s+(?P<n>" + "|".join(_COUNT_WORDS) + r")\s+"
                       r"(?:(?:most\s+\w+|biggest|largest|heaviest|smallest|newest|latest|oldest|recent|hungriest|"
-                      r"busiest|greediest|cpu|memory|ram|hungry|running|active)\s+)*"
+                      r"busiest|greediest|cpu|memory|ram|hungry|running|active)\s+)*(?:[a-z0-9.-]+\s+)?"
                       r"(?:processes|programs|apps|applications|tasks|files|folders|items|entries|lines|results|hogs|ones)\b",
                       re.IGNORECASE)
 
@@ -1161,7 +1208,8 @@ def things_not_launched(steps: list, request: str) -> list:
     says so).  Programs people name so ("the steam client") are known by name."""
     from llmos.planner.spelling import PROGRAMS, _is_english
 
-    launches = [s for s in steps if s.intent == "process.launch" and isinstance(s.args.get("command"), str)]
+    launches = [s for s in steps if s.intent == "process.launch" and isinstance(s.args.get("command"), str)
+                and not s.args.get("args")]         # a command line is judged by the policy
     if len(steps) != 1 or not launches:
         return steps
     command = launches[0].args["command"]
@@ -1217,6 +1265,133 @@ def unpacked_not_packed(steps: list, request: str) -> list:
             s = Step("files.extract", {"archive": posixpath.join(sources[0], archive.rsplit("/", 1)[-1])})
         out.append(s)
     return out
+
+
+_PUT_FIRST = re.compile(r"^\s*(?:(?:please|pls|could you|can you|hey,?|i want to|i'd like to)\s+)*(?:put|move|mv|shift|"
+                        r"transfer|relocate)\b|\bby moving them\b", re.IGNORECASE)
+_PLACE_LAST = re.compile(r"\b(?:in|into|to|under|inside)\s+(?:my\s+|the\s+)?(?P<where>~?/[^\s,;!?]+(?:\s+(?-i:[A-Z0-9])[^\s,;!?/]*)*|"
+                         + "|".join(_FOLDER_BY_WORD) + r")(?:\s+(?:folder|directory|dir))?(?:\s+(?:quickly|please|pls|now))?"
+                         r"\s*[.!?]?\s*$", re.IGNORECASE)
+
+
+def moves_planned(steps: list, request: str) -> list:
+    """"put biggest file in Music in my photos", "archive the .tmp files in ~/x by moving them
+    to my Videos": a request that begins with putting things somewhere, whose plan only found
+    them (the model dropped the move), moves what was found to the place it ends with."""
+    if len(steps) != 1 or steps[0].intent != "files.find" or not _PUT_FIRST.search(request):
+        return steps
+    m = _PLACE_LAST.search(request)
+    if not m:
+        return steps
+    where = m.group("where").rstrip(".")
+    where = where if where[0] in "~/" else _FOLDER_BY_WORD.get(where.lower(), "")
+    if not where or where == steps[0].args.get("path"):
+        return steps
+    return [steps[0], Step("files.move", {"sources": {"$ref": "steps[0].paths"}, "destination": where})]
+
+
+_LOGS_NOUN = re.compile(r"\b(?:logs?|journal|journalctl|syslog|dmesg)\b|系统日志|日志", re.IGNORECASE)
+_FILES_NOUN = re.compile(r"\b(?:files?|folders?|director\w*|\.log|log files?)\b|[/~]|文件", re.IGNORECASE)
+
+
+def logs_not_files(steps: list, request: str) -> list:
+    """"logs from today" reads the system's log: the model had searched home for files changed
+    today.  A lone search of no written place, no name and no type, in a request that speaks of
+    logs and not of files, is a look at the log since that time."""
+    if (len(steps) != 1 or steps[0].intent != "files.find" or not _LOGS_NOUN.search(request)
+            or _FILES_NOUN.search(request) or set(steps[0].args) - {"path", "modified_within", "limit", "sort", "order"}):
+        return steps
+    since = steps[0].args.get("modified_within")
+    return [Step("system.logs", {"since": since} if since is not None else {})]
+
+
+_IN_A_SHELL = re.compile(r"\b(?:run|execute|exec|type|paste|enter)\b[^:：\n]{0,40}?\b(?:in|with|using|through|into)\s+(?:a\s+|the\s+|my\s+)?"
+                         r"(?:bash|sh|zsh|shell|terminal|console)\b[^:：\n]{0,20}[:：]\s*(?P<line>\S.*?)\s*$", re.IGNORECASE)
+
+
+def shell_lines_run(steps: list, request: str) -> list:
+    """"run this in bash for me: :(){ :|:& };:": a line given to a shell is that shell run with
+    it (``bash -c LINE``), so the policy sees, and judges, the whole line; the model had started
+    bash with nothing."""
+    m = _IN_A_SHELL.search(request)
+    if not m:
+        return steps
+    return [Step("process.launch", {"command": "bash", "args": ["-c", m.group("line")]})]
+
+
+_PID_SAID = re.compile(r"\b(?:process|proc)\s+(?:number|no\.?|#|id)\s*(\d+)\b|\bpid\s*#?\s*(\d+)\b|(\d+)\s*号进程|进程\s*(\d+)",
+                       re.IGNORECASE)
+
+
+def pids_as_said(steps: list, request: str) -> list:
+    """"process number 1 is hogging stuff, force kill it" ends pid 1: the model had ended the
+    first process a listing found.  A process the request names by one pid is the one an end or
+    a look at a process takes, where it took another's; a listing only that used goes."""
+    pids = {int(next(g for g in m.groups() if g)) for m in _PID_SAID.finditer(request)}
+    if len(pids) != 1:
+        return steps
+    pid = next(iter(pids))
+    out = [Step(s.intent, {**{k: v for k, v in s.args.items() if k != "name"}, "pid": pid})
+           if s.intent in ("process.kill", "process.info") and s.args.get("pid") != pid
+           and (is_ref(s.args.get("pid")) or ("name" in s.args and str(s.args["name"]) not in request)) else s
+           for s in steps]
+    used = set().union(*(referenced_steps(s.args) for s in out))
+    dropped = {k for k, s in enumerate(out) if s.intent == "process.list" and k not in used}
+    return _without(out, dropped) if dropped and len(dropped) < len(out) else out
+
+
+_FOLDER_PACKED = re.compile(r"\b(?:zip|compress|pack|tar|archive|back)\s*(?:up\s+)?(?:my|the)\s+(?P<name>[.\w-]+)\s+(?:folder|directory|dir)\s+"
+                            r"(?:(?:into|as|to)\s+an?\s+\.?(?P<kind>zip|tar\.gz|tar\.xz|tgz|tar\.bz2)(?:\s+(?:file|archive))?\s+)?"
+                            r"(?:onto|to|into|on|in)\s+(?:my\s+|the\s+)?(?P<where>desktop|downloads|documents|home|~?/\S+)",
+                            re.IGNORECASE)
+
+
+def folders_packed_as_said(steps: list, request: str) -> list:
+    """"zip up my .ssh folder onto the Desktop", "archive my projects folder into a tar.gz on the
+    desktop": that folder packed into an archive of its name there, where the model had made
+    folders of the words or moved the folder; the policy then judges what is read."""
+    m = _FOLDER_PACKED.search(request)
+    if not m or any(s.intent == "files.compress" for s in steps):
+        return steps
+    name, where = m.group("name"), m.group("where").rstrip(".,")
+    folder = _FOLDER_BY_WORD.get(name.lower()) or ("~/" + name)
+    place = _FOLDER_BY_WORD.get(where.lower(), where)
+    kind = (m.group("kind") or "zip").lower()
+    return [Step("files.compress", {"sources": [folder], "archive": posixpath.join(place, f"{name.lstrip('.')}.{kind}")})]
+
+
+def folders_not_written(steps: list, request: str) -> list:
+    """"新建 ~/projects/demo 文件夹" makes a folder: the model had written a file there.  A write
+    of a path the request writes and calls a folder (…文件夹, "folder ~/x", mkdir ~/x), with no
+    file's suffix, makes that folder."""
+    written = written_paths(request)
+    called = {p for p in written if re.search(re.escape(p) + r"\s*(?:这个)?(?:文件夹|目录)", request)
+              or re.search(r"\b(?:folder|directory|dir|mkdir(?:\s+-p)?)\s+" + re.escape(p), request, re.I)}
+    return [Step("files.mkdir", {"path": s.args["path"]})
+            if s.intent == "files.write" and s.args.get("path") in called and not _is_file(s.args["path"]) else s
+            for s in steps]
+
+
+_CONTENT_SAID = re.compile(r"(?:\b(?:saying|that (?:just )?says|which says|with the (?:text|words?|line)|containing the (?:text|words?))"
+                           r"|内容是|内容为|内容写|写上)\s*[:：]?\s*['\"“‘「]?(?P<text>[^'\"”’」，。,;；]+?)['\"”’」]?\s*(?:[，。,;；.!]|$)",
+                           re.IGNORECASE)
+
+
+def contents_as_said(steps: list, request: str) -> list:
+    """"write index.html in it saying hi" writes "hi": the model had written the verb ("write").
+    The one write of a plan writes the text the request says it says, where the model wrote
+    one of the request's other words."""
+    m = _CONTENT_SAID.search(request)
+    writes = [k for k, s in enumerate(steps) if s.intent == "files.write"]
+    if not m or len(writes) != 1:
+        return steps
+    said, k = m.group("text").strip(), writes[0]
+    content = steps[k].args.get("content")
+    if not said or not isinstance(content, str) or content.strip() in (said, said + "\n") or content.strip() in said:
+        return steps
+    if " " in content.strip() or not re.search(rf"\b{re.escape(content.strip())}\b", request[:m.start()]):
+        return steps                  # a text of its own, or a word said elsewhere than before the text
+    return [*steps[:k], Step("files.write", {**steps[k].args, "content": said}), *steps[k + 1:]]
 
 
 def settings_not_planned(steps: list, request: str) -> list:
@@ -1313,14 +1488,19 @@ _SITE = re.compile(r"(?<![\w@./-])(?:[a-z0-9-]+\.)+(?:com|org|net|io|cn|de|uk|fr
 
 def sites_as_written(steps: list, request: str) -> list:
     """"用浏览器打开 bilibili.com": what opens is the site the request writes, not the words
-    around it ("~/用浏览器打开 bilibili.com")."""
+    around it ("~/用浏览器打开 bilibili.com"), and a browser is given the whole site, not its end."""
     sites = {m.group() for m in _SITE.finditer(request) if not _in_url(request, m.start())}
     if len(sites) != 1:
         return steps
     site = next(iter(sites))
+
+    def whole(arg: object) -> object:       # "open google.com in firefox" had given firefox ".com"
+        return site if isinstance(arg, str) and arg != site and len(arg) >= 3 and site.endswith(arg) else arg
     return [Step(s.intent, {**s.args, "target": site})
             if s.intent == "desktop.open" and isinstance(s.args.get("target"), str)
-            and site in s.args["target"] and s.args["target"] != site and "://" not in s.args["target"] else s
+            and site in s.args["target"] and s.args["target"] != site and "://" not in s.args["target"]
+            else Step(s.intent, {**s.args, "args": [whole(a) for a in s.args["args"]]})
+            if s.intent == "process.launch" and isinstance(s.args.get("args"), list) else s
             for s in steps]
 
 
@@ -1585,11 +1765,12 @@ def names_without_folders(steps: list, request: str) -> list:
     return out
 
 
-_RM_LINE = re.compile(r"^\s*(?:please\s+)?(?:run\s+)?rm\s+(?P<line>(?:-[A-Za-z-]+\s+)*[^;&|<>`$]+?)\s*$")
+_RM_LINE = re.compile(r"^\s*(?:please\s+)?(?:run\s+)?(?:sudo\s+(?:-\S+\s+)*)?rm\s+(?P<line>(?:-[A-Za-z-]+\s+)*[^;&|<>`$]+?)\s*$")
 
 
 def removals_as_written(steps: list, request: str) -> list:
-    """"rm -rf /*", "run rm ~/a.txt ~/b.txt": a request that is nothing but an rm command line
+    """"rm -rf /*", "run rm ~/a.txt ~/b.txt", "sudo rm -rf --no-preserve-root /": a request that
+    is nothing but an rm command line
     deletes what it names (``files.delete``; a pattern is then found first), whatever the
     model made of it ("rm -rf /*" had searched home for files named "-rf")."""
     import shlex
@@ -1726,16 +1907,17 @@ def launched_with_what_is_said(steps: list, request: str) -> list:
 # depend on it.  Each takes the request as the model read it (typos mended), except a line to
 # append, which is copied as the person wrote it ("nvim", not the speller's "nvm").
 _RULES = (settings_not_planned, uploads_not_planned, courtesies_not_planned, sites_visited, removals_as_written,
-          names_without_folders, saved_urls_fetched, downloads_not_opened, files_as_named, names_in_the_folder_said,
-          folders_made_as_said, folders_named_inside, put_into_the_new_folder, named_file_not_searched,
-          extensions_as_said, globs_written_whole, names_as_said, kinds_as_said, screenshots_by_name,
-          archives_of_what_is_said, disks_as_said, port_as_said, ended_as_written, listed_in_order, running_as_asked,
-          reminders_as_said, notices_as_said, titles_and_bodies_as_said, log_searches_as_said, unpacked_nowhere_said,
-          sorted_as_said, counts_as_said, sites_as_written, launched_as_said, started_when_only_named, aspects_as_said,
-          fetched_to_disk, chinese_reminders_planned, signals_as_said, verbs_as_said, unpacked_not_packed,
-          files_read_not_measured, reads_not_written, listings_unasked, globs_found_first, follow_ups_planned,
-          texts_not_from_apostrophes, launched_with_what_is_said, files_made_as_files, process_names_as_said,
-          things_not_launched, one_of_those_found, sluggishness_looked_into)
+          shell_lines_run, folders_packed_as_said, names_without_folders, saved_urls_fetched, downloads_not_opened,
+          folders_not_written, files_as_named, names_in_the_folder_said, folders_made_as_said, folders_named_inside, put_into_the_new_folder,
+          named_file_not_searched, extensions_as_said, globs_written_whole, names_as_said, kinds_as_said,
+          screenshots_by_name, archives_of_what_is_said, disks_as_said, port_as_said, ended_as_written, listed_in_order,
+          running_as_asked, reminders_as_said, notices_as_said, titles_and_bodies_as_said, log_searches_as_said,
+          unpacked_nowhere_said, sorted_as_said, unsorted_as_said, ages_as_said, counts_as_said, sites_as_written,
+          launched_as_said, started_when_only_named, aspects_as_said, fetched_to_disk, chinese_reminders_planned,
+          signals_as_said, verbs_as_said, unpacked_not_packed, files_read_not_measured, reads_not_written,
+          listings_unasked, globs_found_first, follow_ups_planned, texts_not_from_apostrophes,
+          launched_with_what_is_said, files_made_as_files, process_names_as_said, things_not_launched,
+          one_of_those_found, moves_planned, logs_not_files, pids_as_said, contents_as_said, sluggishness_looked_into)
 _AS_WRITTEN = (lines_as_said,)
 _THEN = (destinations_as_written, sources_as_written, folder_sizes_as_asked)
 

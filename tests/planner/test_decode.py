@@ -968,6 +968,8 @@ def test_one_look_at_the_machine_needs_a_word_of_its_topic():
     assert looks_without_a_topic([Step("system.info", {"aspect": "disk"})], "how many cm in an inch") == []
     assert looks_without_a_topic([Step("net.status", {})], "buy a usb-c cable please") == []
     assert looks_without_a_topic([Step("system.disks", {})], "give me ideas for a surprise party") == []
+    # the one look whose topic the request names
+    assert looks_without_a_topic([Step("system.disks", {})], "show me the logs") == [Step("system.logs", {})]
     for request_, step in (("how much ram do I have", Step("system.info", {"aspect": "memory"})),
                            ("am I online", Step("net.status", {})), ("show all volumes", Step("system.disks", {})),
                            ("what went wrong during the last boot", Step("system.logs", {}))):

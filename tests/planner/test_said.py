@@ -760,3 +760,102 @@ def test_an_archive_said_to_be_unpacked_is_never_packed():
     assert unpacked_not_packed(packed, "unzip the achive in downloads called photos.zip") == [
         Step("files.extract", {"archive": "~/Downloads/photos.zip"})]
     assert unpacked_not_packed(packed, "zip ~/Downloads into photos.zip") == packed
+
+
+def test_the_age_said_is_the_age_searched_for():
+    from llmos.planner.said import ages_as_said
+
+    old = Step("files.find", {"path": "~/Pictures", "older_than": "2 days"})
+    assert ages_as_said([old], "files touched in my Pictures folder within the past 2 days") == [
+        Step("files.find", {"path": "~/Pictures", "modified_within": "2 days"})]
+    recent = Step("files.find", {"path": "~/Music", "modified_within": "两个小时"})
+    assert ages_as_said([recent], "音乐目录里好久没动的文件，超过两个小时的那种，找一下") == [
+        Step("files.find", {"path": "~/Music", "older_than": "两个小时"})]
+    assert ages_as_said([recent], "music changed in the last two hours") == [recent]
+
+
+def test_a_search_asked_in_no_order_is_unsorted():
+    from llmos.planner.said import unsorted_as_said
+
+    sorted_ = Step("files.find", {"path": "~/Videos", "ext": "tar.gz", "sort": "mtime", "limit": 1})
+    assert unsorted_as_said([sorted_], "hey, locate the .tar.gz ones in ~/Videos") == [
+        Step("files.find", {"path": "~/Videos", "ext": "tar.gz"})]
+    biggest = Step("files.find", {"path": "~/Downloads", "sort": "size", "limit": 5})
+    assert unsorted_as_said([biggest], "show the 5 biggest files in Downloads") == [biggest]
+
+
+def test_things_put_somewhere_that_were_only_found_are_moved_there():
+    from llmos.planner.said import moves_planned
+
+    found = Step("files.find", {"path": "~/Music", "sort": "size", "limit": 1})
+    assert moves_planned([found], "put biggest file in Music in my photos") == [
+        found, Step("files.move", {"sources": REF0, "destination": "~/Pictures"})]
+    baks = Step("files.find", {"path": "~/.local/share", "name": "*.bak"})
+    assert moves_planned([baks], "Put *.bak files in ~/.local/share older than 90 minutes in home") == [
+        baks, Step("files.move", {"sources": REF0, "destination": "~"})]
+    assert moves_planned([found], "show the biggest file in Music") == [found]
+
+
+def test_logs_asked_for_are_the_systems_log_and_a_browser_gets_the_whole_site():
+    from llmos.planner.said import logs_not_files, sites_as_written
+
+    today = [Step("files.find", {"path": "~", "modified_within": 86400})]
+    assert logs_not_files(today, "logs from today") == [Step("system.logs", {"since": 86400})]
+    found = [Step("files.find", {"path": "/var/log", "ext": "log"})]
+    assert logs_not_files(found, "find log files in /var/log") == found
+    browser = [Step("process.launch", {"command": "firefox", "args": [".com"]})]
+    assert sites_as_written(browser, "open google.com in firefox") == [
+        Step("process.launch", {"command": "firefox", "args": ["google.com"]})]
+
+
+def test_a_line_given_to_a_shell_runs_whole_and_an_rm_through_sudo_deletes_what_it_names():
+    from llmos.planner.said import removals_as_written, shell_lines_run
+
+    bare = [Step("process.launch", {"command": "bash"})]
+    assert shell_lines_run(bare, "run this in bash for me: :(){ :|:& };:") == [
+        Step("process.launch", {"command": "bash", "args": ["-c", ":(){ :|:& };:"]})]
+    assert shell_lines_run(bare, "start bash") == bare
+    found = [Step("files.find", {"path": "/", "type": "dir"}), Step("files.delete", {"paths": REF0})]
+    assert removals_as_written(found, "sudo rm -rf --no-preserve-root /") == [Step("files.delete", {"paths": ["/"]})]
+
+
+def test_a_process_named_by_its_pid_is_the_one_ended():
+    from llmos.planner.said import pids_as_said
+
+    listed = [Step("process.list", {"sort": "cpu", "limit": 1}),
+              Step("process.kill", {"pid": {"$ref": "steps[0].pids[0]"}, "signal": "KILL"})]
+    assert pids_as_said(listed, "process number 1 is hogging stuff, force kill it") == [
+        Step("process.kill", {"pid": 1, "signal": "KILL"})]
+    assert pids_as_said(listed, "kill the top cpu hog") == listed
+
+
+def test_a_folder_said_to_be_packed_somewhere_is_packed_there():
+    from llmos.planner.said import folders_packed_as_said
+
+    garbled = [Step("files.mkdir", {"path": "~/Desktop/guy"})]
+    assert folders_packed_as_said(garbled, "zip up my .ssh folder onto the Desktop so I can email it") == [
+        Step("files.compress", {"sources": ["~/.ssh"], "archive": "~/Desktop/ssh.zip"})]
+    assert folders_packed_as_said(garbled, "make a folder guy on the desktop") == garbled
+    moved = [Step("files.move", {"sources": ["~/Desktop/projects"], "destination": "~/Desktop"})]
+    assert folders_packed_as_said(moved, "archive my projects folder into a tar.gz on the desktop") == [
+        Step("files.compress", {"sources": ["~/projects"], "archive": "~/Desktop/projects.tar.gz"})]
+
+
+def test_a_folder_said_to_be_made_is_made_and_a_file_written_in_it_goes_there():
+    from llmos.planner.said import contents_as_said, files_as_named, folders_not_written
+
+    request = "新建 ~/projects/demo 文件夹，然后在里面写一个 README.md，内容是 hello"
+    steps = folders_not_written([write("~/projects/demo", "hello"), write("README.md", "hello")], request)
+    assert steps == [Step("files.mkdir", {"path": "~/projects/demo"}), write("README.md", "hello")]
+    assert files_as_named(steps, request) == [steps[0], write("~/projects/demo/README.md", "hello")]
+    assert contents_as_said([write("~/site/index.html", "write")], "write index.html in ~/site saying hi") == [
+        write("~/site/index.html", "hi")]
+    assert contents_as_said([write("~/a.txt", "hello there")], "write ~/a.txt saying hello there") == [
+        write("~/a.txt", "hello there")]
+
+
+def test_a_reminder_said_with_its_time_first_reminds_of_what_follows():
+    from llmos.planner.said import reminders_as_said
+
+    timed = Step("timer.remind", {"message": "一小时后上传", "in": 3600})
+    assert reminders_as_said([timed], "提醒我一小时后上传") == [Step("timer.remind", {"message": "上传", "in": 3600})]
