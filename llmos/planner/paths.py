@@ -166,13 +166,12 @@ def whole_path(value: str, request: str, written: tuple[str, ...]) -> str:
         return past[0]
     # run on into words said elsewhere as a name of its own: "/var/lib/docker/just the total"
     # of "/var/lib/docker, just the total", "~/projects/todo-app/work in progress" of "… and
-    # write 'work in progress' into …", "~/Pictures/Vacation/drive" of "… ~/Pictures/Vacation to my
-    # external drive"; a name of words in lower case, with no suffix, said after the path ("add
-    # folder recipe lecture to ~/code/x" names the folder inside it)
+    # write 'work in progress' into …"; a name of words in lower case, with no suffix, said after
+    # the path ("add folder recipe lecture to ~/code/x" names the folder inside it; one word after
+    # it may be a name: "inside ~/projects make a new folder called api")
     past = [p for p in written if value.startswith(p + "/") and (rest := value[len(p) + 1:])
-            and rest == rest.lower() and "/" not in rest and not _EXTENSION.search(rest) and rest in request
-            and value not in request and (" " in rest or (rest.isascii() and re.search(rf"\b{re.escape(rest)}\b", request)))
-            and request.find(rest, request.find(p) + len(p)) > 0]
+            and " " in rest and rest == rest.lower() and "/" not in rest and not _EXTENSION.search(rest)
+            and rest in request and value not in request and request.find(rest, request.find(p) + len(p)) > 0]
     if len(past) == 1:
         return past[0]
     if value in request:

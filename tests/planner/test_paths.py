@@ -108,8 +108,8 @@ def test_a_path_run_on_into_words_said_elsewhere_is_cut_back():
 
     request = "disk usage of /var/lib/docker, just the total please"
     assert whole_path("/var/lib/docker/just the total", request, written_paths(request)) == "/var/lib/docker"
-    request = "copy everything from ~/Pictures/Vacation to my external drive at /media/usb/backup"
-    assert whole_path("~/Pictures/Vacation/drive", request, written_paths(request)) == "~/Pictures/Vacation"
+    request = "inside ~/projects make a new folder called api"      # one word after it is a name
+    assert whole_path("~/projects/api", request, written_paths(request)) == "~/projects/api"
     request = "make a folder ~/projects/todo-app and write 'work in progress' into ~/projects/todo-app/NOTES.txt"
     assert whole_path("~/projects/todo-app/work in progress", request, written_paths(request)) == "~/projects/todo-app"
 
