@@ -22,7 +22,7 @@ from typing import Any, Callable
 from llmos.errors import PlanError
 from llmos.plan.model import Plan, Step
 from llmos.plan.refs import is_ref, moved_refs, referenced_steps
-from llmos.planner.canon import taken_back
+from llmos.planner.canon import EXTRACT_WORD, LOGS_NAMED, taken_back
 from llmos.planner.language import NONE
 
 CONFIDENT = 0.5      # the least certain free choice of a plan the embedded planner keeps
@@ -296,7 +296,7 @@ def _afterthought(steps: list, k: int) -> bool:
     return any(target in (v if isinstance(v, list) else [v]) for j, s in enumerate(steps) if j != k for v in s.args.values())
 
 
-_NAMED_LOOKS = {"system.logs": re.compile(r"\b(?:logs|journal|journalctl|syslog|dmesg)\b|日志", re.IGNORECASE),
+_NAMED_LOOKS = {"system.logs": LOGS_NAMED,
                 "net.status": re.compile(r"\b(?:wi-?fi|internet|network|ip address)\b|网络|联网", re.IGNORECASE)}
 
 
@@ -753,8 +753,6 @@ def fetched_where_asked(steps: list, request: str) -> list:
             else s for s in steps]
 
 
-_EXTRACT_WORD = re.compile(r"\b(extract\w*|unzip\w*|unpack\w*|untar\w*|decompress\w*|inflat\w*|unarchiv\w*)\b|解压|展开",
-                           re.IGNORECASE)
 
 
 def unpacked_where_said(steps: list, request: str) -> list:
@@ -764,7 +762,7 @@ def unpacked_where_said(steps: list, request: str) -> list:
     the word for unpacking, the extraction's; before, the download's."""
     from llmos.planner.grammar import without_urls
 
-    verb = _EXTRACT_WORD.search(without_urls(request))
+    verb = EXTRACT_WORD.search(without_urls(request))
     out = list(steps)
     for m, s in enumerate(steps):
         archive, folder = s.args.get("archive"), s.args.get("destination")

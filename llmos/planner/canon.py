@@ -90,6 +90,13 @@ def taken_back(request: str, at: int) -> bool:
     return NEGATED_BEFORE.search(request[max(0, at - 40):at]) is not None
 
 
+# Words shared by the rules after decoding: unpacking ("unzip", 解压; not "zip") and the
+# system's log named as such ("the logs", journalctl, 日志).
+EXTRACT_WORD = re.compile(r"\b(extract\w*|unzip\w*|unpack\w*|untar\w*|decompress\w*|inflat\w*|unarchiv\w*)\b|解压|展开",
+                          re.IGNORECASE)
+LOGS_NAMED = re.compile(r"\b(?:logs?|journal|journalctl|syslog|dmesg)\b|日志", re.IGNORECASE)
+
+
 # "the untitled folder on my Desktop": the place of a folder the request names by its name
 _FOLDER_IN_PLACE = re.compile(r"\bthe\s+(?P<name>(?!folder\b|directory\b)\S+(?:\s+\S+)?)\s+(?:folder|directory|dir)\s+"
                               r"(?:in|on|inside|under|within|from)\s+(?:my\s+|the\s+)?(?P<place>[~/][^\s,;!?]*|\w+)",

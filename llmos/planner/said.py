@@ -20,7 +20,7 @@ import re
 
 from llmos.plan.model import Step
 from llmos.plan.refs import is_ref, moved_refs, referenced_steps
-from llmos.planner.canon import LOCALISED_DIRS, PATH_CANON, taken_back
+from llmos.planner.canon import EXTRACT_WORD, LOCALISED_DIRS, LOGS_NAMED, PATH_CANON, taken_back
 from llmos.planner.grammar import _AFTER_PATH_ZH, _in_url, _is_cjk
 from llmos.planner.paths import localised_as_known, written_paths
 
@@ -1244,7 +1244,6 @@ def one_of_those_found(steps: list, request: str) -> list:
     return out
 
 
-_UNPACK_SAID = re.compile(r"\b(?:extract\w*|unzip\w*|unpack\w*|untar\w*|decompress\w*|unarchiv\w*)\b|解压", re.IGNORECASE)
 _PACK_SAID = re.compile(r"(?<![\w.-])(?:zip|zips|zipped|compress\w*|pack|packs|packed|archive (?:it|them|the)|tar up)\b|压缩|打包",
                         re.IGNORECASE)
 
@@ -1253,7 +1252,7 @@ def unpacked_not_packed(steps: list, request: str) -> list:
     """"unzip the achive in downloads called photos.zip" unpacks photos.zip: the model had
     packed the Downloads into it.  A packing of one folder into an archive the request names,
     in a request that says to unpack and never to pack, unpacks that archive in that folder."""
-    if not _UNPACK_SAID.search(request) or _PACK_SAID.search(request):
+    if not EXTRACT_WORD.search(request) or _PACK_SAID.search(request):
         return steps
     out = []
     for s in steps:
@@ -1290,7 +1289,6 @@ def moves_planned(steps: list, request: str) -> list:
     return [steps[0], Step("files.move", {"sources": {"$ref": "steps[0].paths"}, "destination": where})]
 
 
-_LOGS_NOUN = re.compile(r"\b(?:logs?|journal|journalctl|syslog|dmesg)\b|系统日志|日志", re.IGNORECASE)
 _FILES_NOUN = re.compile(r"\b(?:files?|folders?|director\w*|\.log|log files?)\b|[/~]|文件", re.IGNORECASE)
 
 
@@ -1298,7 +1296,7 @@ def logs_not_files(steps: list, request: str) -> list:
     """"logs from today" reads the system's log: the model had searched home for files changed
     today.  A lone search of no written place, no name and no type, in a request that speaks of
     logs and not of files, is a look at the log since that time."""
-    if (len(steps) != 1 or steps[0].intent != "files.find" or not _LOGS_NOUN.search(request)
+    if (len(steps) != 1 or steps[0].intent != "files.find" or not LOGS_NAMED.search(request)
             or _FILES_NOUN.search(request) or set(steps[0].args) - {"path", "modified_within", "limit", "sort", "order"}):
         return steps
     since = steps[0].args.get("modified_within")
