@@ -496,12 +496,13 @@ _SOCKETS_LISTED = re.compile(r"\bestablished\b|\b(open|active|all|current|tcp|ud
 
 
 def port_holders_as_asked(steps: list, request: str) -> list:
-    """A ``net.ports`` of one port with no state, in a request that asks who holds the port,
-    looks at every socket on it (the default, listening ones, misses a client holding it)."""
+    """A ``net.ports`` of one port with no state (or the default, listening), in a request that
+    asks who holds the port and says nothing of listening, looks at every socket on it
+    (listening ones miss a client holding it)."""
     if not _PORT_HOLDER.search(request) or _LISTENS.search(request):
         return steps
-    return [Step(s.intent, {**s.args, "state": "all"}) if s.intent == "net.ports" and "port" in s.args and "state" not in s.args
-            else s for s in steps]
+    return [Step(s.intent, {**s.args, "state": "all"}) if s.intent == "net.ports" and "port" in s.args
+            and s.args.get("state") in (None, "listen") else s for s in steps]
 
 
 def given_paths_written_out(steps: list) -> list:

@@ -712,6 +712,11 @@ def titles_and_bodies_as_said(steps: list, request: str) -> list:
     notices = [k for k, s in enumerate(steps) if s.intent == "desktop.notify"]
     if len(notices) != 1:
         return steps
+    title, body = steps[notices[0]].args.get("title"), steps[notices[0]].args.get("body")
+    if isinstance(title, str) and isinstance(body, str) and body.startswith(title) and len(body) - len(title) <= 2:
+        # "弹个标题叫回复邮件的通知" had the title again as the body ("回复邮件的"): no body was said
+        k = notices[0]
+        steps = [*steps[:k], Step("desktop.notify", {a: v for a, v in steps[k].args.items() if a != "body"}), *steps[k + 1:]]
     for pattern in _TITLE_AND_BODY:
         m = pattern.search(request)
         if m:
@@ -1392,6 +1397,42 @@ def contents_as_said(steps: list, request: str) -> list:
     return [*steps[:k], Step("files.write", {**steps[k].args, "content": said}), *steps[k + 1:]]
 
 
+_INSIDE_PLACE = re.compile(r"\bthe\s+(?P<name>[^\s/~]+(?:\s+[^\s/~]+)?)\s+(?:folder|directory|dir)\s+(?:inside|in|under|within)\s+"
+                           r"(?:my\s+|the\s+)?(?P<place>home(?:\s+(?:dir|directory|folder))?|current\s+(?:directory|folder|dir))\b",
+                           re.IGNORECASE)
+
+
+def destinations_inside_the_place_said(steps: list, request: str) -> list:
+    """"move lecture.deb to the course folder inside my home dir" moves it into ~/course: the
+    model had written home.  A move or copy into home or the current folder, in a request that
+    names a folder inside that place, goes into that folder."""
+    m = _INSIDE_PLACE.search(request)
+    if not m or m.group("name").lower() in ("same", "new", "current", "home", "this", "that"):
+        return steps
+    place = "~" if m.group("place").lower().startswith("home") else "."
+    folder = m.group("name") if place == "." else posixpath.join(place, m.group("name"))
+    return [Step(s.intent, {**s.args, "destination": folder})
+            if s.intent in ("files.move", "files.copy") and s.args.get("destination") in (place, "~", ".") else s
+            for s in steps]
+
+
+_ENDS_SAID = re.compile(r"\b(?:get rid of|kill|stop|close|quit|exit|end|terminate|shut down|wake\s+\S+\s+(?:back\s+)?up|resume|"
+                        r"unfreeze|continue|pause|freeze|suspend)\b|杀|结束|关掉|关闭|退出|暂停|恢复|继续", re.IGNORECASE)
+_STARTS_SAID = re.compile(r"\b(?:start|launch|run|open|fire up|boot|restart|reopen)\b|启动|打开|运行|重启|开个|开一个|开一下|开下|换成|改用",
+                          re.IGNORECASE)
+_WAKES = re.compile(r"\bwake\b|\bresume\b|\bunfreeze\b|\bcontinue\b|恢复|继续", re.IGNORECASE)
+
+
+def ended_not_started(steps: list, request: str) -> list:
+    """"get rid of firefox", "wake vim back up": a program the request ends (or wakes) and never
+    starts is signalled, not started; the model had launched it."""
+    if not _ENDS_SAID.search(request) or _STARTS_SAID.search(request):
+        return steps
+    return [Step("process.kill", {"name": s.args["command"], **({"signal": "CONT"} if _WAKES.search(request) else {})})
+            if s.intent == "process.launch" and isinstance(s.args.get("command"), str) and not s.args.get("args")
+            and re.search(rf"\b{re.escape(s.args['command'])}\b", request) else s for s in steps]
+
+
 def settings_not_planned(steps: list, request: str) -> list:
     """"change my wallpaper to ~/Pictures/mountains.jpg", 把屏幕亮度调高, "reboot the machine": no
     intent changes a desktop setting or the machine's power, so nothing is planned (the reply
@@ -1915,7 +1956,8 @@ _RULES = (settings_not_planned, uploads_not_planned, courtesies_not_planned, sit
           signals_as_said, verbs_as_said, unpacked_not_packed, files_read_not_measured, reads_not_written,
           listings_unasked, globs_found_first, follow_ups_planned, texts_not_from_apostrophes,
           launched_with_what_is_said, files_made_as_files, process_names_as_said, things_not_launched,
-          one_of_those_found, moves_planned, logs_not_files, pids_as_said, contents_as_said, sluggishness_looked_into)
+          one_of_those_found, moves_planned, logs_not_files, pids_as_said, contents_as_said,
+          destinations_inside_the_place_said, ended_not_started, sluggishness_looked_into)
 _AS_WRITTEN = (lines_as_said,)
 _THEN = (destinations_as_written, sources_as_written, folder_sizes_as_asked)
 

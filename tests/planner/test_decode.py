@@ -974,3 +974,12 @@ def test_one_look_at_the_machine_needs_a_word_of_its_topic():
                            ("am I online", Step("net.status", {})), ("show all volumes", Step("system.disks", {})),
                            ("what went wrong during the last boot", Step("system.logs", {}))):
         assert looks_without_a_topic([step], request_) == [step]
+
+
+def test_a_port_asked_who_holds_it_looks_at_every_socket_unless_listening_is_said():
+    from llmos.plan.model import Step
+    from llmos.planner import port_holders_as_asked
+
+    listening = [Step("net.ports", {"port": 25, "state": "listen"})]
+    assert port_holders_as_asked(listening, "25 这个端口是哪个程序的") == [Step("net.ports", {"port": 25, "state": "all"})]
+    assert port_holders_as_asked(listening, "which program is listening on port 25?") == listening

@@ -859,3 +859,30 @@ def test_a_reminder_said_with_its_time_first_reminds_of_what_follows():
 
     timed = Step("timer.remind", {"message": "一小时后上传", "in": 3600})
     assert reminders_as_said([timed], "提醒我一小时后上传") == [Step("timer.remind", {"message": "上传", "in": 3600})]
+
+
+def test_a_program_ended_and_never_started_is_signalled():
+    from llmos.planner.said import ended_not_started
+
+    launched = [Step("process.launch", {"command": "firefox"})]
+    assert ended_not_started(launched, "get rid of firefox") == [Step("process.kill", {"name": "firefox"})]
+    assert ended_not_started([Step("process.launch", {"command": "vim"})], "wake vim back up") == [
+        Step("process.kill", {"name": "vim", "signal": "CONT"})]
+    assert ended_not_started(launched, "close spotify and start firefox") == launched
+    assert ended_not_started(launched, "把 gcc 关掉，然后开个 firefox") == launched
+
+
+def test_a_folder_said_inside_home_is_where_things_go():
+    from llmos.planner.said import destinations_inside_the_place_said
+
+    moved = [Step("files.move", {"sources": ["lecture.deb"], "destination": "~"})]
+    assert destinations_inside_the_place_said(moved, "move lecture.deb to the course folder inside my home dir") == [
+        Step("files.move", {"sources": ["lecture.deb"], "destination": "~/course"})]
+    assert destinations_inside_the_place_said(moved, "move lecture.deb to my home dir") == moved
+
+
+def test_a_body_that_only_repeats_the_title_is_no_body():
+    from llmos.planner.said import titles_and_bodies_as_said
+
+    again = [Step("desktop.notify", {"title": "回复邮件", "body": "回复邮件的"})]
+    assert titles_and_bodies_as_said(again, "弹个标题叫回复邮件的通知") == [Step("desktop.notify", {"title": "回复邮件"})]
