@@ -8,7 +8,9 @@ requests, with their counts) nor an English word at all (pyspellchecker's dictio
 is replaced by the vocabulary word it is one slip away from, when there is one:
 
 - one edit for words of four to six letters, two for longer ones; a swap of two
-  letters is one edit, and a replaced letter must be a neighbouring key;
+  letters is one edit, and a replaced letter must be a neighbouring key; a word of three
+  letters only when one left-out vowel or doubled letter makes it a common planner word
+  ("mak", "cpy", "kil");
 - never a change that only drops an ending ("llmosd" stays: it is not "llmos"), though a
   last letter may have been lost ("creat", "usin");
 - never inside quotes, paths, URLs, options or file names, nor in words in capitals,
@@ -30,7 +32,7 @@ from llmos.planner.canon import slips
 from llmos.planner.grammar import _quoted_spans
 
 WORDS_FILE = "words.txt"
-_WORD = re.compile(r"(?<![\w./~@:\\-])[A-Za-z]{4,}(?![\w/@:\\-]|\.\w)")
+_WORD = re.compile(r"(?<![\w./~@:\\-])[A-Za-z]{3,}(?![\w/@:\\-]|\.\w)")
 
 
 def vocabulary(requests: Iterable[str], min_share: float = 2e-5, min_count: int = 5) -> Counter:
@@ -83,12 +85,23 @@ class Speller:
             if any(s <= m.start() < e for s, e in quoted) or (word.isupper() and len(word) > 1) \
                     or (word[:-1].isupper() and word[-1] == "s" and len(word) > 2):    # "PNGs", "PDFs": a plural
                 continue
-            fixed = self._mend(word.lower())
+            fixed = self._mend(word.lower()) if len(word) > 3 else self._mend_short(word.lower())
             if fixed:
                 out.append(request[last:m.start()])
                 out.append(fixed.capitalize() if word[0].isupper() else fixed)
                 last = m.end()
         return "".join(out) + request[last:] if out else request
+
+    def _mend_short(self, word: str) -> str | None:
+        """A three-letter word is mended only when it is a common four-letter planner word with
+        a vowel left out or a doubled letter single ("mak", "cpy", "opn", "fnd", "kil"), and
+        no other: "ext" stays (it is not "text"), "vlc" and "ssh" are the planner's own."""
+        if word in self.words or _is_english(word):
+            return None
+        fits = [k for k in self._by_length.get(4, ()) if self.words[k] >= 1000 and any(
+            k[:i] + k[i + 1:] == word and (k[i] in "aeiou" or k[i] == k[i - 1:i] or k[i] == k[i + 1:i + 2])
+            for i in range(4))]
+        return fits[0] if len(fits) == 1 else None
 
     def _mend(self, word: str, among: bool = False) -> str | None:
         """The vocabulary word ``word`` is a typo of, or None; ``among``: ``word`` is itself in

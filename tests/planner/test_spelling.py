@@ -74,3 +74,11 @@ def test_the_shipped_model_has_its_vocabulary():
 ])
 def test_programs_are_read_as_the_system_names_them(typed, read):
     assert programs_folded(typed) == read
+
+
+def test_a_three_letter_slip_is_mended_only_to_a_common_word_missing_a_vowel_or_a_double():
+    common = Speller({"make": 5000, "copy": 9000, "kill": 4000, "text": 1800, "exit": 100, "show": 7000, "cpu": 900})
+    assert common.correct("mak a dir and cpy notes.txt into it") == "make a dir and copy notes.txt into it"
+    assert common.correct("kil firefox") == "kill firefox"
+    assert common.correct("files with ext pdf") == "files with ext pdf"      # not "text": a consonant left out
+    assert common.correct("cpu usage") == "cpu usage"                          # a word of the planner's own
