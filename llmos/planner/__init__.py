@@ -278,8 +278,10 @@ _ABOUT_LOGS = re.compile(_LATIN_WORD.format(
     r"events?|happened|wrong|broke\w*|panic\w*|segfault\w*|oom|said|says|records?|entr(?:y|ies)|lines?|output|"
     r"complain\w*|going on|went on|history") +
     r"|日志|报错|错误|崩溃|记录|失败|异常|警告", re.IGNORECASE)
-# Looks at the machine a plan of one step must have been asked about (`looks_without_a_topic`).
-_LOOKS_NEED = ("system.info", "system.disks", "system.logs", "net.status")
+# Looks at the machine a plan of one step must have been asked about, and the words of each
+# topic (`looks_without_a_topic`).
+_LOOKS_NEED = {"system.info": _ABOUT_THE_MACHINE, "system.disks": _ABOUT_DISKS, "system.logs": _ABOUT_LOGS,
+               "net.status": _ABOUT_THE_NETWORK}
 _ADDED_UNLESS = {"timer.remind": _REMINDS, "files.compress": _PACKS, "process.list": _LISTS_PROCESSES,
                  "desktop.open": _OPENS, "process.info": _ABOUT_A_PROCESS, "net.status": _ABOUT_THE_NETWORK,
                  "system.info": _ABOUT_THE_MACHINE, "files.usage": _ABOUT_SIZES}
@@ -305,11 +307,7 @@ def looks_without_a_topic(steps: list, request: str) -> list:
     request with no word of that topic, answers something else: "how many cm in an inch" is
     no question about the disk, and there is nothing to plan (the reply says so); "show me the
     logs", answered with the disks, is the one look whose topic the request does name."""
-    if len(steps) != 1 or steps[0].intent not in _LOOKS_NEED:
-        return steps
-    needs = {"system.info": _ABOUT_THE_MACHINE, "system.disks": _ABOUT_DISKS, "system.logs": _ABOUT_LOGS,
-             "net.status": _ABOUT_THE_NETWORK}
-    if needs[steps[0].intent].search(request):
+    if len(steps) != 1 or steps[0].intent not in _LOOKS_NEED or _LOOKS_NEED[steps[0].intent].search(request):
         return steps
     # "show me the logs" had looked at the disks: the one look whose topic the request names
     named = [intent for intent, words in _NAMED_LOOKS.items() if words.search(request)]
