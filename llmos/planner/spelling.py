@@ -10,7 +10,7 @@ is replaced by the vocabulary word it is one slip away from, when there is one:
 - one edit for words of four to six letters, two for longer ones; a swap of two
   letters is one edit, and a replaced letter must be a neighbouring key; a word of three
   letters only when one left-out vowel or doubled letter makes it a common planner word
-  ("mak", "cpy", "kil");
+  ("mak", "cpy", "kil"), or two letters swapped a common word of three ("hwo");
 - never a change that only drops an ending ("llmosd" stays: it is not "llmos"), though a
   last letter may have been lost ("creat", "usin");
 - never inside quotes, paths, URLs, options or file names, nor in words in capitals,
@@ -32,6 +32,7 @@ from llmos.planner.canon import slips
 from llmos.planner.grammar import _quoted_spans
 
 WORDS_FILE = "words.txt"
+_HOW_NEXT = re.compile(r"\s+(?:much|many|big|large|long|far|often|old|fast|slow|full)\b", re.IGNORECASE)
 _WORD = re.compile(r"(?<![\w./~@:\\-])[A-Za-z]{3,}(?![\w/@:\\-]|\.\w)")
 
 
@@ -86,6 +87,8 @@ class Speller:
                     or (word[:-1].isupper() and word[-1] == "s" and len(word) > 2):    # "PNGs", "PDFs": a plural
                 continue
             fixed = self._mend(word.lower()) if len(word) > 3 else self._mend_short(word.lower())
+            if fixed is None and word.lower() == "hwo" and _HOW_NEXT.match(request, m.end()):
+                fixed = "how"        # "hwo much space": "how" or "who" told apart by the word after
             if fixed:
                 out.append(request[last:m.start()])
                 out.append(fixed.capitalize() if word[0].isupper() else fixed)
@@ -94,13 +97,15 @@ class Speller:
 
     def _mend_short(self, word: str) -> str | None:
         """A three-letter word is mended only when it is a common four-letter planner word with
-        a vowel left out or a doubled letter single ("mak", "cpy", "opn", "fnd", "kil"), and
-        no other: "ext" stays (it is not "text"), "vlc" and "ssh" are the planner's own."""
+        a vowel left out or a doubled letter single ("mak", "cpy", "opn", "fnd", "kil"), or a
+        common three-letter one with two letters swapped ("hwo", "teh"), and no other: "ext" stays (it is not "text"), "vlc" and "ssh" are the planner's own."""
         if word in self.words or _is_english(word):
             return None
         fits = [k for k in self._by_length.get(4, ()) if self.words[k] >= 1000 and any(
             k[:i] + k[i + 1:] == word and (k[i] in "aeiou" or k[i] == k[i - 1:i] or k[i] == k[i + 1:i + 2])
             for i in range(4))]
+        fits += [k for k in self._by_length.get(3, ()) if self.words[k] >= 1000 and any(
+            k[:i] + k[i + 1] + k[i] + k[i + 2:] == word for i in range(2))]   # two letters swapped: "hwo"
         return fits[0] if len(fits) == 1 else None
 
     def _mend(self, word: str, among: bool = False) -> str | None:

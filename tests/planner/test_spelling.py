@@ -82,3 +82,7 @@ def test_a_three_letter_slip_is_mended_only_to_a_common_word_missing_a_vowel_or_
     assert common.correct("kil firefox") == "kill firefox"
     assert common.correct("files with ext pdf") == "files with ext pdf"      # not "text": a consonant left out
     assert common.correct("cpu usage") == "cpu usage"                          # a word of the planner's own
+    swapped = Speller({"the": 9000, "and": 9000, "how": 5000, "who": 3000})
+    assert swapped.correct("teh files adn folders") == "the files and folders"   # two letters swapped
+    assert swapped.correct("hwo is it") == "hwo is it"                          # "how" or "who": left as typed
+    assert swapped.correct("hwo much space is left") == "how much space is left"   # ... unless the next word tells
