@@ -574,6 +574,73 @@ _LIST_ARGS = {"files.trash": "paths", "files.delete": "paths", "files.copy": "so
               "files.compress": "sources"}
 
 
+# Words of the sentence the model has copied as a file's name: the verb ("~/Downloads/挪" of
+# 把下载里的 会议纪要.docx 挪到 …, "~/fetch", "~/改名"), a particle ("~/.ssh/up" of "zip up ~/.gnupg
+# and ~/.ssh"), or the verb and its object (新建文件夹 ~/Desktop/周报 made "~/Desktop/周报/新建文件夹").
+_SENTENCE_WORDS = frozenset("fetch grab download get save put move copy zip compress pack extract unzip unpack untar "
+                            "rename up make create new open delete remove trash".split())
+_VERB_ZH = re.compile(r"[挪移复制拷贝改名命新建解压缩打包下载保存删放搬]")
+_PATH_ARGS = ("path", "paths", "sources", "destination", "archive", "target")
+
+
+def sentence_words_not_names(steps: list, request: str) -> list:
+    """A path whose last part is a word of the sentence, not of a path or name the request
+    writes (a verb, "up"), is the model's misreading.  It becomes the one path or file name
+    the request writes that no step uses (a bare name in the folder the model chose); else the
+    folder it is in, when the request writes that folder; else an optional place to put
+    things (a download's, an unpacking's) is left to its default."""
+    written = set(written_paths(request))
+    paths, names = named_files(request)
+    spans = _written_spans(request)
+
+    def misread(value: object) -> bool:
+        if not isinstance(value, str) or "/" not in value or value in written or "://" in value:
+            return False
+        if localised_as_known(value) != value or value in LOCALISED_DIRS:
+            return False
+        word = value.rstrip("/").rsplit("/", 1)[-1]
+        if word.lower() in _SENTENCE_WORDS:
+            said = [m.start() for m in re.finditer(rf"(?<![\w./~-]){re.escape(word)}(?![\w/-])", request, re.IGNORECASE)]
+        elif word and all(_is_cjk(c) for c in word) and _VERB_ZH.search(word):
+            said = [m.start() for m in re.finditer(re.escape(word), request)]
+        else:
+            return False
+        inside_a_path = lambda at: any(a <= at < b for a, b in spans) or request[at - 1:at] == "/" \
+            or request[at + len(word):at + len(word) + 1] == "/"       # "draft/新建文件夹" is a folder's name
+        return bool(said) and not any(inside_a_path(at) for at in said)
+
+    bad = [(k, arg) for k, s in enumerate(steps) for arg in _PATH_ARGS
+           if any(misread(v) for v in (s.args.get(arg) if isinstance(s.args.get(arg), list) else [s.args.get(arg)]))]
+    if not bad:
+        return steps
+    used = {localised_as_known(v) for s in steps for arg in _PATH_ARGS
+            for v in (s.args.get(arg) if isinstance(s.args.get(arg), list) else [s.args.get(arg)]) if isinstance(v, str)}
+    unused = [w for w in written if localised_as_known(w) not in used] + \
+             [n for n in names if not any(isinstance(u, str) and u.endswith("/" + n) for u in used)]
+
+    def mended(value: str, optional: bool) -> str | None:
+        if len(unused) == 1:
+            return unused[0] if "/" in unused[0] else posixpath.join(posixpath.dirname(value), unused[0])
+        folder = posixpath.dirname(value.rstrip("/"))
+        if folder in written or localised_as_known(folder) in used - {localised_as_known(value)}:
+            return folder
+        return None if optional else value
+
+    out = list(steps)
+    for k, arg in bad:
+        s = out[k]
+        value = s.args[arg]
+        optional = arg == "destination" and s.intent in ("net.fetch", "files.extract")
+        if isinstance(value, list):
+            new = [mended(v, False) if misread(v) else v for v in value]
+            args = {**s.args, arg: list(dict.fromkeys(new))}
+        else:
+            new_value = mended(value, optional)
+            args = {a: v for a, v in s.args.items() if a != arg} if new_value is None else {**s.args, arg: new_value}
+        out[k] = Step(s.intent, args)
+    return out
+
+
 def listed_in_order(steps: list, request: str) -> list:
     """"get rid of ~/Downloads/discord.deb and ~/Downloads/zoom.deb": paths the request lists
     are given in the order it lists them (the model sometimes turns two round).  Only a list
@@ -615,6 +682,9 @@ def running_as_asked(steps: list, request: str) -> list:
 _REMIND_TO = re.compile(r"\bremind\s+(?:me|us)\b(?:\s+(?:in|after)\s+[^,;.!?]*?)?\s+(?:to|about|that)\s+(?P<what>[^,;!?。，！？]+?)"
                         r"\s*(?:[,;!?。，！？]|\.(?:\s|$)|$)", re.IGNORECASE)
 _REMIND_ZH = re.compile(r"提醒我(?P<what>[^，。！？,!?；;]+)")
+_REMIND_COLON = re.compile(r"(?:提醒(?:我|一下)|\bremind\s+(?:me|us)\b[^:：,;.!?]{0,30})\s*[:：]\s*['\"“‘]?(?P<said>[^。！？!?；;\n'\"”’]+?)"
+                           r"['\"”’]?\s*[。！？!?；;]?\s*$", re.IGNORECASE)
+_REMIND_WORD = re.compile(r"\bremind\w*|提醒", re.IGNORECASE)
 _BEGINS_POINTING_BACK = re.compile(r"(it|that|this|them|those)\b", re.IGNORECASE)
 # a time said after what to do: "stretch in 10 minutes", "call mom tomorrow"
 _TIME_AFTER = re.compile(r"\s+(?:in|after|within)\s+(?:an?|one|two|three|four|five|ten|twenty|thirty|half an?|\d+(?:\.\d+)?)\s*"
@@ -629,8 +699,23 @@ def reminders_as_said(steps: list, request: str) -> list:
     A reminder of "it" is of the one text the request quotes."""
     m = _REMIND_TO.search(request)
     zh = _REMIND_ZH.search(request)
+    colon = _REMIND_COLON.search(request)
+    reminders = [s for s in steps if s.intent == "timer.remind"]
+    if len(reminders) > 1 and len(_REMIND_WORD.findall(request)) == 1:
+        # "open VS Code and remind me in 2 hours to commit my work" had a second reminder of
+        # "Code and remind me in 2 hours to …": a reminder whose text holds the asking is none
+        steps = [s for s in steps if not (s.intent == "timer.remind" and _REMIND_WORD.search(str(s.args.get("message", ""))))]
+    asked = [a for a in _REMIND_TO.finditer(request) if not _BEGINS_POINTING_BACK.match(a.group("what"))]
+    if len(asked) > 1 and len(asked) == sum(s.intent == "timer.remind" for s in steps):
+        # "remind me in 10 minutes to stretch, and remind me in an hour to eat": each its own text
+        texts = iter(_TIME_AFTER.sub("", a.group("what").strip()) for a in asked)
+        return [Step(s.intent, {**s.args, "message": next(texts)}) if s.intent == "timer.remind" else s for s in steps]
     out = []
     for s in steps:
+        if colon and s.intent == "timer.remind" and sum(t.intent == "timer.remind" for t in steps) == 1:
+            # 十分钟后提醒我：该写周报了, "remind me in 5 min: stand up": the text after the colon
+            out.append(Step(s.intent, {**s.args, "message": colon.group("said")}))
+            continue
         message = s.args.get("message")
         quoted = [next(g for g in q.groups() if g) for q in _QUOTED.finditer(request)]
         if s.intent == "timer.remind" and isinstance(message, str) and _BEGINS_POINTING_BACK.fullmatch(message) \
@@ -749,13 +834,24 @@ def unpacked_nowhere_said(steps: list, request: str) -> list:
     the extraction does by default: the model had made a folder of the verb ("~/unpacks").  A
     destination that is one word of the request in home, said after no word that leads to a
     place and named as no folder, goes; so does one that is the archive itself ("unzip
-    'Wedding Photos.zip' in my Downloads")."""
+    'Wedding Photos.zip' in my Downloads"), and one named after a type said ("~/.iso" of
+    "unzip ~/music.tar.gz and find the .iso files in it"), whose later uses become the
+    unpacking's own destination."""
     out = []
-    for s in steps:
+    for k, s in enumerate(steps):
         folder = s.args.get("destination")
         word = folder[2:] if s.intent == "files.extract" and isinstance(folder, str) and folder.startswith("~/") else ""
         if s.intent == "files.extract" and folder is not None and folder == s.args.get("archive"):
             word = "-"                       # unpacked "into" the archive itself: where it is said to be
+        if isinstance(folder, str) and s.intent == "files.extract" and folder.startswith(".") and "/" not in folder:
+            word = folder                    # relative: ".iso"
+        if (re.fullmatch(r"\.[A-Za-z][A-Za-z0-9]{0,4}", word) and word not in _HIDDEN_FOLDERS
+                and re.search(rf"(?<![\w/~.-]){re.escape(word)}(?![\w/.-])", request)):
+            # "unzip ~/music.tar.gz and find the .iso files in it" had unpacked into "~/.iso":
+            # what is looked for in it is looked for where it unpacks
+            later = [Step(t.intent, {a: {"$ref": f"steps[{k}].destination"} if v == folder else v for a, v in t.args.items()})
+                     for t in steps[k + 1:]]
+            return out + [Step(s.intent, {a: v for a, v in s.args.items() if a != "destination"})] + later
         if word == "-" or (re.fullmatch(r"[a-z]+", word) and re.search(rf"(?<![/~.])\b{word}\b", request)
                 and f"/{word}" not in request
                 and not re.search(rf"\b(?:to|into|in|inside|under|at)\s+(?:(?:my|the|a|your|new)\s+)*{word}\b", request, re.I)
@@ -768,7 +864,7 @@ def unpacked_nowhere_said(steps: list, request: str) -> list:
 _NOTICE_SAID = (
     re.compile(r"\bnotif(?:y|ication)\b[^:'\"“‘]{0,25}?(?:\bsaying|\bthat says|\bwhich says|\breading|\bwith the text|\bthat|:)\s*"
                r"['\"“‘]?(?P<text>[^'\"”’]+?)['\"”’]?\s*[.!。！]?\s*$", re.IGNORECASE),
-    re.compile(r"(?:通知|提示|消息)(?:一下)?(?:说|：|:|\s)\s*['\"“‘「]?(?P<text>[^'\"”’」，。！？,!?；;]+?)['\"”’」]?\s*[。！!]?\s*$"),
+    re.compile(r"(?:通知|提示|消息)(?:一下)?(?:告诉我|跟我说|提醒我)?(?:说|：|:|\s)\s*['\"“‘「]?(?P<text>[^'\"”’」，。！？,!?；;]+?)['\"”’」]?\s*[。！!]?\s*$"),
 )
 _POLITE_END = re.compile(r"(?:[\s,]+(?:please|pls|plz|thanks|thank you|thx|ty|now))+[\s.!?]*$|[?？]+$", re.IGNORECASE)
 _ONLY_A_NOTICE = re.compile(r"^\s*(?:请|帮我|给我)?(?:发|弹|推|显示|来)(?:一)?(?:个|条|下)?(?:桌面)?(?:通知|提示|消息)")
@@ -778,13 +874,18 @@ def notices_as_said(steps: list, request: str) -> list:
     """A notification's text is what the request says it says, to the end ("弹个通知说 水烧开了",
     "notify me that the backup finished"): the model had cut it short ("水烧开", "finished").
     Only a title that is a piece of the said text is made whole; a request that is nothing but
-    a Chinese notification the model declined ("发个通知说 饭做好了") is planned."""
-    said = next((m.group("text").strip() for p in _NOTICE_SAID if (m := p.search(request))), "")
-    said = _POLITE_END.sub("", said)
+    a Chinese notification the model declined ("发个通知说 饭做好了") is planned, and so is one
+    said last, after another thing to do, that the model left out."""
+    found = next((m for p in _NOTICE_SAID if (m := p.search(request))), None)
+    said = _POLITE_END.sub("", found.group("text").strip()) if found else ""
     if not said or re.search(r"[:：]", said):        # "标题：… 内容：…" says a title and a body apart
         return steps
     if not steps and _ONLY_A_NOTICE.match(request):
         return [Step("desktop.notify", {"title": said})]
+    if (steps and not any(s.intent in ("desktop.notify", "timer.remind") for s in steps)
+            and clauses_said(request[:found.start()]) > 1):
+        # 先 ping 一下 192.168.1.1，然后弹个通知告诉我：检查完毕: the model ended before the notice
+        return [*steps, Step("desktop.notify", {"title": said})]
     return [Step(s.intent, {**s.args, "title": said})
             if s.intent == "desktop.notify" and isinstance(s.args.get("title"), str) and s.args["title"] != said
             and s.args["title"].strip() and s.args["title"] in said else s for s in steps]
@@ -1117,6 +1218,61 @@ def courtesies_not_planned(steps: list, request: str) -> list:
     return steps
 
 
+# "remove the red-eye from cat.png", "delete the blank lines in notes.txt", 删掉 notes.txt 里的空行:
+# something taken out of a file, which is an edit no intent makes, not the file's deletion
+_FILE_NAME = r"[^\s'\"“”‘’，。,;]*\.[A-Za-z][A-Za-z0-9]{0,4}"
+_TAKEN_OUT_OF = re.compile(
+    r"\b(?:remove|delete|erase|strip|cut|take\s+out|get\s+rid\s+of|clean\s+up)\s+(?P<what>(?:[^\s/.~,;:]+\s+){0,5}?[^\s/.~,;:]+)"
+    rf"\s+(?:from|in|inside|out\s+of|of)\s+(?:the\s+file\s+|my\s+)?['\"“‘]?(?P<file>{_FILE_NAME})['\"”’]?(?=[\s,.;!?]|$)|"
+    rf"(?:删掉|删除|删去|去掉|去除|清掉|清除)\s*(?P<file_zh>{_FILE_NAME})\s*(?:里|中|里面)的|"
+    rf"把\s*(?P<file_zh2>{_FILE_NAME})\s*(?:里|中|里面)的.{{1,16}}?(?:删|去|清)(?:掉|除)", re.IGNORECASE)
+_NO_THING = re.compile(r"^(?:(?:the|all|every|any|those|these|them|it|files?|everything|stuff)\s*)+$", re.IGNORECASE)
+
+
+def edits_not_planned(steps: list, request: str) -> list:
+    """"can you remove the red-eye from cat.png?", 删掉 notes.txt 里的空行: something taken out
+    of a file is an edit of it, which no intent makes; the deletion of the file the model
+    planned goes (and with it a plan of nothing else; the reply says so).  Only a thing said
+    with no path or file name of its own ("remove old.txt from the archive" names a file),
+    taken from one file with a suffix ("delete the pdfs from Downloads" takes from a folder)."""
+    for m in _TAKEN_OUT_OF.finditer(request):
+        what = m.group("what")
+        if what is not None and _NO_THING.match(what):
+            continue
+        file = posixpath.basename(m.group("file") or m.group("file_zh") or m.group("file_zh2"))
+        deletions = [s for s in steps if s.intent in ("files.delete", "files.trash")
+                     and any(isinstance(p, str) and posixpath.basename(p) == file for p in s.args.get("paths", []))]
+        if deletions:
+            return [s for s in steps if s not in deletions]
+    return steps
+
+
+# "what have I downloaded in the last 3 days?", "which files did I download today", 我这周下载了什么
+_DOWNLOADED_ASKED = re.compile(
+    r"\b(?:what|which|wat|show|list)\b[^.?!,;]{0,30}?\b(?:i|we)\s+(?:have\s+|'ve\s+|just\s+|recently\s+|already\s+)*download(?:ed)?\b|"
+    r"\b(?:files?|stuff|things)\s+(?:that\s+)?(?:i|we)\s+(?:have\s+|'ve\s+|just\s+|recently\s+)*downloaded\b|"
+    r"(?:我|最近)[^，。？]{0,6}下载(?:了|过)(?:些|点)?(?:什么|哪些|啥)|(?:最近|今天|昨天|这周|本周)下载的(?:文件|东西)",
+    re.IGNORECASE)
+_PERIOD = re.compile(r"\b(?:in|within|over|during)?\s*(?:the\s+)?(?:last|past)\s+(?P<n>(?:\d+|an?|one|two|three|four|five|six|seven|"
+                     r"few|couple of)\s*[a-z]+)|\b(?P<day>today|yesterday|this week|this month)\b|"
+                     r"(?P<zh>今天|昨天|这周|本周|这个月)", re.IGNORECASE)
+_PERIOD_ZH = {"今天": "today", "昨天": "yesterday", "这周": "this week", "本周": "this week", "这个月": "this month"}
+_MACHINE_LOOKS = frozenset({"system.logs", "system.info", "net.status", "process.list"})
+
+
+def downloads_asked_about(steps: list, request: str) -> list:
+    """"what have I downloaded in the last 3 days?" asks what the Downloads folder holds (from
+    then on): the model had read the machine's log since then.  Only where the model planned
+    nothing or one look at the machine."""
+    if not _DOWNLOADED_ASKED.search(request) or any(s.intent not in _MACHINE_LOOKS for s in steps) or len(steps) > 1:
+        return steps
+    args: dict = {"path": "~/Downloads"}
+    period = _PERIOD.search(request)
+    if period:
+        args["modified_within"] = (period.group("n") or period.group("day") or _PERIOD_ZH[period.group("zh")]).strip()
+    return [Step("files.find", args)]
+
+
 _SLUGGISH = re.compile(r"\b(?:slow\w*|sluggish|lag|lags|lagg\w*|freez\w*|frozen|hang\w*|stutter\w*|unresponsive|"
                        r"fan\w*\b.{0,30}\b(?:loud|noisy|spinning|crazy|high)|(?:loud|noisy)\s+fans?|(?:running\s+)?hot|"
                        r"overheat\w*|eating|hogging|chewing)\b|卡|慢|风扇|发烫|好烫|很烫|烫手|吃内存|吃cpu|占资源", re.IGNORECASE)
@@ -1184,10 +1340,16 @@ def files_made_as_files(steps: list, request: str) -> list:
 _NOT_OF_A_NAME = frozenset("it its it's that this now please pls plz the for me again already too".split())
 
 
+_KINDS_OF_PROCESS = ("process", "processes", "program", "daemon", "service")
+_CALLED_A_PROCESS = re.compile(r"\b([A-Za-z0-9][\w.+-]*)\s+(?:process(?:es)?|program|daemon|service)\b", re.IGNORECASE)
+
+
 def process_names_as_said(steps: list, request: str) -> list:
     """"kill llmosd its spyin on me" ends llmosd: the model ran the name on into the next
     word ("llmosd it").  A process name of several words whose later words are only such
-    small words is its first word."""
+    small words is its first word.  And a name that is (a piece of) the word "process" is the
+    one name said before such a word ("an ollama process")."""
+    called = [m.group(1) for m in _CALLED_A_PROCESS.finditer(request) if m.group(1).lower() not in _NOT_A_PROGRAM]
     out = []
     for s in steps:
         name = s.args.get("name")
@@ -1195,6 +1357,10 @@ def process_names_as_said(steps: list, request: str) -> list:
             first, *rest = name.split()
             if rest and all(w.lower() in _NOT_OF_A_NAME for w in rest):
                 s = Step(s.intent, {**s.args, "name": first})
+        if (s.intent in ("process.kill", "process.find") and isinstance(name, str) and len(called) == 1
+                and any(kind.startswith(name.lower()) for kind in _KINDS_OF_PROCESS)):
+            # "Is there an ollama process alive?" had searched for "proces"
+            s = Step(s.intent, {**s.args, "name": called[0]})
         out.append(s)
     return out
 
@@ -1566,6 +1732,35 @@ def launched_as_said(steps: list, request: str) -> list:
     return out
 
 
+# A browser's private window, said in words: each browser's own option for it.
+_PRIVATE_SAID = re.compile(r"\b(?:private|incognito|privacy)\b|隐私|无痕", re.IGNORECASE)
+_PRIVATE_OPTION = {"firefox": "--private-window", "firefox-esr": "--private-window", "librewolf": "--private-window",
+                   "chromium": "--incognito", "chromium-browser": "--incognito", "google-chrome": "--incognito",
+                   "chrome": "--incognito", "brave": "--incognito", "brave-browser": "--incognito",
+                   "vivaldi": "--incognito", "microsoft-edge": "--inprivate"}
+_SENTENCE_PIECE = re.compile(r"\b(?:in|a|an|the|with|to|for|on|of|and|please|mode|window)\b", re.IGNORECASE)
+
+
+def browser_modes_as_said(steps: list, request: str) -> list:
+    """"Launch Firefox in a private window" had started firefox with the words "in a private":
+    a browser asked for a private (incognito) window gets its own option for it, and words of
+    the sentence are never a program's arguments (a quoted text, a path or a site stays)."""
+    quoted = [next(g for g in q.groups() if g) for q in _QUOTED.finditer(request)]
+    out = []
+    for s in steps:
+        command, args = s.args.get("command"), s.args.get("args")
+        if s.intent == "process.launch" and isinstance(command, str) and isinstance(args, list):
+            kept = [a for a in args if not (isinstance(a, str) and " " in a.strip() and a not in quoted
+                                            and not re.search(r"[/~]|://", a) and _SENTENCE_PIECE.search(a))]
+            option = _PRIVATE_OPTION.get(command.lower())
+            if option and _PRIVATE_SAID.search(request) and option not in kept:
+                kept = [option] + [a for a in kept if not (isinstance(a, str) and a.startswith("--") and "privat" in a)]
+            if kept != args:
+                s = Step(s.intent, {**s.args, "args": kept})
+        out.append(s)
+    return out
+
+
 _ONLY_A_START = re.compile(r"^\s*(?:(?:please|pls|can you|could you|hey,?)\s+)*(?:(?:start|launch|open|run|fire up|bring up|load)\s+(?:up\s+)?"
                            r"|(?:帮我|请|给我)?(?:启动|打开|运行|开一下|打开一下|启动一下)\s*)(?P<name>[a-z][a-z0-9_+-]*)"
                            r"(?:\s+(?:app|application|program))?(?:\s+(?:please|pls|now|for me))*\s*[.!。！]?\s*$", re.IGNORECASE)
@@ -1731,6 +1926,65 @@ def files_read_not_measured(steps: list, request: str) -> list:
             for s in steps]
 
 
+# Pictures, whose bytes say nothing read as text.  (Films, sound and documents too, but the
+# planner's own sets read those when asked to "show" them, and a person may want their start.)
+_SEEN_NOT_READ = frozenset("png jpg jpeg gif webp bmp tif tiff heic svg".split())
+_READ_SAID = re.compile(r"(?<![A-Za-z0-9_./~-])(?:read|cat|print|bytes?|text|contents?|what(?:'s| is| it) (?:in|says?)|says|head|tail|"
+                        r"hex\w*|raw|first|start|beginning|peek|peak|[kmg]i?b|kilobytes?|megabytes?)(?![A-Za-z0-9_./-])|"
+                        r"内容|读|打印|写了什么|字节|文本|开头|前\s*\d+", re.IGNORECASE)
+
+
+_SHOWN = re.compile(r"\b(?:show|view|see|display|look|pull up|bring up|preview|watch|play|listen)\b|看|显示|展示|播放|预览",
+                    re.IGNORECASE)
+
+
+def pictures_opened_not_read(steps: list, request: str) -> list:
+    """"show me the photo ~/Pictures/Family/beach_2022.jpg", "show me cat.png in pictures": a
+    picture asked to be shown is opened in its program; its bytes read as text would show
+    nothing.  Unless the request asks for the bytes, the text or a part of it."""
+    if _READ_SAID.search(request) or not _SHOWN.search(request):
+        return steps
+    return [Step("desktop.open", {"target": s.args["path"]})
+            if s.intent == "files.read" and isinstance(s.args.get("path"), str)
+            and _suffix_of(s.args["path"]) in _SEEN_NOT_READ else s for s in steps]
+
+
+def _suffix_of(path: str) -> str:
+    m = _EXTENSION.search(path.rstrip("/").rsplit("/", 1)[-1])
+    return m.group(1).lower() if m else ""
+
+
+_THE_COPY = re.compile(r"\b(?:the\s+(?:copy|copied\s+(?:file|one)|duplicate|new\s+(?:copy|one|file))|it|that)\b|"
+                       r"副本|复制(?:过去|好)?的(?:那个|文件)?|它", re.IGNORECASE)
+_ONE_FILE_ARG = {"files.extract": "archive", "files.read": "path", "desktop.open": "target", "files.write": "path"}
+
+
+def copies_used_after(steps: list, request: str) -> list:
+    """"copy ~/Downloads/backup.tar.gz to /tmp and extract it there", "copy cat.png from Pictures
+    to the Desktop and open the copy": what a later step does to "it" after a copy is done to
+    the copy (``steps[k].paths[0]``), not the original nor the folder it went to; and after a
+    move, the file is only where it went.  Only one file copied or moved, and a later step of
+    one file that names its old place (or, said "the copy", the folder it went to)."""
+    out = list(steps)
+    for k, s in enumerate(steps):
+        sources = s.args.get("sources")
+        if s.intent not in ("files.copy", "files.move") or not (isinstance(sources, list) and len(sources) == 1
+                                                                 and isinstance(sources[0], str) and _is_file(sources[0])):
+            continue
+        after = request[request.find(str(s.args.get("destination", ""))) + 1:] if s.args.get("destination") in request else request
+        referred = bool(_THE_COPY.search(after))
+        for j in range(k + 1, len(steps)):
+            arg = _ONE_FILE_ARG.get(steps[j].intent)
+            value = steps[j].args.get(arg) if arg else None
+            if not isinstance(value, str):
+                continue
+            if (value == sources[0] and (s.intent == "files.move" or referred)) \
+                    or (value == s.args.get("destination") and referred and steps[j].intent == "desktop.open"
+                        and re.search(r"\bthe\s+(?:copy|copied|duplicate)|副本", after, re.IGNORECASE)):
+                out[j] = Step(steps[j].intent, {**steps[j].args, arg: {"$ref": f"steps[{k}].paths[0]"}})
+    return out
+
+
 # --- a listing nobody asked for ---------------------------------------------------------------------
 
 _LISTS_FILES = re.compile(r"\b(find|list|show|search|look|looking|see|what'?s in|what is in|contents?|ls|tree|display|"
@@ -1766,7 +2020,8 @@ def globs_found_first(steps: list, request: str) -> list:
     with the pattern as the name) and the step takes what was found.  A step's one source
     with a wildcard, or cut at the star of a pattern the request writes ("~/Desktop/Screenshot"
     of "Screenshot*.png"), becomes that search and a reference to it; so does a source named
-    after a type ("~/Desktop/PNGs" of "move all the PNGs from my Desktop into it")."""
+    after a type ("~/Desktop/PNGs" of "move all the PNGs from my Desktop into it", "~/Downloads/.part"
+    of "delete all the .part downloads in my Downloads")."""
     globs = written_globs(request)
     for k, s in enumerate(steps):
         arg = _LIST_ARGS.get(s.intent)
@@ -1777,6 +2032,9 @@ def globs_found_first(steps: list, request: str) -> list:
         where = folder or ("/" if items[0].startswith("/") else ".")
         if name.lower() in _PLURALS and items[0] not in request:
             found = Step("files.find", {"path": where, "ext": name.lower()[:-1]})     # "~/Desktop/PNGs"
+        elif (re.fullmatch(r"\.[A-Za-z][A-Za-z0-9]{0,4}", name) and name not in _HIDDEN_FOLDERS and items[0] not in request
+              and re.search(rf"(?<![\w/~.-]){re.escape(name)}(?![\w/.-])", request)):
+            found = Step("files.find", {"path": where, "ext": name[1:].lower()})    # "~/Downloads/.part" of "the .part downloads"
         else:
             if not re.search(r"[*?]", name):
                 cut = [g for g in globs if "/" not in g and g.split("*")[0] == name and name]
@@ -1787,6 +2045,31 @@ def globs_found_first(steps: list, request: str) -> list:
         after = [Step(t.intent, moved_refs(t.args, lambda j: j + 1 if j >= k else j)) for t in steps[k:]]
         after[0] = Step(s.intent, {**after[0].args, arg: {"$ref": f"steps[{k}].paths"}})
         return steps[:k] + [found] + after
+    return steps
+
+
+# Words for kinds of thing that are no file's suffix: "an xz tarball", "a backup".
+_NO_SUFFIX = frozenset("tarball tarballs archive archives backup backups file files folder folders directory "
+                       "document documents stuff thing things item items".split())
+
+
+def kinds_not_suffixes(steps: list, request: str) -> list:
+    """"Pack ~/projects/thesis-latex into an xz tarball at ~/thesis-latex.tar.xz" had searched the
+    folder for files ending ".tarball" to pack: a word for a kind of thing is no suffix.  The
+    search goes; a packing of what it found packs the folder searched; a search on its own
+    keeps its folder."""
+    for k, s in enumerate(steps):
+        if s.intent == "files.find" and str(s.args.get("ext", "")).lower() in _NO_SUFFIX:
+            rest = {a: v for a, v in s.args.items() if a != "ext"}
+            users = [j for j, t in enumerate(steps) if k in referenced_steps(t.args)]
+            if (len(rest) == 1 and isinstance(rest.get("path"), str) and len(users) == 1
+                    and steps[users[0]].intent == "files.compress"
+                    and steps[users[0]].args.get("sources") == {"$ref": f"steps[{k}].paths"}):
+                packed = Step("files.compress", {**steps[users[0]].args, "sources": [rest["path"]]})
+                out = [t for j, t in enumerate(steps) if j != k]
+                out[users[0] - 1] = packed
+                return [Step(t.intent, moved_refs(t.args, lambda i: i - 1 if i > k else i)) for t in out]
+            return steps[:k] + [Step(s.intent, rest)] + steps[k + 1:]
     return steps
 
 
@@ -1945,17 +2228,17 @@ def launched_with_what_is_said(steps: list, request: str) -> list:
 # named before the folders made for them, a type before the name patterns and archives that
 # depend on it.  Each takes the request as the model read it (typos mended), except a line to
 # append, which is copied as the person wrote it ("nvim", not the speller's "nvm").
-_RULES = (settings_not_planned, uploads_not_planned, courtesies_not_planned, sites_visited, removals_as_written,
-          shell_lines_run, folders_packed_as_said, names_without_folders, saved_urls_fetched, downloads_not_opened,
+_RULES = (settings_not_planned, uploads_not_planned, edits_not_planned, downloads_asked_about, sentence_words_not_names, courtesies_not_planned, sites_visited, removals_as_written,
+          shell_lines_run, folders_packed_as_said, kinds_not_suffixes, names_without_folders, saved_urls_fetched, downloads_not_opened,
           folders_not_written, files_as_named, names_in_the_folder_said, folders_made_as_said, folders_named_inside, put_into_the_new_folder,
           named_file_not_searched, extensions_as_said, globs_written_whole, names_as_said, kinds_as_said,
           screenshots_by_name, archives_of_what_is_said, disks_as_said, port_as_said, ended_as_written, listed_in_order,
           running_as_asked, reminders_as_said, notices_as_said, titles_and_bodies_as_said, log_searches_as_said,
           unpacked_nowhere_said, sorted_as_said, unsorted_as_said, ages_as_said, counts_as_said, sites_as_written,
-          launched_as_said, started_when_only_named, aspects_as_said, fetched_to_disk, chinese_reminders_planned,
-          signals_as_said, verbs_as_said, unpacked_not_packed, files_read_not_measured, reads_not_written,
+          launched_as_said, browser_modes_as_said, started_when_only_named, aspects_as_said, fetched_to_disk, chinese_reminders_planned,
+          signals_as_said, verbs_as_said, unpacked_not_packed, files_read_not_measured, pictures_opened_not_read, reads_not_written,
           listings_unasked, globs_found_first, follow_ups_planned, texts_not_from_apostrophes,
-          launched_with_what_is_said, files_made_as_files, process_names_as_said, things_not_launched,
+          launched_with_what_is_said, files_made_as_files, copies_used_after, process_names_as_said, things_not_launched,
           one_of_those_found, moves_planned, logs_not_files, pids_as_said, contents_as_said,
           destinations_inside_the_place_said, ended_not_started, sluggishness_looked_into)
 _AS_WRITTEN = (lines_as_said,)

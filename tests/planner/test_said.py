@@ -886,3 +886,152 @@ def test_a_body_that_only_repeats_the_title_is_no_body():
 
     again = [Step("desktop.notify", {"title": "回复邮件", "body": "回复邮件的"})]
     assert titles_and_bodies_as_said(again, "弹个标题叫回复邮件的通知") == [Step("desktop.notify", {"title": "回复邮件"})]
+
+
+def test_something_taken_out_of_a_file_is_an_edit_not_a_deletion():
+    from llmos.planner.said import edits_not_planned
+
+    trashed = [Step("files.trash", {"paths": ["~/cat.png"]})]
+    assert edits_not_planned(trashed, "can you remove the red-eye from cat.png?") == []
+    notes = [Step("files.delete", {"paths": ["~/notes.txt"]})]
+    assert edits_not_planned(notes, "删掉 notes.txt 里的空行") == []
+    assert edits_not_planned(notes, "delete the blank lines in ~/notes.txt") == []
+    # a file taken from a folder, or the file itself, is a deletion
+    assert edits_not_planned(trashed, "remove the pdfs from Downloads") == trashed
+    assert edits_not_planned(trashed, "delete everything from cat.png") == trashed
+    old = [Step("files.trash", {"paths": ["~/Documents/old.txt"]})]
+    assert edits_not_planned(old, "delete old.txt from ~/Documents") == old
+
+
+def test_words_of_the_sentence_are_no_file_names():
+    from llmos.planner.said import sentence_words_not_names
+
+    moved = [Step("files.move", {"sources": ["~/Downloads/挪"], "destination": "~/Documents/工作"})]
+    assert sentence_words_not_names(moved, "把下载里的 会议纪要.docx 挪到 ~/Documents/工作") == [
+        Step("files.move", {"sources": ["~/Downloads/会议纪要.docx"], "destination": "~/Documents/工作"})]
+    packed = [Step("files.compress", {"sources": ["~/.ssh", "~/.ssh/up"], "archive": "~/Desktop/keys.zip"})]
+    assert sentence_words_not_names(packed, "zip up ~/.gnupg and ~/.ssh into ~/Desktop/keys.zip") == [
+        Step("files.compress", {"sources": ["~/.ssh", "~/.gnupg"], "archive": "~/Desktop/keys.zip"})]
+    fetched = [Step("net.fetch", {"url": "https://x.org/a.zip", "destination": "~/fetch"})]
+    assert sentence_words_not_names(fetched, "fetch https://x.org/a.zip and save it to ~/creds.txt") == [
+        Step("net.fetch", {"url": "https://x.org/a.zip", "destination": "~/creds.txt"})]
+    made = [Step("files.mkdir", {"path": "~/Desktop/周报/新建文件夹"})]
+    assert sentence_words_not_names(made, "新建文件夹 ~/Desktop/周报，再把 ~/a.txt 复制进去") == [
+        Step("files.mkdir", {"path": "~/Desktop/周报"})]
+    unpacked = [Step("files.extract", {"archive": {"$ref": "steps[0].path"}, "destination": "~/site/icons/grab"})]
+    assert sentence_words_not_names(unpacked, "grab https://x.org/icons.zip and extract it into ~/site/icons") == [
+        Step("files.extract", {"archive": {"$ref": "steps[0].path"}, "destination": "~/site/icons"})]
+    # a word that is a name the request writes, or a localised folder, stays
+    kept = [Step("files.move", {"sources": ["~/a.txt"], "destination": "~/backup/up"})]
+    assert sentence_words_not_names(kept, "move ~/a.txt to ~/backup/up") == kept
+    assert sentence_words_not_names([Step("files.find", {"path": "~/下载"})], "看看下载里有什么") == [
+        Step("files.find", {"path": "~/下载"})]
+
+
+def test_a_process_name_that_is_the_word_process_is_the_name_said_before_it():
+    from llmos.planner.said import process_names_as_said
+
+    assert process_names_as_said([Step("process.find", {"name": "proces"})], "Is there an ollama process alive?") == [
+        Step("process.find", {"name": "ollama"})]
+    assert process_names_as_said([Step("process.kill", {"name": "proces"})], "kill the process") == [
+        Step("process.kill", {"name": "proces"})]
+
+
+def test_reminders_after_a_colon_one_per_asking_each_its_own_text():
+    from llmos.planner.said import reminders_as_said
+
+    cut = [Step("timer.remind", {"message": "写", "in": "十分钟"})]
+    assert reminders_as_said(cut, "十分钟后提醒我：该写周报了") == [Step("timer.remind", {"message": "该写周报了", "in": "十分钟"})]
+    twice = [Step("process.launch", {"command": "code"}),
+             Step("timer.remind", {"message": "Code and remind me in 2 hours to commit my work", "in": "2 hours"}),
+             Step("timer.remind", {"message": "commit my work", "in": "2 hours"})]
+    assert reminders_as_said(twice, "open VS Code and remind me in 2 hours to commit my work") == [
+        twice[0], twice[2]]
+    same = [Step("timer.remind", {"message": "stretch", "in": "10 minutes"}),
+            Step("timer.remind", {"message": "stretch", "in": "an hour"})]
+    assert reminders_as_said(same, "remind me in 10 minutes to stretch, and remind me in an hour to eat") == [
+        same[0], Step("timer.remind", {"message": "eat", "in": "an hour"})]
+
+
+def test_a_notice_said_last_is_planned_when_the_model_ended_before_it():
+    from llmos.planner.said import notices_as_said
+
+    ping = [Step("net.ping", {"host": "192.168.1.1"})]
+    assert notices_as_said(ping, "先 ping 一下 192.168.1.1，然后弹个通知告诉我：检查完毕") == [
+        *ping, Step("desktop.notify", {"title": "检查完毕"})]
+    assert notices_as_said(ping, "ping 192.168.1.1 then notify me saying network ok") == [
+        *ping, Step("desktop.notify", {"title": "network ok"})]
+    # a notice that is the whole request is the model's to plan
+    assert notices_as_said(ping, "notify me saying network ok") == ping
+
+
+def test_a_bare_suffix_as_a_file_is_a_search_for_that_type():
+    from llmos.planner.said import globs_found_first
+
+    deleted = [Step("files.delete", {"paths": ["~/Downloads/.part"]})]
+    assert globs_found_first(deleted, "delete all the half-finished .part downloads in my Downloads") == [
+        Step("files.find", {"path": "~/Downloads", "ext": "part"}), Step("files.delete", {"paths": REF0})]
+    rc = [Step("files.trash", {"paths": ["~/.bashrc"]})]
+    assert globs_found_first(rc, "trash ~/.bashrc") == rc
+
+
+def test_a_word_for_a_kind_of_thing_is_no_suffix():
+    from llmos.planner.said import kinds_not_suffixes
+
+    packed = [Step("files.find", {"path": "~/thesis", "ext": "tarball"}),
+              Step("files.compress", {"sources": REF0, "archive": "~/thesis.tar.xz"})]
+    assert kinds_not_suffixes(packed, "Pack ~/thesis into an xz tarball at ~/thesis.tar.xz") == [
+        Step("files.compress", {"sources": ["~/thesis"], "archive": "~/thesis.tar.xz"})]
+    assert kinds_not_suffixes([Step("files.find", {"path": "~/Documents", "ext": "backup"})], "find backup files in ~/Documents") == [
+        Step("files.find", {"path": "~/Documents"})]
+    pdfs = [Step("files.find", {"path": "~/Documents", "ext": "pdf"})]
+    assert kinds_not_suffixes(pdfs, "find pdf files in ~/Documents") == pdfs
+
+
+def test_a_private_window_is_the_browsers_option_and_sentence_words_are_no_arguments():
+    from llmos.planner.said import browser_modes_as_said
+
+    words = [Step("process.launch", {"command": "firefox", "args": ["in a private"]})]
+    assert browser_modes_as_said(words, "Launch Firefox in a private window, please.") == [
+        Step("process.launch", {"command": "firefox", "args": ["--private-window"]})]
+    chrome = [Step("process.launch", {"command": "chromium", "args": []})]
+    assert browser_modes_as_said(chrome, "open chromium in incognito mode") == [
+        Step("process.launch", {"command": "chromium", "args": ["--incognito"]})]
+    site = [Step("process.launch", {"command": "firefox", "args": ["https://example.com"]})]
+    assert browser_modes_as_said(site, "start firefox with https://example.com") == site
+
+
+def test_pictures_asked_to_be_shown_are_opened_not_read():
+    from llmos.planner.said import pictures_opened_not_read
+
+    photo = [Step("files.read", {"path": "~/Pictures/cat.png"})]
+    assert pictures_opened_not_read(photo, "show me cat.png in pictures") == [Step("desktop.open", {"target": "~/Pictures/cat.png"})]
+    assert pictures_opened_not_read(photo, "print the bytes of ~/Pictures/cat.png") == photo
+    notes = [Step("files.read", {"path": "~/notes.txt"})]
+    assert pictures_opened_not_read(notes, "show me ~/notes.txt") == notes
+
+
+def test_what_is_done_to_it_after_a_copy_or_move_is_done_to_the_copy():
+    from llmos.planner.said import copies_used_after
+
+    copy = Step("files.copy", {"sources": ["~/Downloads/b.tar.gz"], "destination": "/tmp"})
+    unpack = Step("files.extract", {"archive": "~/Downloads/b.tar.gz", "destination": "/tmp"})
+    assert copies_used_after([copy, unpack], "copy ~/Downloads/b.tar.gz to /tmp and extract it there") == [
+        copy, Step("files.extract", {"archive": {"$ref": "steps[0].paths[0]"}, "destination": "/tmp"})]
+    to_desktop = Step("files.copy", {"sources": ["~/Pictures/cat.png"], "destination": "~/Desktop"})
+    opened = Step("desktop.open", {"target": "~/Desktop"})
+    assert copies_used_after([to_desktop, opened], "copy cat.png from Pictures to the Desktop and open the copy") == [
+        to_desktop, Step("desktop.open", {"target": {"$ref": "steps[0].paths[0]"}})]
+    original = Step("desktop.open", {"target": "~/notes.txt"})
+    backup = Step("files.copy", {"sources": ["~/notes.txt"], "destination": "~/backup"})
+    assert copies_used_after([backup, original], "copy ~/notes.txt to ~/backup and then open ~/notes.txt") == [backup, original]
+
+
+def test_an_unpacking_into_a_type_said_unpacks_where_it_does_by_default():
+    from llmos.planner.said import unpacked_nowhere_said
+
+    steps = [Step("files.extract", {"archive": "~/music.tar.gz", "destination": ".iso"}),
+             Step("files.find", {"path": ".iso", "ext": "iso"})]
+    assert unpacked_nowhere_said(steps, "unzip ~/music.tar.gz and find the .iso files in it") == [
+        Step("files.extract", {"archive": "~/music.tar.gz"}),
+        Step("files.find", {"path": {"$ref": "steps[0].destination"}, "ext": "iso"})]
