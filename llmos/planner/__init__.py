@@ -23,13 +23,16 @@ from llmos.errors import PlanError
 from llmos.plan.model import Plan, Step
 from llmos.plan.refs import is_ref, moved_refs, referenced_steps
 from llmos.planner.canon import EXTRACT_WORD, LOGS_NAMED, taken_back
-from llmos.planner.language import NONE
+from llmos.planner.language import NONE, STEP_SEPARATOR
+from llmos.planner.spelling import PROGRAMS
 
 CONFIDENT = 0.5      # the least certain free choice of a plan the embedded planner keeps
 # A plan whose first choice gave this much to "none" is one the model nearly declined.  On
 # the dev split such plans were mostly out-of-scope requests (36 of 55; 6 right plans):
 # declining them, or asking the configured LLM, wins several times what it loses.
 DOUBTS_NONE = 0.1
+# How many clauses left out of one plan are asked of the model again, one after another.
+_CLAUSES_ASKED_AGAIN = 3
 
 _TASK_WORDS = re.compile(
     r"\b(find|show|list|delete|remove|trash|move|copy|open|kill|start|launch|run|stop|download|"
@@ -170,7 +173,8 @@ def deleted_as_asked(steps: list, request: str) -> list:
 
 # Asked outright to delete: a verb for it, not asked about ("can I delete …?", "safe to remove",
 # 可以删吗) nor taken back ("don't delete").
-_DELETE_VERB = re.compile(r"\b(?:delete|remove|rm|trash|erase|wipe|nuke|get rid of|bin|toss|throw (?:it |them )?away)\b|"
+_DELETE_VERB = re.compile(r"(?<![\w./~-])(?:delete|remove|rm|trash|erase|wipe|nuke|get rid of|bin|toss|throw (?:it |them )?away)"
+                          r"(?![\w/-]|\.\w)|"
                           r"删|清空|扔|干掉|抹掉|除掉|丢掉", re.IGNORECASE)
 _ASKED_ABOUT = re.compile(r"\b(?:can|could|should|shall|may|might|safe to|ok(?:ay)? to|which|what)\b[^.;,!?]{0,30}$|"
                           r"(?:可以|能|该|能不能|可不可以|哪些)[^，。]{0,6}$", re.IGNORECASE)
@@ -179,8 +183,9 @@ _EVERYTHING_IN = re.compile(r"\b(?:everything|every\s+(?:file|thing)|all\s+(?:th
 
 
 def deletions_planned(steps: list, request: str) -> list:
-    """"/usr 太占地方了，帮我删了": a request that says outright to delete, whose plan only looks
-    at one place (the model dropped the deletion), deletes what it looked at: what a search
+    """"/usr 太占地方了，帮我删了", "I already printed ~/Downloads/report.pdf, so get rid of it": a
+    request that says outright to delete, whose plan only looks at one place or reads one file
+    (the model dropped the deletion), deletes what it looked at: what a search
     found, or the folder itself when the search names nothing to look for.  And a search of
     everything in a folder only to delete all it finds ("delete everything in my home folder
     permanently") deletes that folder, which the policy can judge before anything runs.
@@ -195,7 +200,7 @@ def deletions_planned(steps: list, request: str) -> list:
     finds = [k for k, s in enumerate(steps) if s.intent == "files.find"]
     unfiltered = lambda s: not any(a in s.args for a in ("name", "ext", "type", "larger_than", "smaller_than",
                                                          "older_than", "newer_than", "modified_within"))
-    if not deleting and len(steps) == 1 and steps[0].intent in ("files.find", "files.usage") \
+    if not deleting and len(steps) == 1 and steps[0].intent in ("files.find", "files.usage", "files.read") \
             and isinstance(steps[0].args.get("path"), str):
         look = steps[0]
         if look.intent == "files.find" and not unfiltered(look):
@@ -890,7 +895,7 @@ def beside_the_source(steps: list, request: str) -> list:
 # path (~/…, /…) or a file name with a suffix; the run may end in the word that leads to
 # the destination ("to", "into", "named", 复制到).
 _LISTED_NAME = r"(?:~/|/)[^\s,，、'\"]+|[^\s,，、'\"/~]+\.[A-Za-z0-9]{1,5}"
-_LIST_SEP = r"(?:\s*(?:,|，|、)\s*(?:and\s+)?|\s+and\s+|\s*(?:和|与|及|以及)\s*|\s+)"
+_LIST_SEP = r"(?:\s*(?:,|，|、)\s*(?:and\s+)?|\s+(?:and|n|&|\+|plus)\s+|\s*(?:和|与|及|以及)\s*|\s+)"   # "a.png n b.txt"
 _LISTED_RUN = re.compile(rf"(?:{_LIST_SEP}({_LISTED_NAME}))+"
                          r"\s*(?:(?:over\s+)?(?:to|into|in|onto|as|named|called)\s+(?:the\s+)?|"
                          r"(?:都|全部|一起)?(?:复制|拷贝|拷|移动|移|挪|放|搬|打包|压缩)?(?:到|至|进|成))?\s*$")
@@ -1039,7 +1044,8 @@ def plan_request(request: str, registry: Any, ctx: Any, *, model: str | None = N
     outcome, error = _try(request, draft, registry, ctx)
     nearly_none = _nearly_none(draft, outcome)
     main = said_after_context(request)
-    if main and (outcome is None or not outcome.plan.steps or nearly_none or draft.confidence < CONFIDENT):
+    resolved = main is not None and main not in request     # "it" named: the last part stands alone
+    if main and (outcome is None or not outcome.plan.steps or nearly_none or draft.confidence < CONFIDENT or resolved):
         # "I already installed it, so delete ~/Downloads/zoom_amd64.deb": the context had
         # derailed the small model; the request proper is planned on its own
         again = _draft(planner, main, grammar)
@@ -1050,6 +1056,8 @@ def plan_request(request: str, registry: Any, ctx: Any, *, model: str | None = N
             # (an unsure plan of more steps had read the "context" as a clause of its own)
             second.plan = Plan(second.plan.steps, second.plan.reply, request)
             draft, outcome, nearly_none = again, second, False
+    if outcome is not None and outcome.plan.steps and not nearly_none and hasattr(planner, "go_on_to"):
+        draft, outcome = _clause_left_out_planned(planner, request, draft, outcome, grammar, registry, ctx)
     llm_path = model or (configured_model() if use_config else None)
     unsure = (outcome is None or draft.confidence < CONFIDENT or nearly_none
               or (not outcome.plan.steps and looks_like_task(request)))
@@ -1072,6 +1080,48 @@ def plan_request(request: str, registry: Any, ctx: Any, *, model: str | None = N
     return outcome
 
 
+def _clause_left_out_planned(planner: Any, request: str, draft: Any, outcome: Outcome, grammar: Any,
+                             registry: Any, ctx: Any) -> tuple[Any, Outcome]:
+    """"make a folder ~/backup, copy Documents/notes.txt into it, then zip the folder": a
+    clause opened by a verb for an intent that no step serves (``clauses.first_unplanned``)
+    is asked of the model again: the plan keeps the steps before that clause's place and goes
+    on with a step of that intent, the model writing its arguments and the rest (and so on,
+    for a clause it then leaves out after that one).  The new plan is kept only if it serves
+    every such clause and still holds every step of the first, in order."""
+    from llmos.planner.clauses import first_unplanned
+
+    read = draft.read or request
+    planned = [s.intent for s in outcome.plan.steps]
+    current, left_out = draft, first_unplanned(read, planned)
+    if left_out is not None and _intents_drafted(draft)[:left_out[0]] != planned[:left_out[0]]:
+        return draft, outcome     # rules changed the steps before that place: the draft's tokens are not them
+    for _ in range(_CLAUSES_ASKED_AGAIN):
+        if left_out is None:
+            break
+        before, intent = left_out
+        current = planner.go_on_to(current, before, intent, grammar)
+        if current is None:
+            return draft, outcome
+        following = first_unplanned(read, _intents_drafted(current))
+        if following is not None and following[0] <= before:
+            return draft, outcome       # the model would not serve that clause there
+        left_out = following
+    if current is draft or left_out is not None:
+        return draft, outcome
+    second = _try(request, current, registry, ctx)[0]
+    if second is None:
+        return draft, outcome
+    intents = [s.intent for s in second.plan.steps]
+    rest = iter(intents)
+    if len(intents) > len(planned) and first_unplanned(read, intents) is None and all(name in rest for name in planned):
+        return current, second
+    return draft, outcome
+
+
+def _intents_drafted(draft: Any) -> list[str]:
+    return [part.split()[0] for part in draft.text.split(STEP_SEPARATOR.strip()) if part.split()]
+
+
 def _nearly_none(draft: Any, outcome: Outcome | None) -> bool:
     """Whether the model nearly declined the plan it made.  Steps after a draft of "none", or
     of none of their intents, are a rule's reading of a plain request, not the model's doubt."""
@@ -1085,6 +1135,12 @@ _CONTEXT_THEN = re.compile(r"^(?P<context>[^.;!?。；！？,，]{3,120}?)(?:,\s
                            r"[。；！？]|，\s*(?:所以|因此|那就|就|那)?\s*)(?P<main>\S.*)$", re.IGNORECASE)
 
 
+_SUBJECT = re.compile(r"^\s*(?:my\s+|the\s+)?(?P<name>[A-Za-z][\w.+-]*)\s+(?:is|was|keeps|has|seems|froze|crashed|hangs|hung|"
+                      r"won'?t|isn'?t|wasn'?t|doesn'?t|stopped|just|still|went|got|looks)\b", re.IGNORECASE)
+_NO_SUBJECT = frozenset("i it this that he she we they you everything something nothing computer laptop machine pc "
+                        "system internet wifi network disk fan screen".split())
+
+
 def said_after_context(request: str) -> str | None:
     """The request proper after a sentence of context, or None.  The context names no path or
     site (it would be part of the request), and the last part says something of its own."""
@@ -1092,6 +1148,12 @@ def said_after_context(request: str) -> str | None:
     if not m or re.search(r"[/~]|://", m.group("context")):
         return None
     main = m.group("main").strip()
+    named = _SUBJECT.match(m.group("context"))
+    if named and named.group("name").lower() not in _NO_SUBJECT \
+            and (named.group("name")[0].isupper() or named.group("name").lower() in PROGRAMS) \
+            and re.search(r"\bit\b", main, re.IGNORECASE):
+        # "Slack is acting up. Close it and start it again": "it" is the program the context names
+        main = re.sub(r"\bit\b", named.group("name").lower(), main, count=1, flags=re.IGNORECASE)
     return main if len(main.split()) >= 2 or _in_chinese(main) else None
 
 

@@ -80,7 +80,7 @@ class Decoded:
 def constrained_decode(start: Start, prompt: Sequence[int], masker: TokenMasker, texts: Sequence,
                        state: DecodeState, max_new_tokens: int = 160,
                        on_token: Callable[[int], None] | None = None, retries: int = 16,
-                       clauses: int = 1) -> Decoded:
+                       clauses: int = 1, forced: Sequence[int] = ()) -> Decoded:
     """Greedy plan tokens for ``prompt`` that keep ``state`` legal, until EOS is the choice.
 
     A token can be legal yet lead where no token of this vocabulary goes on (a
@@ -95,13 +95,15 @@ def constrained_decode(start: Start, prompt: Sequence[int], masker: TokenMasker,
     ~/data and …' of "fetch … into ~/data and show me the first 2 KB of it" had spent them
     all on ways to end that path, when the plan wanted ``@0.path`` there.
 
-    ``clauses``: how many things the request asks (see ``GOES_ON``).
+    ``clauses``: how many things the request asks (see ``GOES_ON``).  ``forced``: tokens the
+    plan begins with whatever the model prefers (each must be legal where it stands); the
+    model goes on from them.
     """
     banned: set[bytes] = set()
     stuck: dict[bytes, int] = {}   # dead ends inside each string value, by where it opened
     for attempt in range(2 * retries):
         try:
-            return _decode(start, prompt, masker, texts, state, max_new_tokens, on_token, banned, clauses)
+            return _decode(start, prompt, masker, texts, state, max_new_tokens, on_token, banned, clauses, forced)
         except _DeadEnd as e:
             opened = _open_string(e.text)
             if opened is not None:
@@ -154,7 +156,7 @@ def _bytes(text: str | bytes) -> bytes:
 
 def _decode(start: Start, prompt: Sequence[int], masker: TokenMasker, texts: Sequence, state: DecodeState,
             max_new_tokens: int, on_token: Callable[[int], None] | None,
-            banned: set[bytes], clauses: int = 1) -> Decoded:
+            banned: set[bytes], clauses: int = 1, forced: Sequence[int] = ()) -> Decoded:
     feed = start(len(prompt) + max_new_tokens + 2)
     pending = list(prompt)
     logits = None
@@ -176,7 +178,12 @@ def _decode(start: Start, prompt: Sequence[int], masker: TokenMasker, texts: Seq
             if not out.tokens:
                 raise DecodeError("the grammar allows no first token")
             raise _DeadEnd(written)
-        if len(allowed) == 1:
+        if len(out.tokens) < len(forced):
+            token = forced[len(out.tokens)]
+            if token not in allowed:
+                raise DecodeError("a forced token is not legal where it stands")
+            out.forced += 1
+        elif len(allowed) == 1:
             token = allowed[0]
             out.forced += 1
         else:

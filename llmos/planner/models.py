@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from llmos.intents.manifest import Intent
 from llmos.planner.decode import Decoded, DecodeError, constrained_decode, engine_session
 from llmos.planner.grammar import DecodeState, Grammar, TokenMasker, feed
-from llmos.planner.language import render_plan
+from llmos.planner.language import STEP_SEPARATOR, render_plan
 from llmos.planner.said import clauses_said
 from llmos.planner.standins import restored, stood_in, texts_used
 from llmos.planner.spelling import Speller, programs_folded
@@ -106,12 +106,33 @@ class EmbeddedPlanner:
                     decoded, text = decoded2, back
         return Draft(self.name, text, decoded, time.perf_counter() - t0, read=request)
 
-    def _decode(self, request: str, grammar: Grammar, max_new_tokens: int) -> tuple[Decoded, str]:
+    def go_on_to(self, draft: Draft, before: int, intent: str, grammar: Grammar, max_new_tokens: int = 160) -> Draft | None:
+        """The plan of ``draft``'s request that keeps its first ``before`` steps as written and
+        goes on with a step of ``intent`` (the model writes its arguments and what follows),
+        or None where the draft's tokens are not a plain reading of the request (a reading
+        through stand-ins) or the plan cannot go there."""
+        texts = self.tokenizer.vocab.texts
+        if not draft.decoded.finished or self.tokenizer.text_of(draft.decoded.tokens) != draft.text:
+            return None
+        separator, name = texts.index(STEP_SEPARATOR), texts.index(" " + intent) if " " + intent in texts else None
+        if name is None:
+            return None
+        ends = [k for k, t in enumerate(draft.decoded.tokens) if t == separator] + [len(draft.decoded.tokens)]
+        forced = (draft.decoded.tokens[:ends[before - 1]] + [separator] if before else []) + [name]
+        t0 = time.perf_counter()
+        try:
+            decoded, text = self._decode(draft.read, grammar, max_new_tokens, forced)
+        except DecodeError:
+            return None
+        return Draft(self.name, text, decoded, time.perf_counter() - t0, read=draft.read)
+
+    def _decode(self, request: str, grammar: Grammar, max_new_tokens: int,
+                forced: list[int] | None = None) -> tuple[Decoded, str]:
         state = DecodeState(grammar.start(request))
         with _one_thread(self.backend):
             decoded = constrained_decode(self.start, self.tokenizer.prompt(request), self.masker,
                                          self.tokenizer.vocab.texts, state, max_new_tokens,
-                                         clauses=clauses_said(request))
+                                         clauses=clauses_said(request), forced=forced or ())
         return decoded, self.tokenizer.text_of(decoded.tokens)
 
 

@@ -121,6 +121,7 @@ def test_a_rename_to_a_bare_name_keeps_the_folder():
     ("copy a.txt and then b.txt to ~/tmp", ["a.txt"], "~/tmp", ["a.txt"]),
     ("copy report.pdf to /tmp and notes.txt to ~/x", ["report.pdf"], "~/x", ["report.pdf"]),
     ("cp Music/a.txt b.txt ~/tmp", ["~/Music/a.txt"], "~/tmp", ["~/Music/a.txt"]),   # not written so
+    ("zip up ~/a.png n ~/b.txt into ~/c.zip", ["~/a.png"], "~/c.zip", ["~/a.png", "~/b.txt"]),   # "n" for "and"
 ])
 def test_sources_run_up_to_the_destination(request_, wrote, target, want):
     from llmos.plan.model import Step
@@ -887,6 +888,12 @@ def test_a_deletion_asked_outright_is_planned_where_the_model_only_looked():
     everything = [Step("files.find", {"path": "~", "limit": 1}), Step("files.delete", {"paths": {"$ref": "steps[0].paths"}})]
     assert deletions_planned(everything, "delete everything in my home folder permanently") == [
         Step("files.delete", {"paths": ["~"]})]
+    read = [Step("files.read", {"path": "~/Downloads/report.pdf"})]
+    assert deletions_planned(read, "I already printed ~/Downloads/report.pdf, so get rid of it") == [
+        Step("files.trash", {"paths": ["~/Downloads/report.pdf"]})]
+    # a file's name is no verb ("firmware_dump.bin" asks nothing to the bin)
+    dump = [Step("files.read", {"path": "~/Downloads/firmware_dump.bin"})]
+    assert deletions_planned(dump, "print the first 512 bytes of ~/Downloads/firmware_dump.bin") == dump
     # questions and deletions taken back plan nothing more
     assert deletions_planned(found, "which .exe files can I delete?") == found
     assert deletions_planned(found, "find the .exe files but don't delete them") == found
@@ -901,6 +908,9 @@ def test_context_before_the_request_proper_is_told_apart():
     assert said_after_context("下载完了，把 ~/a.zip 删掉") == "把 ~/a.zip 删掉"
     assert said_after_context("copy ~/a to ~/b. then open ~/b") is None        # the first part names a path
     assert said_after_context("launch firefox") is None
+    # "it" of a program the context names is that program; "I" names none
+    assert said_after_context("Slack is acting up. Close it and start it again.") == "Close slack and start it again."
+    assert said_after_context("I just installed zoom. remove it") == "remove it"
 
 
 def test_a_request_after_context_that_derailed_the_model_is_planned_on_its_own(registry, home):

@@ -1,0 +1,93 @@
+"""The things a request asks for, clause by clause, by the verb that opens each clause.
+
+"make a folder ~/backup, copy Documents/notes.txt into it, then zip the folder to
+~/backup.zip" asks for three things; the small model planned the folder and the zip and
+dropped the copy in between.  A clause that opens with a verb for an intent ("copy",
+"unzip", 解压, 复制一份) and that no step of the plan serves is a thing the plan left out:
+the planner then asks the model for a plan that goes on to that intent at that place
+(``llmos.planner.plan_request``), and keeps it only if it still holds every step the
+first plan had.  Pure functions over text; no model here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from llmos.planner.canon import taken_back
+
+# Where one clause ends and the next begins: a mark, "then", "and" before a verb, 然后, 再.
+# (a run of them is one break: "，然后", ", and then")
+_CLAUSE_BREAK = re.compile(r"(?:\s*(?:[,;，；。!?！？]|\.(?=\s)|\band\s+then\b|\bthen\b|\band\b|\bafter that\b|"
+                           r"然后|接着|之后|并且|顺便|再(?=[\u4e00-\u9fff])|最后)\s*)+", re.IGNORECASE)
+# Words a clause may open with before its verb.
+_LEAD = re.compile(r"^(?:(?:and|then|also|please|pls|plz|now|finally|next|first|after that|afterwards|"
+                   r"can you|could you|you should|i want you to|go ahead and|just)\s+)*", re.IGNORECASE)
+_LEAD_ZH = re.compile(r"^(?:再|先|也|还|请|帮我|给我|把它|最后|都)*")
+
+# The verb that opens a clause, and the intents that serve it.  Only verbs that name one
+# kind of step: "show", "check" and "get" name too many.
+_VERBS = (
+    (r"copy|cp|duplicate", ("files.copy",)),
+    (r"move|mv|relocate", ("files.move",)),
+    (r"zip(?: up)?|compress|tar up|pack(?: up)?", ("files.compress",)),
+    (r"extract|unzip|unpack|untar|decompress", ("files.extract",)),
+    (r"download|fetch|wget", ("net.fetch",)),
+    (r"trash|delete|remove|rm|erase", ("files.trash", "files.delete")),
+    (r"notify(?: me)?|send (?:me )?a (?:desktop )?notification|pop up", ("desktop.notify",)),
+    (r"remind(?: me)?", ("timer.remind",)),
+    (r"ping", ("net.ping",)),
+    (r"kill|terminate", ("process.kill",)),
+    (r"mkdir|(?:make|create)(?: a| the| an)?(?: new| empty)? (?:folder|directory|dir)", ("files.mkdir",)),
+    (r"launch", ("process.launch",)),
+    (r"find|search for|look for|locate", ("files.find", "process.find")),
+)
+_VERB_EN = [(re.compile(rf"(?:{words})\b", re.IGNORECASE), frozenset(intents)) for words, intents in _VERBS]
+_VERBS_ZH = (
+    (r"复制|拷贝", ("files.copy",)),
+    (r"移动|挪到|移到|挪进|移进", ("files.move",)),
+    (r"解压", ("files.extract",)),
+    (r"压缩|打包", ("files.compress",)),
+    (r"下载(?!目录|文件夹|里|中|的|夹)", ("net.fetch",)),      # 下载目录, 下载里的: the Downloads folder
+    (r"删掉|删除|扔进回收站|扔到回收站|放进回收站|丢进回收站", ("files.trash", "files.delete")),
+    (r"(?:弹|发)(?:一)?(?:个|条)?(?:桌面)?通知", ("desktop.notify",)),
+    (r"提醒我", ("timer.remind",)),
+    (r"新建(?:一个|个)?文件夹|建(?:一个|个)文件夹|创建(?:一个|个)?文件夹", ("files.mkdir",)),
+)
+_VERB_ZH = [(re.compile(words), frozenset(intents)) for words, intents in _VERBS_ZH]
+
+
+def asked_by_clause(request: str) -> list[tuple[int, frozenset[str]]]:
+    """Each clause that opens with a verb for an intent: (where the clause starts, the intents
+    that serve it), in the order said.  A verb taken back ("don't delete it") asks nothing."""
+    out = []
+    starts = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(request)]
+    for start in dict.fromkeys(starts):
+        clause = request[start:]
+        lead = _LEAD.match(clause).end()
+        for verb, intents in _VERB_EN:
+            if verb.match(clause, lead) and not taken_back(request, start + lead):
+                out.append((start, intents))
+                break
+        else:
+            zh = _LEAD_ZH.match(clause).end()
+            head = re.split(r"[,;，；。!?！？]", clause[zh:], maxsplit=1)[0][:16]
+            found = sorted((m.start(), intents) for verb, intents in _VERB_ZH if (m := verb.search(head)))
+            if found and not taken_back(request, start + zh + found[0][0]):
+                out.append((start, found[0][1]))        # the verb said first
+    return out
+
+
+def first_unplanned(request: str, planned: list[str]) -> tuple[int, str] | None:
+    """The first clause no planned step serves, as (how many steps go before it, the intent to
+    plan there), or None.  The steps that serve the clauses in the order said are matched in
+    the plan's order; the one left out goes after the step of the clause before it."""
+    asked = asked_by_clause(request)
+    if len(asked) < 2:
+        return None       # one thing asked: nothing of it can be left between other steps
+    last = -1           # the step that serves the clause before
+    for _, intents in asked:
+        served = next((j for j, name in enumerate(planned) if name in intents and j > last), None)
+        if served is None:
+            return last + 1, "files.trash" if "files.trash" in intents else sorted(intents)[0]
+        last = served
+    return None

@@ -1,0 +1,59 @@
+"""The things a request asks for, clause by clause (llmos.planner.clauses), and the plan that
+goes on to a clause the model left out (llmos.planner.plan_request)."""
+
+from __future__ import annotations
+
+from llmos.planner.clauses import asked_by_clause, first_unplanned
+
+
+def intents(request: str) -> list[str]:
+    return ["/".join(sorted(names)) for _, names in asked_by_clause(request)]
+
+
+def test_each_clause_opened_by_a_verb_asks_for_its_intent():
+    assert intents("make a folder ~/backup, copy Documents/notes.txt into it, then zip the folder to ~/backup.zip") == [
+        "files.mkdir", "files.copy", "files.compress"]
+    assert intents("下载 https://example.com/data.zip，然后解压") == ["net.fetch", "files.extract"]
+    assert intents("find log files in ~/projects, zip them into ~/old.zip, and then trash the originals") == [
+        "files.find/process.find", "files.compress", "files.delete/files.trash"]
+    # a run of breaks is one ("，然后", ", and then"); a list of names is no clause
+    assert intents("把 ~/文档/论文 压缩成 ~/论文.tar.gz，再复制到 /media/usb") == ["files.compress", "files.copy"]
+    assert intents("copy a.txt and b.txt to ~/x") == ["files.copy"]
+
+
+def test_verbs_taken_back_or_too_broad_ask_for_nothing():
+    assert intents("zip ~/a into ~/a.zip but don't delete ~/a") == ["files.compress"]
+    assert intents("show me ~/a.txt and check the disk") == []
+
+
+def test_the_first_clause_no_step_serves_and_where_it_goes():
+    request = "make a folder ~/backup, copy Documents/notes.txt into it, then zip the folder to ~/backup.zip"
+    assert first_unplanned(request, ["files.mkdir", "files.compress"]) == (1, "files.copy")
+    assert first_unplanned(request, ["files.mkdir", "files.copy", "files.compress"]) is None
+    # after the step that serves the clause before it, whatever steps go between
+    found = "find the .tmp files in ~/x, trash them, then ping example.org"
+    assert first_unplanned(found, ["files.find", "files.trash"]) == (2, "net.ping")
+    # one thing asked: nothing can have been left out between steps
+    assert first_unplanned("copy ~/a.txt to ~/b", []) is None
+
+
+def test_a_clause_the_model_left_out_is_planned_where_it_was_said(registry, home, monkeypatch):
+    import llmos.planner as planner
+    from llmos.tools import Context
+
+    ctx = Context(cwd=str(home), home=str(home), dry_run=True)
+    request = "帮我把文档文件夹压缩成 ~/docs.zip，然后复制一份到桌面"
+    outcome = planner.plan_request(request, registry, ctx, use_config=False)
+    assert [(s.intent, s.args) for s in outcome.plan.steps] == [
+        ("files.compress", {"sources": [str(home / "Documents")], "archive": str(home / "docs.zip")}),
+        ("files.copy", {"sources": {"$ref": "steps[0].paths"}, "destination": str(home / "Desktop")})]
+    # the model alone had stopped after the packing (the test holds only while it still does)
+    monkeypatch.setattr(planner, "_CLAUSES_ASKED_AGAIN", 0)
+    alone = planner.plan_request(request, registry, ctx, use_config=False)
+    assert [s.intent for s in alone.plan.steps] == ["files.compress"]
+
+
+def test_the_verb_said_first_opens_a_chinese_clause_and_the_downloads_folder_is_no_download():
+    assert intents("彻底删除文件夹 下载目录里的 周杰伦，顺便路由器 router.lan 通不通？ping 5 次") == [
+        "files.delete/files.trash", "net.ping"]
+    assert intents("把下载里的 a.zip 解压") == ["files.extract"]
