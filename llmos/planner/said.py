@@ -813,6 +813,20 @@ def titles_and_bodies_as_said(steps: list, request: str) -> list:
     return steps
 
 
+_PRIORITY_SAID = re.compile(r"err|fail|warn|wran|crit|alert|emerg|panic|severe|serious|debug|info|notice|priorit|level|"
+                            r"(?<![\w-])-p\b|错误|报错|警告|告警|严重|失败|异常|故障|问题|出错", re.IGNORECASE)
+
+
+def priorities_as_said(steps: list, request: str) -> list:
+    """"the wifi dropped twice, show me the NetworkManager logs since yesterday" had asked only
+    for warnings: a log read with a priority the request never speaks of (errors, warnings,
+    failures, debug, 错误, 警告, -p) reads every priority."""
+    if _PRIORITY_SAID.search(request):
+        return steps
+    return [Step(s.intent, {k: v for k, v in s.args.items() if k != "priority"})
+            if s.intent == "system.logs" and "priority" in s.args else s for s in steps]
+
+
 def log_searches_as_said(steps: list, request: str) -> list:
     """What the logs are searched for is what the request says to look for: "journal entries
     that mention thermal from the last 6 hours" (the model searched for "6"), "log lines
@@ -1245,6 +1259,204 @@ def edits_not_planned(steps: list, request: str) -> list:
         if deletions:
             return [s for s in steps if s not in deletions]
     return steps
+
+
+# Things people ask a desktop assistant that no intent does, said so that no file or program
+# is named by them: emptying the trash or bringing back what was deleted, printing, taking a
+# screenshot, a job that repeats on a schedule.
+_NO_INTENT_FOR = re.compile(
+    r"\b(?:empty|clear|purge|clean\s+out)\s+(?:the\s+|my\s+)?(?:trash|recycle\s+bin|wastebasket|rubbish\s+bin)\b|"
+    r"清空(?:一下)?回收站|回收站(?:给我|帮我)?清空|清理(?:一下)?回收站|倒(?:一下)?垃圾|"
+    r"\b(?:restore|recover|undelete|bring\s+back|get\s+back|undo)\b[^.;!?]{0,40}\b(?:deleted|trashed|removed|lost|the\s+trash)\b|"
+    r"恢复[^，。！？]{0,10}(?:删除|删掉|删了|回收站)|从回收站(?:里)?(?:恢复|还原|拿回)|"
+    r"\bprint\b(?:[^.;!?]|\.(?=\S)){0,60}\b(?:printer|paper|on\s+paper)\b|打印机(?:上)?打印|用打印机|打印出来|"
+    r"(?:^|[,;.!?]\s*|\b(?:please|pls|can you|could you|and|then)\s+)(?:take|grab|make)\s+(?:a\s+)?screen\s?shot\b|"
+    r"(?:^|[,;.!?]\s*|\b(?:please|pls|can you|could you|and|then)\s+)screen\s?shot\s+(?:the|my|this|of)\b|"
+    r"截(?:个|一下|一张|张)(?:图|屏)|截(?:一下)?屏(?!幕)|^\s*(?:帮我|给我|请)?截(?:个)?图\s*[吧。！!]?\s*$|"
+    r"\bcron\s?jobs?\b|\b(?:add|create|set\s+up|make|schedule|put)\b[^.;!?|]{0,25}\b(?:cron|crontab)\b|"
+    r"\bevery\s+(?:\d+\s+)?(?:hour|day|week|morning|night|minute|monday|month)s?\b|"
+    r"每(?:天|小时|周|个月|隔)", re.IGNORECASE)
+
+
+def no_intent_for_it(steps: list, request: str) -> list:
+    """"把回收站清空吧" had trashed the home folder, "恢复刚才删除的文件" found every file and
+    trashed it, "print invoice.pdf on the office printer" read it, "screenshot the current
+    window" opened ~/Pictures, "add a cron job that runs cleanup.sh every hour" searched home:
+    requests for what no intent does (the trash emptied or undone, printing, a screenshot, a
+    job on a schedule) plan nothing, and the reply says so.  Unless a command line the request
+    gives is run ("crontab -l"), which the policy judges."""
+    if _NO_INTENT_FOR.search(request) and not any(s.intent == "process.launch" and re.search(
+            rf"(?<![\w-]){re.escape(str(s.args.get('command', '')))}\b", request) for s in steps):
+        return []
+    return steps
+
+
+_NEVER_MIND = re.compile(r"^\s*(?:never\s?mind|nvm|forget\s+(?:it|that|about it)|cancel(?:\s+that)?|scratch\s+that|"
+                         r"no\s+thanks?|not\s+now|算了(?:吧)?|不用了|没事了?|取消(?:吧)?)\s*[.!。！]?\s*$", re.IGNORECASE)
+
+
+def never_minds_not_planned(steps: list, request: str) -> list:
+    """"算了", "never mind": the person takes the request back; nothing is planned (the model
+    had searched for a process named "算")."""
+    return [] if _NEVER_MIND.match(request) else steps
+
+
+def programs_named_in_latin(steps: list, request: str) -> list:
+    """"开个热点" had started a program "热", "帮我出门要带伞吗" searched for a process "我": no
+    program or process of this system is named in Chinese characters, so a step that starts,
+    finds or ends one by such a name goes."""
+    def cjk_name(s: Step) -> bool:
+        name = s.args.get("command") if s.intent == "process.launch" else s.args.get("name")
+        return (s.intent in ("process.launch", "process.find", "process.kill") and isinstance(name, str)
+                and any(_is_cjk(c) for c in name))
+    return [s for s in steps if not cjk_name(s)]
+
+
+def urls_are_no_paths(steps: list, request: str) -> list:
+    """"download https://example.com/assets/icons.zip, unzip it and bin the zip afterwards" had
+    trashed "~/https:/example.com/assets/icons.zip": a file named by a URL the plan downloads
+    is the downloaded file (``steps[k].path``)."""
+    fetched = {s.args.get("url"): k for k, s in enumerate(steps) if s.intent == "net.fetch" and isinstance(s.args.get("url"), str)}
+
+    def downloaded(value: object) -> object:
+        if isinstance(value, str) and re.search(r"https?:/", value):
+            url = re.sub(r"^.*?(https?):/+", r"\1://", value)
+            k = fetched.get(url, fetched.get(url.rstrip("/"), None))
+            if k is None and len(fetched) == 1:
+                k = next(iter(fetched.values()))
+            return {"$ref": f"steps[{k}].path"} if k is not None else value
+        return value
+
+    out = []
+    for s in steps:
+        args = {}
+        for a, v in s.args.items():
+            if a in _PATH_ARGS and isinstance(v, list):
+                refs = [downloaded(x) for x in v]
+                v = {"$ref": refs[0]["$ref"] + "s"} if len(refs) == 1 and isinstance(refs[0], dict) else refs
+            elif a in _PATH_ARGS:
+                v = downloaded(v)
+            args[a] = v
+        out.append(Step(s.intent, args) if args != s.args else s)
+    return out
+
+
+_FOLDER_SAID = re.compile(r"\b(?:my|the)\s+(?P<word>[\w.-]+)\s+(?:folder|directory|dir)\b", re.IGNORECASE)
+
+
+def archives_not_packed_into_themselves(steps: list, request: str) -> list:
+    """"zip up my projects folder into ~/projects.zip" had packed ~/projects.zip into itself: a
+    packing whose one source is its own archive packs the folder the request names ("my
+    projects folder"), else the archive's name without its suffix."""
+    out = []
+    for s in steps:
+        sources, archive = s.args.get("sources"), s.args.get("archive")
+        if s.intent == "files.compress" and isinstance(archive, str) and sources == [archive]:
+            said = _FOLDER_SAID.search(request)
+            word = said.group("word") if said else ""
+            folder = _FOLDER_BY_WORD.get(word.lower()) or (posixpath.join(posixpath.dirname(archive), word) if word
+                                                            else re.sub(r"(?:\.tar)?\.\w+$", "", archive))
+            s = Step(s.intent, {**s.args, "sources": [folder]})
+        out.append(s)
+    return out
+
+
+_OVER_A_SIZE = re.compile(r"\b(?:over|above|bigger than|larger than|more than|greater than|at least|exceeding)\s+"
+                          r"(?P<size>\d+(?:\.\d+)?\s*(?:[kmgt]i?b?|bytes?|kilobytes?|megabytes?|gigabytes?|gigs?|megs?))\b|"
+                          r"(?:超过|大于|比)\s*(?P<size_zh>\d+(?:\.\d+)?\s*(?:[KMGTkmgt]i?[Bb]?|字节|兆|G))", re.IGNORECASE)
+
+
+_TOTAL_ASKED = re.compile(r"\bhow\s+(?:big|large|much)\b|\btakes?\s+up\b|\btaking\s+up\b|\boverall\b|\btotal\b|"
+                          r"多大|多少空间|占了多少|总共", re.IGNORECASE)
+
+
+def sizes_as_thresholds(steps: list, request: str) -> list:
+    """"any videos over 2 GB lying around in ~/Videos?" asks for the files over that size: the
+    model had measured the folder.  A folder measured, in a request that says a size to be
+    over, is searched for files over it."""
+    m = _OVER_A_SIZE.search(request)
+    if not m or len(steps) != 1 or _TOTAL_ASKED.search(request):
+        return steps           # "how much space does ~/Videos take, and which videos are over 2 GB?" asks both
+    return [Step("files.find", {"path": s.args["path"], "larger_than": (m.group("size") or m.group("size_zh")).strip()})
+            if s.intent == "files.usage" and isinstance(s.args.get("path"), str) else s for s in steps]
+
+
+_MEDIA = frozenset("mp3 flac ogg wav m4a opus aac mp4 mkv mov avi webm m4v wmv m3u m3u8 pls".split())
+_PLAYED = re.compile(r"\b(?:play|put on|listen to|watch|stream)\b|播放|放一下|放首|听一下|看一下这个视频", re.IGNORECASE)
+
+
+def media_played(steps: list, request: str) -> list:
+    """"put on ~/Music/focus-playlist.mp3 while I work", "play ~/Videos/talk.mkv": a song or film
+    asked to be played is opened in its program (the model had trashed it, or read it)."""
+    if not _PLAYED.search(request):
+        return steps
+    paths, names = named_files(request)
+    media = [p for p in paths if _suffix_of(p) in _MEDIA]
+    if len(steps) <= 1 and len(media) == 1 and len(paths) == 1 and not names \
+            and not any(s.intent in ("desktop.open", "process.launch") for s in steps):
+        return [Step("desktop.open", {"target": media[0]})]   # the model had trashed "put on …"
+    return [Step("desktop.open", {"target": s.args["path"]})
+            if s.intent == "files.read" and isinstance(s.args.get("path"), str) and _suffix_of(s.args["path"]) in _MEDIA
+            else s for s in steps]
+
+
+_LOOKS_AT_A_FILE = {"files.read": "path", "desktop.open": "target", "files.find": "path", "files.usage": "path"}
+
+
+def pieces_of_words_not_read(steps: list, request: str) -> list:
+    """"风扇狂转，哪个程序最吃 CPU 啊，列前三个给我看看" had read a file "~/吃" after the process
+    list: a step that looks at a place named by one Chinese character of the sentence, never
+    said as a folder or file of its own (文件夹, 目录, a suffix), goes, when other steps stay.
+    (Two characters are often a name: 截图, 工作.)"""
+    def piece(s: Step) -> bool:
+        value = s.args.get(_LOOKS_AT_A_FILE.get(s.intent, ""))
+        if not isinstance(value, str) or localised_as_known(value) != value or value in LOCALISED_DIRS:
+            return False
+        word = value.rstrip("/").rsplit("/", 1)[-1]
+        return (len(word) == 1 and _is_cjk(word) and word in request
+                and not re.search(rf"{re.escape(word)}\s*(?:文件夹|目录|文件|\.)|/{re.escape(word)}", request))
+    kept = [s for s in steps if not piece(s)]
+    return kept if kept and len(kept) < len(steps) and not any(referenced_steps(s.args) for s in kept) else steps
+
+
+_PERIOD_SAID_ZH = re.compile(r"(?P<when>今天|昨天|这周|本周|这个月|本月|最近\s*\d+\s*(?:天|小时|周)|过去\s*\d+\s*(?:天|小时|周)|"
+                             r"最近(?:[一二两三四五六七八九十]+)(?:天|个小时|小时|周))\s*(?:内|里|之内)?\s*"
+                             r"(?:改|修改|动|新建|创建|下载|保存|编辑|更新)")
+
+
+def chinese_periods_as_said(steps: list, request: str) -> list:
+    """"找一下 Documents 里这周改过的 .docx 文件": a search of files changed (made, downloaded)
+    in a period said in Chinese is of those modified within it (the model had left it out)."""
+    m = _PERIOD_SAID_ZH.search(request)
+    if not m:
+        return steps
+    return [Step(s.intent, {**s.args, "modified_within": m.group("when")})
+            if s.intent == "files.find" and not any(a in s.args for a in ("modified_within", "older_than")) else s
+            for s in steps]
+
+
+_ENDED_RUN = re.compile(r"\b(?i:quit|kill|close|stop|end|terminate|shut down|shut)\s+(?P<names>[a-z][\w.+-]*(?:\s*(?:,|and|&)\s*(?:and\s+)?"
+                        r"[a-z][\w.+-]*)+)")
+
+
+def every_program_listed_ended(steps: list, request: str) -> list:
+    """"quit firefox, thunderbird and slack, I'm done for the day" had ended two of the three:
+    programs listed after one verb that ends them are each ended, in the order listed, when
+    the plan ends some of them and nothing else."""
+    from llmos.planner.spelling import PROGRAMS, _is_english
+
+    m = _ENDED_RUN.search(request)
+    kills = [s for s in steps if s.intent == "process.kill"]
+    if not m or not kills or len(kills) != len(steps):
+        return steps
+    names = [n for n in re.split(r"\s*(?:,|\band\b|&)\s*(?:and\s+)?", m.group("names")) if n]
+    ended = {str(s.args.get("name", "")).lower() for s in kills}
+    if len(names) <= len(kills) or not ended <= {n.lower() for n in names} or any(
+            n.lower() in _NOT_A_PROGRAM or (_is_english(n) and n.lower() not in PROGRAMS) for n in names):
+        return steps
+    signal = {s.args.get("signal") for s in kills}
+    extra = {"signal": signal.pop()} if len(signal) == 1 and None not in signal else {}
+    return [Step("process.kill", {"name": n.lower(), **extra}) for n in names]
 
 
 # "what have I downloaded in the last 3 days?", "which files did I download today", 我这周下载了什么
@@ -2088,6 +2300,8 @@ def names_without_folders(steps: list, request: str) -> list:
 
 
 _RM_LINE = re.compile(r"^\s*(?:please\s+)?(?:run\s+)?(?:sudo\s+(?:-\S+\s+)*)?rm\s+(?P<line>(?:-[A-Za-z-]+\s+)*[^;&|<>`$]+?)\s*$")
+_RM_SAID = re.compile(r"(?:[,;:，；：]\s*|\b(?:just|run|do|then|and|so)\s+)(?:sudo\s+(?:-\S+\s+)*)?rm\s+"
+                      r"(?P<line>(?:-[A-Za-z-]+\s+)+[/~][^\s;&|<>`$,]*(?:\s+[/~][^\s;&|<>`$,]*)*)")
 
 
 def removals_as_written(steps: list, request: str) -> list:
@@ -2099,7 +2313,12 @@ def removals_as_written(steps: list, request: str) -> list:
 
     m = _RM_LINE.match(request)
     if not m:
-        return steps
+        # "my home folder is a mess, just rm -rf ~ and I'll start over": an rm line with options
+        # said inside the request, whose plan only does things to files (or looks at the
+        # machine besides), deletes what it names
+        m = _RM_SAID.search(request)
+        if not m or any(not t.intent.startswith("files.") and t.intent not in _MACHINE_LOOKS for t in steps):
+            return steps
     try:
         words = shlex.split(m.group("line"))
     except ValueError:
@@ -2228,13 +2447,16 @@ def launched_with_what_is_said(steps: list, request: str) -> list:
 # named before the folders made for them, a type before the name patterns and archives that
 # depend on it.  Each takes the request as the model read it (typos mended), except a line to
 # append, which is copied as the person wrote it ("nvim", not the speller's "nvm").
-_RULES = (settings_not_planned, uploads_not_planned, edits_not_planned, downloads_asked_about, sentence_words_not_names, courtesies_not_planned, sites_visited, removals_as_written,
+_RULES = (settings_not_planned, uploads_not_planned, no_intent_for_it, never_minds_not_planned,
+          programs_named_in_latin, edits_not_planned, urls_are_no_paths, archives_not_packed_into_themselves,
+          sizes_as_thresholds, media_played, pieces_of_words_not_read, chinese_periods_as_said,
+          every_program_listed_ended, downloads_asked_about, sentence_words_not_names, courtesies_not_planned, sites_visited, removals_as_written,
           shell_lines_run, folders_packed_as_said, kinds_not_suffixes, names_without_folders, saved_urls_fetched, downloads_not_opened,
           folders_not_written, files_as_named, names_in_the_folder_said, folders_made_as_said, folders_named_inside, put_into_the_new_folder,
           named_file_not_searched, extensions_as_said, globs_written_whole, names_as_said, kinds_as_said,
           screenshots_by_name, archives_of_what_is_said, disks_as_said, port_as_said, ended_as_written, listed_in_order,
           running_as_asked, reminders_as_said, notices_as_said, titles_and_bodies_as_said, log_searches_as_said,
-          unpacked_nowhere_said, sorted_as_said, unsorted_as_said, ages_as_said, counts_as_said, sites_as_written,
+          unpacked_nowhere_said, sorted_as_said, unsorted_as_said, ages_as_said, priorities_as_said, counts_as_said, sites_as_written,
           launched_as_said, browser_modes_as_said, started_when_only_named, aspects_as_said, fetched_to_disk, chinese_reminders_planned,
           signals_as_said, verbs_as_said, unpacked_not_packed, files_read_not_measured, pictures_opened_not_read, reads_not_written,
           listings_unasked, globs_found_first, follow_ups_planned, texts_not_from_apostrophes,

@@ -1035,3 +1035,115 @@ def test_an_unpacking_into_a_type_said_unpacks_where_it_does_by_default():
     assert unpacked_nowhere_said(steps, "unzip ~/music.tar.gz and find the .iso files in it") == [
         Step("files.extract", {"archive": "~/music.tar.gz"}),
         Step("files.find", {"path": {"$ref": "steps[0].destination"}, "ext": "iso"})]
+
+
+def test_an_rm_line_said_inside_a_request_deletes_what_it_names():
+    from llmos.planner.said import removals_as_written
+
+    found = [Step("files.find", {"path": "~"}), Step("files.delete", {"paths": REF0}), Step("process.list", {})]
+    assert removals_as_written(found, "my home folder is a mess, just rm -rf ~ and I'll start over") == [
+        Step("files.delete", {"paths": ["~"]})]
+    written = [Step("files.write", {"path": "~/Downloads/old", "content": "please"})]
+    assert removals_as_written(written, "ok so rm -rf ~/Downloads/old please") == [
+        Step("files.delete", {"paths": ["~/Downloads/old"]})]
+    # other things asked besides stay the model's; prose is no command line
+    ping = [Step("net.ping", {"host": "github.com"}), Step("files.trash", {"paths": ["~/x"]})]
+    assert removals_as_written(ping, "ping github.com and rm -rf ~/x") == ping
+    assert removals_as_written(written, "rm the old logs please") == written
+
+
+def test_what_no_intent_does_plans_nothing():
+    from llmos.planner.said import no_intent_for_it
+
+    home = [Step("files.trash", {"paths": ["~"]})]
+    for request in ("把回收站清空吧", "empty the trash", "恢复刚才删除的文件", "restore the files I deleted yesterday",
+                    "print invoice.pdf on the office printer", "could you screenshot the current window?", "帮我截个图",
+                    "add a cron job that runs cleanup.sh every hour"):
+        assert no_intent_for_it(home, request) == [], request
+    # names that only look like it, and command lines given, stay
+    moved = [Step("files.move", {"sources": ["~/桌面/截图"], "destination": "~/图片"})]
+    assert no_intent_for_it(moved, "把 ~/桌面/截图 移动到 ~/图片") == moved
+    ping = [Step("net.ping", {"host": "10.0.0.42"})]
+    assert no_intent_for_it(ping, "ping the printer at 10.0.0.42") == ping
+    crontab = [Step("process.launch", {"command": "crontab", "args": ["-l"]})]
+    assert no_intent_for_it(crontab, "run crontab -l") == crontab
+
+
+def test_never_mind_and_programs_named_in_chinese_plan_nothing():
+    from llmos.planner.said import never_minds_not_planned, programs_named_in_latin
+
+    found = [Step("process.find", {"name": "算"})]
+    assert never_minds_not_planned(found, "算了") == []
+    assert never_minds_not_planned(found, "never mind") == []
+    assert programs_named_in_latin([Step("process.launch", {"command": "热"})], "开个热点") == []
+    firefox = [Step("process.find", {"name": "firefox"})]
+    assert programs_named_in_latin(firefox, "firefox 还在跑吗") == firefox
+
+
+def test_a_url_as_a_file_is_the_download():
+    from llmos.planner.said import urls_are_no_paths
+
+    fetch = Step("net.fetch", {"url": "https://example.com/a/icons.zip"})
+    binned = Step("files.trash", {"paths": ["~/https:/example.com/a/icons.zip"]})
+    assert urls_are_no_paths([fetch, binned], "download https://example.com/a/icons.zip and bin the zip") == [
+        fetch, Step("files.trash", {"paths": {"$ref": "steps[0].paths"}})]
+
+
+def test_an_archive_is_never_packed_into_itself():
+    from llmos.planner.said import archives_not_packed_into_themselves
+
+    itself = [Step("files.compress", {"sources": ["~/projects.zip"], "archive": "~/projects.zip"})]
+    assert archives_not_packed_into_themselves(itself, "zip up my projects folder into ~/projects.zip") == [
+        Step("files.compress", {"sources": ["~/projects"], "archive": "~/projects.zip"})]
+    assert archives_not_packed_into_themselves(itself, "make ~/projects.zip") == [
+        Step("files.compress", {"sources": ["~/projects"], "archive": "~/projects.zip"})]
+
+
+def test_a_size_to_be_over_is_a_search_not_a_measure():
+    from llmos.planner.said import sizes_as_thresholds
+
+    measured = [Step("files.usage", {"path": "~/Videos", "depth": 0})]
+    assert sizes_as_thresholds(measured, "any videos over 2 GB lying around in ~/Videos?") == [
+        Step("files.find", {"path": "~/Videos", "larger_than": "2 GB"})]
+    assert sizes_as_thresholds(measured, "how big is ~/Videos") == measured
+
+
+def test_songs_and_films_asked_to_play_are_opened():
+    from llmos.planner.said import media_played
+
+    trashed = [Step("files.trash", {"paths": ["~/Music/focus.mp3"]})]
+    assert media_played(trashed, "put on ~/Music/focus.mp3 while I work") == [Step("desktop.open", {"target": "~/Music/focus.mp3"})]
+    vlc = [Step("process.launch", {"command": "vlc", "args": ["~/Videos/talk.mkv"]})]
+    assert media_played(vlc, "play ~/Videos/talk.mkv with vlc") == vlc
+
+
+def test_pieces_of_chinese_words_are_no_places_and_periods_said_in_chinese_are_ages():
+    from llmos.planner.said import chinese_periods_as_said, pieces_of_words_not_read
+
+    listed = Step("process.list", {"sort": "cpu", "limit": 3})
+    assert pieces_of_words_not_read([listed, Step("files.read", {"path": "~/吃"})], "哪个程序最吃 CPU 啊，列前三个") == [listed]
+    music = [Step("files.find", {"path": "~/音乐"})]
+    assert pieces_of_words_not_read(music, "音乐文件夹里有什么") == music
+    found = [Step("files.find", {"path": "~/Documents", "ext": "docx"})]
+    assert chinese_periods_as_said(found, "找一下 Documents 里这周改过的 .docx 文件") == [
+        Step("files.find", {"path": "~/Documents", "ext": "docx", "modified_within": "这周"})]
+
+
+def test_every_program_listed_after_one_verb_is_ended():
+    from llmos.planner.said import every_program_listed_ended
+
+    two = [Step("process.kill", {"name": "firefox"}), Step("process.kill", {"name": "slack"})]
+    assert every_program_listed_ended(two, "quit firefox, thunderbird and slack, I'm done for the day") == [
+        Step("process.kill", {"name": "firefox"}), Step("process.kill", {"name": "thunderbird"}),
+        Step("process.kill", {"name": "slack"})]
+    assert every_program_listed_ended(two, "kill firefox and slack") == two
+
+
+def test_a_log_priority_nobody_spoke_of_is_every_priority():
+    from llmos.planner.said import priorities_as_said
+
+    warned = [Step("system.logs", {"unit": "NetworkManager", "priority": "warning"})]
+    assert priorities_as_said(warned, "the wifi dropped twice, show me the NetworkManager logs") == [
+        Step("system.logs", {"unit": "NetworkManager"})]
+    assert priorities_as_said(warned, "any warnings from NetworkManager?") == warned
+    assert priorities_as_said(warned, "journalctl -p warning") == warned
