@@ -223,7 +223,8 @@ _ENDS_FILES = re.compile(_LATIN_WORD.format(
     rf"delet\w*|del|remov\w*|rm|rmdir|unlink\w*|{_TRASH}|bin|recycl\w*|wastebasket|eras\w*|wip(e|ed|es|ing)|wpe|wie|"
     r"nuk\w*|purg\w*|shred\w*|destroy\w*|obliterat\w*|discard\w*|throw\w*|threw|thrown|toss\w*|dump\w*|"
     r"ju?nk\w*|chuck\w*|dispos\w*|rid|clean\w*|clear\w*|eliminat\w*|scrap\w*|ditch\w*|empty\w*|zap\w*|axe|"
-    r"drop\w*|lose|gone|go|goes|away|bye|goodbye|forever|for good|perman\w*|anymore|(don'?t|no longer) need") +
+    r"drop\w*|lose|gone|(?:can|could|should|must|may|has to|have to|needs? to|gotta|got to|let (?:it|them|those|these)) go|"
+    r"away|bye|goodbye|forever|for good|perman\w*|anymore|(don'?t|no longer) need") +
     r"|删|清|扔|回收|废纸篓|垃圾|丢|去掉|移除|干掉|不要了|不需要|用不着|粉碎|抹掉|除掉", re.IGNORECASE)
 _ENDS_PROCESSES = re.compile(_LATIN_WORD.format(
     r"kill\w*|kil+|kll|klil|pkill|stop\w*|stp|sotp|end|ends|ending|quit\w*|qut|quti|qiut|clos\w*|"
@@ -319,6 +320,11 @@ def looks_without_a_topic(steps: list, request: str) -> list:
     return [Step(named[0], {})] if len(named) == 1 else []
 
 
+# What the person says they did already: "I thought I closed it", "I've deleted the old ones".
+_DONE_ALREADY = re.compile(r"\b(?:I|I've|I have|I had|we|we've)\s+(?:already\s+|just\s+)?(?:\w+ed|quit|shut|killed|"
+                           r"stopped|closed|deleted|removed|trashed|made|created)\b", re.IGNORECASE)
+
+
 def unasked_steps_dropped(steps: list, request: str) -> list:
     """A small model that learnt "find the .tmp files and trash them" sometimes adds the
     trashing to "list every .docx in ~/Documents", a deletion to "create a directory", a
@@ -329,8 +335,9 @@ def unasked_steps_dropped(steps: list, request: str) -> list:
     name.  A step that a later step refers to stays: the plan would not hold without it.
     Every such step that does stay is still one the policy decides."""
     referred = set().union(*(referenced_steps(s.args) for s in steps))
+    asked = _DONE_ALREADY.sub(" ", request)      # "I thought I closed it" asks for no closing
     kept = [k for k, s in enumerate(steps)
-            if s.intent not in _ASKED_BY or _ASKED_BY[s.intent].search(request) or k in referred]
+            if s.intent not in _ASKED_BY or _ASKED_BY[s.intent].search(asked) or k in referred]
     extra = [k for k in kept if steps[k].intent in _ADDED_UNLESS and k not in referred
              and not _ADDED_UNLESS[steps[k].intent].search(request) and _afterthought(steps, k)]
     if extra and len(extra) < len(kept):
@@ -1044,10 +1051,11 @@ def plan_request(request: str, registry: Any, ctx: Any, *, model: str | None = N
     outcome, error = _try(request, draft, registry, ctx)
     nearly_none = _nearly_none(draft, outcome)
     main = said_after_context(request)
-    resolved = main is not None and main not in request     # "it" named: the last part stands alone
-    if main and (outcome is None or not outcome.plan.steps or nearly_none or draft.confidence < CONFIDENT or resolved):
+    if main and (outcome is None or not outcome.plan.steps or nearly_none or draft.confidence < CONFIDENT
+                 or main not in request or _asks_beyond(main, outcome.plan.steps)):
         # "I already installed it, so delete ~/Downloads/zoom_amd64.deb": the context had
-        # derailed the small model; the request proper is planned on its own
+        # derailed the small model; the request proper is planned on its own (and always when
+        # its "it" was named from the context, or it asks for what the first plan does not do)
         again = _draft(planner, main, grammar)
         second, _ = _try(main, again, registry, ctx)
         if (second is not None and second.plan.steps and not _nearly_none(again, second)
@@ -1118,6 +1126,15 @@ def _clause_left_out_planned(planner: Any, request: str, draft: Any, outcome: Ou
     return draft, outcome
 
 
+def _asks_beyond(main: str, steps: list) -> bool:
+    """Whether the request proper opens with a verb for an intent no step of the plan serves
+    ("感觉网络有点卡，帮我 ping 一下 github.com" had looked at the network's status)."""
+    from llmos.planner.clauses import asked_by_clause
+
+    planned = {s.intent for s in steps}
+    return any(not intents & planned for _, intents in asked_by_clause(main))
+
+
 def _intents_drafted(draft: Any) -> list[str]:
     return [part.split()[0] for part in draft.text.split(STEP_SEPARATOR.strip()) if part.split()]
 
@@ -1131,7 +1148,7 @@ def _nearly_none(draft: Any, outcome: Outcome | None) -> bool:
 
 # Context said before the request proper: "I already installed it, so delete …", "the fan is
 # loud. which process …", "下载完了，把 … 删掉".
-_CONTEXT_THEN = re.compile(r"^(?P<context>[^.;!?。；！？,，]{3,120}?)(?:,\s*(?:and\s+)?(?:so|therefore|hence)\s+|[.;!?。；！？]\s+|"
+_CONTEXT_THEN = re.compile(r"^(?P<context>(?:[^.;!?。；！？,，]|\.(?=\S)){3,120}?)(?:,\s*(?:and\s+)?(?:so|therefore|hence)\s+|[.;!?。；！？]\s+|"
                            r"[。；！？]|，\s*(?:所以|因此|那就|就|那)?\s*)(?P<main>\S.*)$", re.IGNORECASE)
 
 
@@ -1141,14 +1158,36 @@ _NO_SUBJECT = frozenset("i it this that he she we they you everything something 
                         "system internet wifi network disk fan screen".split())
 
 
+# "I want to keep all my receipts in one place, make a Receipts folder in Documents": a
+# statement about the person, a comma, then a command.
+_STATEMENT_THEN = re.compile(r"^(?P<context>(?:[^.;!?,]|\.(?=\S))*\b(?:I|I'm|I've|I'd|my|it's|there's|we|we're|our)\b"
+                             r"(?:[^.;!?,]|\.(?=\S)){0,100}),\s*"
+                             r"(?P<main>(?:please\s+|pls\s+|just\s+|now\s+)?(?:make|create|list|show|find|delete|remove|move|copy|"
+                             r"open|start|launch|kill|close|quit|zip|unzip|extract|download|ping|check|tell|give|trash|"
+                             r"get rid of|search|look|clean|free)\b.*)$", re.IGNORECASE)
+
+
 def said_after_context(request: str) -> str | None:
     """The request proper after a sentence of context, or None.  The context names no path or
-    site (it would be part of the request), and the last part says something of its own."""
-    m = _CONTEXT_THEN.match(request.strip())
+    site (it would be part of the request), and the last part says something of its own.  Its
+    "it" becomes the one file, or the program, the context names."""
+    from llmos.planner.said import named_files
+
+    m = _CONTEXT_THEN.match(request.strip()) or _STATEMENT_THEN.match(request.strip())
     if not m or re.search(r"[/~]|://", m.group("context")):
         return None
     main = m.group("main").strip()
-    named = _SUBJECT.match(m.group("context"))
+    context = m.group("context")
+    paths, names = named_files(context)
+    if len(paths) + len(names) == 1 and re.search(r"\bit\b", main, re.IGNORECASE):
+        # "there's a file called Untitled.txt on my Desktop, get rid of it": "it" is that file,
+        # with where the context says it is
+        name = (paths or names)[0]
+        where = re.match(r"['\"’”]?(?:\s+(?:in|on|from|inside|under)\s+(?:my\s+|the\s+)?[\w~/.-]+(?:\s+(?:folder|directory|dir))?)?",
+                         context[context.find(name) + len(name):]).group(0)
+        said = name + where.lstrip("'\"’”")
+        return re.sub(r"\bit\b", lambda _: said, main, count=1, flags=re.IGNORECASE)
+    named = _SUBJECT.match(context)
     if named and named.group("name").lower() not in _NO_SUBJECT \
             and (named.group("name")[0].isupper() or named.group("name").lower() in PROGRAMS) \
             and re.search(r"\bit\b", main, re.IGNORECASE):

@@ -37,11 +37,16 @@ _VERBS = (
     (r"remind(?: me)?", ("timer.remind",)),
     (r"ping", ("net.ping",)),
     (r"kill|terminate", ("process.kill",)),
-    (r"mkdir|(?:make|create)(?: a| the| an)?(?: new| empty)? (?:folder|directory|dir)", ("files.mkdir",)),
+    (r"mkdir|(?:make|create)(?: a| the| an)?(?: new| empty)?(?: [\w.-]+)? (?:folder|directory|dir)|"
+     r"(?:make|create) (?=[~/][^\s.,]*(?:[\s,]|$))",
+     ("files.mkdir",)),
+    (r"write|append", ("files.write",)),
     (r"launch", ("process.launch",)),
     (r"find|search for|look for|locate", ("files.find", "process.find")),
+    (r"(?:show|check|read|grab|get|pull)(?: me)?(?: the| its| my)?(?: [\w.-]+)? (?:logs?|journal)\b", ("system.logs",)),
+    (r"open (?:it|that|them|the folder|that folder|this folder|the new folder)\b", ("desktop.open",)),
 )
-_VERB_EN = [(re.compile(rf"(?:{words})\b", re.IGNORECASE), frozenset(intents)) for words, intents in _VERBS]
+_VERB_EN = [(re.compile(rf"(?:{words})(?!\w)", re.IGNORECASE), frozenset(intents)) for words, intents in _VERBS]
 _VERBS_ZH = (
     (r"复制|拷贝", ("files.copy",)),
     (r"移动|挪到|移到|挪进|移进", ("files.move",)),
@@ -51,9 +56,17 @@ _VERBS_ZH = (
     (r"删掉|删除|扔进回收站|扔到回收站|放进回收站|丢进回收站", ("files.trash", "files.delete")),
     (r"(?:弹|发)(?:一)?(?:个|条)?(?:桌面)?通知", ("desktop.notify",)),
     (r"提醒我", ("timer.remind",)),
+    (r"(?:查|看)(?:一下|下)?[^，。？]{0,20}日志", ("system.logs",)),
+    (r"\bping\b", ("net.ping",)),
     (r"新建(?:一个|个)?文件夹|建(?:一个|个)文件夹|创建(?:一个|个)?文件夹", ("files.mkdir",)),
 )
 _VERB_ZH = [(re.compile(words), frozenset(intents)) for words, intents in _VERBS_ZH]
+
+
+def _in_a_path(text: str, at: int) -> bool:
+    """Whether ``at`` is inside a path written in ``text`` ("~/Downloads/照片/新建文件夹")."""
+    start = max(text.rfind(" ", 0, at), text.rfind("，", 0, at)) + 1
+    return "/" in text[start:at]
 
 
 def asked_by_clause(request: str) -> list[tuple[int, frozenset[str]]]:
@@ -70,8 +83,9 @@ def asked_by_clause(request: str) -> list[tuple[int, frozenset[str]]]:
                 break
         else:
             zh = _LEAD_ZH.match(clause).end()
-            head = re.split(r"[,;，；。!?！？]", clause[zh:], maxsplit=1)[0][:16]
-            found = sorted((m.start(), intents) for verb, intents in _VERB_ZH if (m := verb.search(head)))
+            head = re.split(r"[,;，；。!?！？]", clause[zh:], maxsplit=1)[0][:24]
+            found = sorted((m.start(), intents) for verb, intents in _VERB_ZH
+                           for m in verb.finditer(head) if not _in_a_path(head, m.start()))
             if found and not taken_back(request, start + zh + found[0][0]):
                 out.append((start, found[0][1]))        # the verb said first
     return out

@@ -57,3 +57,24 @@ def test_the_verb_said_first_opens_a_chinese_clause_and_the_downloads_folder_is_
     assert intents("彻底删除文件夹 下载目录里的 周杰伦，顺便路由器 router.lan 通不通？ping 5 次") == [
         "files.delete/files.trash", "net.ping"]
     assert intents("把下载里的 a.zip 解压") == ["files.extract"]
+
+
+def test_folders_made_by_path_writes_logs_and_opening_it_are_asked_for():
+    assert intents("create ~/projects/notes, write 'todo' into ~/projects/notes/README.md, open the folder") == [
+        "files.mkdir", "files.write", "desktop.open"]
+    assert intents("网站打不开了，帮我查一下 nginx 最近一小时的错误日志") == ["system.logs"]
+    assert intents("make ~/notes.txt") == []           # a file's name: no folder asked
+
+
+def test_the_request_after_context_is_planned_again_when_it_asks_what_the_plan_does_not():
+    from llmos.plan.model import Step
+    from llmos.planner import _asks_beyond
+
+    status = [Step("net.status", {})]
+    assert _asks_beyond("帮我 ping 一下 github.com", status)
+    assert not _asks_beyond("ping github.com", [Step("net.ping", {"host": "github.com"})])
+    assert not _asks_beyond("what is using the wifi?", status)
+
+
+def test_a_verb_inside_a_written_path_asks_for_nothing():
+    assert intents("找出~/Downloads/照片/新建文件夹中的 csv 文件，丢回收站") == []

@@ -911,6 +911,14 @@ def test_context_before_the_request_proper_is_told_apart():
     # "it" of a program the context names is that program; "I" names none
     assert said_after_context("Slack is acting up. Close it and start it again.") == "Close slack and start it again."
     assert said_after_context("I just installed zoom. remove it") == "remove it"
+    # ... and "it" of the one file the context names is that file, with where it is said to be
+    assert said_after_context("there's a file called Untitled.txt on my Desktop, get rid of it") == \
+        "get rid of Untitled.txt on my Desktop"
+    assert said_after_context("I downloaded report.pdf yesterday. open it") == "open report.pdf"
+    # a statement about the person, a comma, then a command
+    assert said_after_context("I want to keep all my receipts in one place, make a Receipts folder in Documents") == \
+        "make a Receipts folder in Documents"
+    assert said_after_context("copy a.txt, b.txt to ~/x") is None
 
 
 def test_a_request_after_context_that_derailed_the_model_is_planned_on_its_own(registry, home):
@@ -993,3 +1001,12 @@ def test_a_port_asked_who_holds_it_looks_at_every_socket_unless_listening_is_sai
     listening = [Step("net.ports", {"port": 25, "state": "listen"})]
     assert port_holders_as_asked(listening, "25 这个端口是哪个程序的") == [Step("net.ports", {"port": 25, "state": "all"})]
     assert port_holders_as_asked(listening, "which program is listening on port 25?") == listening
+
+
+def test_what_the_person_did_already_asks_for_nothing():
+    from llmos.plan.model import Step
+    from llmos.planner import unasked_steps_dropped
+
+    found, killed = Step("process.find", {"name": "zoom"}), Step("process.kill", {"name": "zoom"})
+    assert unasked_steps_dropped([found, killed], "is zoom still running? I thought I closed it") == [found]
+    assert unasked_steps_dropped([found, killed], "I closed zoom but it's still there, kill it") == [found, killed]
