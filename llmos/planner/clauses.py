@@ -45,6 +45,7 @@ _VERBS = (
     (r"find|search for|look for|locate", ("files.find", "process.find")),
     (r"(?:show|check|read|grab|get|pull)(?: me)?(?: the| its| my)?(?: [\w.-]+)? (?:logs?|journal)\b", ("system.logs",)),
     (r"open (?:it|that|them|the folder|that folder|this folder|the new folder)\b", ("desktop.open",)),
+    (r"(?:show|check|give|tell)(?: me)?(?: my| the)? (?:network|wifi|wi-fi|internet|connection) status", ("net.status",)),
 )
 _VERB_EN = [(re.compile(rf"(?:{words})(?!\w)", re.IGNORECASE), frozenset(intents)) for words, intents in _VERBS]
 _VERBS_ZH = (

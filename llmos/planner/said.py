@@ -77,6 +77,11 @@ def _said_as_a_word(word: str, request: str) -> bool:
     return bool(word) and re.search(rf"(?<![A-Za-z0-9_.-]){re.escape(word)}(?![A-Za-z0-9_.-])", request) is not None
 
 
+def _runs_on_into(mine: str, named: str) -> bool:
+    """Whether a name is the sentence run on into the named file ("everything here into all.zip")."""
+    return mine != named and re.search(r"(?:^|\s)(?:into|to|as|from|in|onto)\s+" + re.escape(named) + "$", mine) is not None
+
+
 def _same_name(value: str, named: str) -> bool:
     """Whether a step's file is the named one, said longer or shorter: "Tax Returns 2023.tar.gz"
     of a bare "2023.tar.gz" (the blank cut the name), "结果.md" of "一下文档中的结果.md" (Chinese
@@ -85,6 +90,8 @@ def _same_name(value: str, named: str) -> bool:
     if "/" in named:          # a written path is exact: only a model's longer reading of it is it
         return value.endswith(named)
     mine = value.rstrip("/").rsplit("/", 1)[-1]
+    if _runs_on_into(mine, named):
+        return False
     return mine == named or (_is_file(mine) and not mine.startswith(".") and (mine.endswith(named) or named.endswith(mine)))
 
 
@@ -172,7 +179,7 @@ def _strays_from(intent: str, value: str, named: str, written_out: bool, written
         return False
     if intent in ("files.extract", "files.compress") and named.rsplit(".", 1)[-1].lower() not in _ARCHIVES:
         return False
-    copied = _is_file(mine) and not mine.startswith(".") and _stands_alone(request, mine)
+    copied = _is_file(mine) and not mine.startswith(".") and _stands_alone(request, mine) and not _runs_on_into(mine, named)
     return (value not in written and "://" not in value and not copied and not _same_name(value, named)
             and localised_as_known(value) != localised_as_known(named))
 
@@ -1150,11 +1157,20 @@ _FOLDERS_ONLY = re.compile(r"\b(?:only|just)\s+(?:the\s+)?(?:folders|directories
                            r"只要文件夹|只看文件夹|只列文件夹|文件不算|不要文件(?!夹)", re.IGNORECASE)
 
 
+_FOLDER_WORD = re.compile(r"\b(?:folders?|director(?:y|ies)|dirs?|sub-?folders?|sub-?dirs?|subdirector\w*)\b|"
+                          r"-type\s+d\b|文件夹|目录|子目录", re.IGNORECASE)
+
+
 def kinds_as_said(steps: list, request: str) -> list:
     """"桌面上最新的三个文件是哪几个？文件夹不算", "list only the folders in ~/projects": the one
-    search of the plan finds the kind said, files or folders."""
+    search of the plan finds the kind said, files or folders; and never folders only where the
+    request says no word for a folder."""
     files, folders = bool(_FILES_ONLY.search(request)), bool(_FOLDERS_ONLY.search(request))
     finds = [s for s in steps if s.intent == "files.find"]
+    if not _FOLDER_WORD.search(request):
+        # "find the screenshots on my Desktop, move them …" had looked for folders only
+        steps = [Step(s.intent, {k: v for k, v in s.args.items() if k != "type"})
+                 if s.intent == "files.find" and s.args.get("type") == "dir" else s for s in steps]
     if files == folders or len(finds) != 1:
         return steps
     kind = "file" if files else "dir"
@@ -2010,11 +2026,17 @@ _OVERVIEW = re.compile(r"\boverview\b|\beverything about\b|\bfull (report|rundow
 _QUESTION = re.compile(r"[?？]\s*$|吗\s*[?？]?\s*$|\b(?:how|what|is|am|are|do|does|how's|what's)\b|多少|几|么|呢", re.IGNORECASE)
 
 
+_ASPECT_ELSEWHERE = {"disk": ("files.usage", "system.disks", "files.find"), "os": ("system.logs",)}
+
+
 def aspects_as_said(steps: list, request: str) -> list:
     """"这台机器跑了几天了" asks for the uptime, not the battery; "complete overview of this
     computer: cpu, ram, disk, battery, os" and "inxi" ask for all of it.  The one
     ``system.info`` of a plan tells the aspect the request names, when it names exactly one,
-    and everything when it asks for an overview or names three or more."""
+    both in turn when it names two, and everything when it asks for an overview or names three
+    or more."""
+    if not any(referenced_steps(s.args) for s in steps):   # the same look said twice is one
+        steps = [s for k, s in enumerate(steps) if not (k and s.intent == "system.info" and s == steps[k - 1])]
     infos = [k for k, s in enumerate(steps) if s.intent == "system.info"]
     named = [aspect for aspect, words in _ASPECTS.items() if words.search(request)]
     if not infos and named == ["battery"] and _QUESTION.search(request) and not any(
@@ -2023,13 +2045,25 @@ def aspects_as_said(steps: list, request: str) -> list:
         return [Step("system.info", {"aspect": "battery"})]
     if len(infos) != 1:
         return steps
+    k = infos[0]
+    # aspects whose words another step of the plan answers: the processes listed by CPU, a
+    # folder's "磁盘占用", the kernel's logs
+    listed_by = {s.args.get("sort") for s in steps if s.intent == "process.list"} | {
+        aspect for aspect, intents in _ASPECT_ELSEWHERE.items() if any(s.intent in intents for s in steps)}
+    if any(s.intent == "system.disks" for s in steps) and "disk" in named:
+        named.remove("disk")                    # the disks are looked at already
     if _OVERVIEW.search(request) or len(named) >= 3:
         aspect = "all"
     elif len(named) == 1:
         aspect = named[0]
+    elif (len(named) == 2 and steps[k].args.get("aspect") in named
+          and not {a for a in named if a != steps[k].args.get("aspect")} & listed_by):
+        # (the CPU of "which processes are burning the most CPU" is the listing's order)
+        # "how much RAM I have, and my battery", 内存和 CPU 的情况: each of the two, in the order said
+        both = sorted(named, key=lambda a: _ASPECTS[a].search(request).start())
+        return [*steps[:k], *(Step("system.info", {**steps[k].args, "aspect": a}) for a in both), *steps[k + 1:]]
     else:
         return steps
-    k = infos[0]
     return [*steps[:k], Step("system.info", {**steps[k].args, "aspect": aspect}), *steps[k + 1:]]
 
 
@@ -2262,7 +2296,8 @@ def globs_found_first(steps: list, request: str) -> list:
 
 # Words for kinds of thing that are no file's suffix: "an xz tarball", "a backup".
 _NO_SUFFIX = frozenset("tarball tarballs archive archives backup backups file files folder folders directory "
-                       "document documents stuff thing things item items".split())
+                       "document documents stuff thing things item items here there this that these those all "
+                       "everything".split())
 
 
 def kinds_not_suffixes(steps: list, request: str) -> list:

@@ -1147,3 +1147,28 @@ def test_a_log_priority_nobody_spoke_of_is_every_priority():
         Step("system.logs", {"unit": "NetworkManager"})]
     assert priorities_as_said(warned, "any warnings from NetworkManager?") == warned
     assert priorities_as_said(warned, "journalctl -p warning") == warned
+
+
+def test_two_aspects_of_the_machine_said_are_each_looked_at():
+    from llmos.planner.said import aspects_as_said
+
+    battery = [Step("system.disks", {}), Step("system.info", {"aspect": "battery"})]
+    assert aspects_as_said(battery, "show me my disks, how much RAM I have, and my battery") == [
+        Step("system.disks", {}), Step("system.info", {"aspect": "memory"}), Step("system.info", {"aspect": "battery"})]
+    twice = [Step("system.info", {"aspect": "memory"}), Step("system.info", {"aspect": "memory"})]
+    assert aspects_as_said(twice, "帮我看一下内存和 CPU 的情况") == [
+        Step("system.info", {"aspect": "memory"}), Step("system.info", {"aspect": "cpu"})]
+    # the CPU of the processes listed by it is the listing's order, not an aspect
+    listed = [Step("system.info", {"aspect": "battery"}), Step("process.list", {"sort": "cpu"})]
+    assert aspects_as_said(listed, "what's my battery at, and which processes are burning the most CPU?") == listed
+
+
+def test_the_sentence_run_on_into_a_named_file_is_no_name():
+    from llmos.planner.said import files_as_named, kinds_not_suffixes
+
+    packed = [Step("files.compress", {"sources": ["."], "archive": "~/everything here into all.zip"})]
+    assert files_as_named(packed, "zip everything here into all.zip") == [
+        Step("files.compress", {"sources": ["."], "archive": "~/all.zip"})]
+    here = [Step("files.find", {"path": ".", "ext": "here"}), Step("files.compress", {"sources": REF0, "archive": "all.zip"})]
+    assert kinds_not_suffixes(here, "zip everything here into all.zip") == [
+        Step("files.compress", {"sources": ["."], "archive": "all.zip"})]
