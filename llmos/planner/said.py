@@ -117,6 +117,7 @@ def named_files(request: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return paths, tuple(dict.fromkeys(n for n in names if n not in {p.rsplit("/", 1)[-1] for p in paths}))
 
 
+_XDG_FOLDERS = frozenset(("~", "~/Desktop", "~/Downloads", "~/Documents", "~/Music", "~/Pictures", "~/Videos") + tuple(LOCALISED_DIRS))
 _IN_IT = re.compile(r"\b(?:in|into|inside)\s+(?:it|there|that folder|the new folder)\b|在里面|里面|在这个文件夹里|进去",
                     re.IGNORECASE)
 
@@ -151,6 +152,11 @@ def files_as_named(steps: list, request: str) -> list:
             value = s.args[arg]
         items = s.args.get(_LIST_ARGS.get(s.intent, ""))
         if (s.intent in ("files.trash", "files.delete") and isinstance(items, list) and len(items) == 1
+                and isinstance(items[0], str) and not paths and items[0] in _XDG_FOLDERS
+                and not re.search(rf"(?<![\w.-]){re.escape(named)}\s*(?:folder|directory|文件夹|目录)", request)):
+            # "delete a.txt on my desktop" had trashed the Desktop: the file named, in that folder
+            s = Step(s.intent, {**s.args, _LIST_ARGS[s.intent]: [posixpath.join(items[0], named)]})
+        elif (s.intent in ("files.trash", "files.delete") and isinstance(items, list) and len(items) == 1
                 and isinstance(items[0], str) and not _is_file(items[0])
                 and any(_is_cjk(c) for c in items[0]) and items[0] not in written
                 and _strays_from(s.intent, items[0], named, bool(paths), written, request)):
@@ -381,6 +387,9 @@ _NAME_PARTS = (
     (re.compile(rf"{_NAME_WORD}(?:ends?|ending)\s+(?:with|in)\s+{_PART}{_PART_END}", re.I), "*{}"),
     (re.compile(rf"{_NAME_WORD}(?:contains?|containing|has|have|includes?|including)\s+{_PART}{_PART_END}", re.I), "*{}*"),
     (re.compile(rf"\bwith\s+{_PART}\s+in\s+(?:the|their|its)\s+(?:file\s*)?names?\b", re.I), "*{}*"),
+    # "search for files named budget" (a name with no suffix: a part of the names looked for)
+    (re.compile(r"\b(?:files?|anything|something|documents?|stuff)\s+(?:named|called)\s+['\"“‘]?(?P<part>[^\s'\"“”‘’，。,;；?？.]+)"
+                r"['\"”’]?(?=[\s,;!?]|$)", re.I), "*{}*"),
     (re.compile(r"(?:名字|文件名|名称)(?:里|中)?(?:带|含|包含|有)\s*['\"“‘]?(?P<part>[^\s'\"“”‘’，。,;；的]+?)['\"”’]?\s*的"), "*{}*"),
     (re.compile(r"(?:名字|文件名|名称)?(?:以|是)\s*['\"“‘]?(?P<part>[^\s'\"“”‘’，。,;；]+?)['\"”’]?\s*开头"), "{}*"),
     (re.compile(r"(?:名字|文件名|名称)?以\s*['\"“‘]?(?P<part>[^\s'\"“”‘’，。,;；]+?)['\"”’]?\s*结尾"), "*{}"),
@@ -416,8 +425,44 @@ def names_as_said(steps: list, request: str) -> list:
             and _LOOKS_FOR.search(request)):
         # "look on my desktop for anything with 'invoice' in the name" had written to the Desktop
         return [Step("files.find", {"path": steps[0].args["path"], "name": name})]
-    return [Step(s.intent, {**s.args, "name": name}) if s.intent == "files.find" and s.args.get("name") != name else s
-            for s in steps]
+    core = name.strip("*")
+    out = []
+    for s in steps:
+        if s.intent == "files.find" and s.args.get("name") != name:
+            path = s.args.get("path")
+            if isinstance(path, str) and path.rstrip("/").rsplit("/", 1)[-1] == core and path not in written_paths(request):
+                path = posixpath.dirname(path.rstrip("/")) or "."     # "~/budget" of "files named budget"
+            s = Step(s.intent, {**s.args, "name": name, **({"path": path} if path is not None else {})})
+        out.append(s)
+    return out
+
+
+_ONLY_LOOKS_FOR = re.compile(r"^\s*(?:(?:please|pls|can you|could you|help me)\s+)*(?:find|search\s+for|locate|look\s+for|"
+                             r"where(?:'s|\s+is)|where\s+did\s+i\s+put)\b", re.IGNORECASE)
+_CHANGES_SAID = re.compile(r"\b(?:move|mv|copy|cp|delete|remove|rm|trash|bin|rename|put|make|create|write|save|zip|"
+                           r"compress|extract|unzip|open|launch|kill|and|then)\b", re.IGNORECASE)
+
+
+def searches_planned(steps: list, request: str) -> list:
+    """"find the file named report.pdf" had moved it home, "where is report.pdf" pinged it: a
+    request that only asks to find something (find, search for, locate, where is …, and no word
+    for doing anything to it) whose plan is one change to one file (or a ping of a document's
+    name), finds that file by name where the model placed it."""
+    if not _ONLY_LOOKS_FOR.match(request) or _CHANGES_SAID.search(request[_ONLY_LOOKS_FOR.match(request).end():]):
+        return steps
+    step = steps[0] if len(steps) == 1 else Step("", {})
+    host = step.args.get("host") if step.intent == "net.ping" else None
+    if isinstance(host, str) and _is_file(host) and _suffix_of(host) in _TYPES:
+        step = Step("files.trash", {"paths": [host]})      # "where is report.pdf" had pinged it
+    if step.intent in ("files.read", "desktop.open") and re.match(r"\s*where", request, re.IGNORECASE):
+        step = Step("files.trash", {"paths": [step.args.get("path") or step.args.get("target")]})   # "where's my resume.docx"
+    if step.intent not in ("files.move", "files.copy", "files.trash", "files.delete", "files.write"):
+        return steps
+    items = step.args.get("sources") or step.args.get("paths") or [step.args.get("path")]
+    if not (isinstance(items, list) and len(items) == 1 and isinstance(items[0], str)):
+        return steps
+    folder, _, name = items[0].rstrip("/").rpartition("/")
+    return [Step("files.find", {"path": folder or ".", "name": name})]
 
 
 # --- every disk, a port -----------------------------------------------------------------
@@ -595,18 +640,27 @@ def sentence_words_not_names(steps: list, request: str) -> list:
     writes (a verb, "up"), is the model's misreading.  It becomes the one path or file name
     the request writes that no step uses (a bare name in the folder the model chose); else the
     folder it is in, when the request writes that folder; else an optional place to put
-    things (a download's, an unpacking's) is left to its default."""
+    things (a download's, an unpacking's) is left to its default.  A count or a type said
+    ("~/10" of 最大的10个文件, "~/log" of log 文件) searches the folder it was put in."""
     written = set(written_paths(request))
     paths, names = named_files(request)
     spans = _written_spans(request)
 
+    types = types_said(request)
+
     def misread(value: object) -> bool:
-        if not isinstance(value, str) or "/" not in value or value in written or "://" in value:
+        if not isinstance(value, str) or value in written or "://" in value:
             return False
         if localised_as_known(value) != value or value in LOCALISED_DIRS:
             return False
         word = value.rstrip("/").rsplit("/", 1)[-1]
-        if word.lower() in _SENTENCE_WORDS:
+        if "/" not in value and not (word.isdigit() or word.lower() in types):
+            return False
+        if word.isdigit():       # "列出最大的10个文件" had searched "~/10"
+            said = [m.start() for m in re.finditer(rf"(?<![A-Za-z0-9_./~-]){word}(?![A-Za-z0-9_/.-])", request)]
+        elif word.lower() in types:    # "找到所有的 log 文件" had searched "~/log"
+            said = [m.start() for m in re.finditer(rf"(?<![\w./~-]){re.escape(word)}(?![\w/-])", request, re.IGNORECASE)]
+        elif word.lower() in _SENTENCE_WORDS:
             said = [m.start() for m in re.finditer(rf"(?<![\w./~-]){re.escape(word)}(?![\w/-])", request, re.IGNORECASE)]
         elif word and all(_is_cjk(c) for c in word) and _VERB_ZH.search(word):
             said = [m.start() for m in re.finditer(re.escape(word), request)]
@@ -638,6 +692,9 @@ def sentence_words_not_names(steps: list, request: str) -> list:
         s = out[k]
         value = s.args[arg]
         optional = arg == "destination" and s.intent in ("net.fetch", "files.extract")
+        if s.intent == "files.find" and arg == "path" and isinstance(value, str) and not len(unused) == 1:
+            out[k] = Step(s.intent, {**s.args, "path": posixpath.dirname(value.rstrip("/")) or "."})
+            continue
         if isinstance(value, list):
             new = [mended(v, False) if misread(v) else v for v in value]
             args = {**s.args, arg: list(dict.fromkeys(new))}
@@ -1291,6 +1348,9 @@ _NO_INTENT_FOR = re.compile(
     r"截(?:个|一下|一张|张)(?:图|屏)|截(?:一下)?屏(?!幕)|^\s*(?:帮我|给我|请)?截(?:个)?图\s*[吧。！!]?\s*$|"
     r"\bcron\s?jobs?\b|\b(?:add|create|set\s+up|make|schedule|put)\b[^.;!?|]{0,25}\b(?:cron|crontab)\b|"
     r"\bevery\s+(?:\d+\s+)?(?:hour|day|week|morning|night|minute|monday|month)s?\b|"
+    r"\b(?:kill|stop|end|terminate|close)\s+(?:all|every)\s+(?:the\s+|my\s+)?(?:processes|programs|apps|tasks)\b|"
+    r"(?:杀掉|杀死|结束|关掉|关闭)(?:所有|全部)(?:的)?(?:进程|程序)|"
+    r"\bformat\s+(?:my\s+|the\s+|this\s+)?(?:hard\s+)?(?:disk|drive|ssd|usb|stick|partition)s?\b|格式化|"
     r"每(?:天|小时|周|个月|隔)", re.IGNORECASE)
 
 
@@ -1358,6 +1418,33 @@ def urls_are_no_paths(steps: list, request: str) -> list:
 
 
 _FOLDER_SAID = re.compile(r"\b(?:my|the)\s+(?P<word>[\w.-]+)\s+(?:folder|directory|dir)\b", re.IGNORECASE)
+
+
+def archives_beside_what_they_pack(steps: list, request: str) -> list:
+    """"zip ~/Documents into docs.zip" had put docs.zip inside ~/Documents, the folder it packs: an
+    archive the request names bare ("docs.zip") goes where the request is made (the current
+    folder), never inside a folder it packs."""
+    out = []
+    for s in steps:
+        sources, archive = s.args.get("sources"), s.args.get("archive")
+        if (s.intent == "files.compress" and isinstance(sources, list) and isinstance(archive, str) and "/" in archive
+                and any(isinstance(x, str) and archive.startswith(x.rstrip("/") + "/") for x in sources)):
+            name = archive.rsplit("/", 1)[1]
+            if _stands_alone(request, name) and not re.search(rf"/{re.escape(name)}", request):
+                s = Step(s.intent, {**s.args, "archive": name})
+        out.append(s)
+    return out
+
+
+def deletions_of_deletions_dropped(steps: list, request: str) -> list:
+    """"找到所有的 log 文件然后删掉" had trashed what was found and then trashed what the trashing
+    returned: a deletion of what another deletion removed is that deletion said twice, and goes."""
+    gone = {k for k, s in enumerate(steps) if s.intent in ("files.trash", "files.delete")}
+    twice = [k for k, s in enumerate(steps) if k in gone and referenced_steps(s.args) & gone]
+    if not twice:
+        return steps
+    kept = [k for k in range(len(steps)) if k not in twice]
+    return [Step(steps[k].intent, moved_refs(steps[k].args, kept.index)) for k in kept]
 
 
 def archives_not_packed_into_themselves(steps: list, request: str) -> list:
@@ -1481,8 +1568,14 @@ _DOWNLOADED_ASKED = re.compile(
     r"\b(?:files?|stuff|things)\s+(?:that\s+)?(?:i|we)\s+(?:have\s+|'ve\s+|just\s+|recently\s+)*downloaded\b|"
     r"(?:我|最近)[^，。？]{0,6}下载(?:了|过)(?:些|点)?(?:什么|哪些|啥)|(?:最近|今天|昨天|这周|本周)下载的(?:文件|东西)",
     re.IGNORECASE)
+_CHANGED_ASKED = re.compile(
+    r"\b(?:files?|stuff|things|documents?|what|wat)\b[^.?!,;]{0,12}?\b(?:i|we)\s+(?:have\s+|'ve\s+|just\s+|recently\s+)*"
+    r"(?:chang(?:e|ed)|modif(?:y|ied)|edit(?:ed)?|touch(?:ed)?|work(?:ed)? on|saved?|creat(?:e|ed))\b|"
+    r"我[^，。？]{0,6}(?:改|修改|编辑|动)(?:过|了)的", re.IGNORECASE)
+_IN_FOLDER_SAID = re.compile(r"\b(?:in|inside|under)\s+(?:my\s+|the\s+)?(?P<word>[A-Za-z][\w-]*)(?:\s+(?:folder|directory|dir))?\b",
+                             re.IGNORECASE)
 _PERIOD = re.compile(r"\b(?:in|within|over|during)?\s*(?:the\s+)?(?:last|past)\s+(?P<n>(?:\d+|an?|one|two|three|four|five|six|seven|"
-                     r"few|couple of)\s*[a-z]+)|\b(?P<day>today|yesterday|this week|this month)\b|"
+                     r"few|couple of)\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|wks?|months?|years?|h|d|w))\b|\b(?P<day>today|yesterday|this week|this wk|this month)\b|"
                      r"(?P<zh>今天|昨天|这周|本周|这个月)", re.IGNORECASE)
 _PERIOD_ZH = {"今天": "today", "昨天": "yesterday", "这周": "this week", "本周": "this week", "这个月": "this month"}
 _MACHINE_LOOKS = frozenset({"system.logs", "system.info", "net.status", "process.list"})
@@ -1490,15 +1583,24 @@ _MACHINE_LOOKS = frozenset({"system.logs", "system.info", "net.status", "process
 
 def downloads_asked_about(steps: list, request: str) -> list:
     """"what have I downloaded in the last 3 days?" asks what the Downloads folder holds (from
-    then on): the model had read the machine's log since then.  Only where the model planned
-    nothing or one look at the machine."""
-    if not _DOWNLOADED_ASKED.search(request) or any(s.intent not in _MACHINE_LOOKS for s in steps) or len(steps) > 1:
-        return steps
-    args: dict = {"path": "~/Downloads"}
+    then on): the model had read the machine's log since then; "find files I changed today"
+    asks for the files modified since then (in the folder said, else home): the model had
+    declined it.  Only where the model planned nothing or one look at the machine."""
     period = _PERIOD.search(request)
-    if period:
-        args["modified_within"] = (period.group("n") or period.group("day") or _PERIOD_ZH[period.group("zh")]).strip()
-    return [Step("files.find", args)]
+    within = (period.group("n") or period.group("day") or _PERIOD_ZH[period.group("zh")]).strip() if period else None
+    within = within and re.sub(r"\bwk\b", "week", within)
+    if (len(steps) == 1 and steps[0].intent == "files.find" and within and _CHANGED_ASKED.search(request)
+            and not any(a in steps[0].args for a in ("modified_within", "older_than"))):
+        return [Step("files.find", {**steps[0].args, "modified_within": within})]   # "… did I edit yesterday"
+    if any(s.intent not in _MACHINE_LOOKS for s in steps) or len(steps) > 1:
+        return steps
+    if _DOWNLOADED_ASKED.search(request):
+        return [Step("files.find", {"path": "~/Downloads", **({"modified_within": within} if within else {})})]
+    if _CHANGED_ASKED.search(request) and within:
+        where = _IN_FOLDER_SAID.search(request)
+        folder = _FOLDER_BY_WORD.get(where.group("word").lower(), f"~/{where.group('word')}") if where else "~"
+        return [Step("files.find", {"path": folder, "modified_within": within})]
+    return steps
 
 
 _SLUGGISH = re.compile(r"\b(?:slow\w*|sluggish|lag|lags|lagg\w*|freez\w*|frozen|hang\w*|stutter\w*|unresponsive|"
@@ -1645,6 +1747,30 @@ def one_of_those_found(steps: list, request: str) -> list:
 
 _PACK_SAID = re.compile(r"(?<![\w.-])(?:zip|zips|zipped|compress\w*|pack|packs|packed|archive (?:it|them|the)|tar up)\b|压缩|打包",
                         re.IGNORECASE)
+
+
+def packed_with_no_archive_named(steps: list, request: str) -> list:
+    """"compress ~/Pictures", "zip my Pictures folder" had searched the folder or made it: a
+    request to pack one place that names no archive packs it into an archive beside it, named
+    after it (``~/Pictures.zip``; ``.tar.gz`` when a tarball is said), when the plan is one
+    step at that place and packs nothing."""
+    if len(steps) != 1 or steps[0].intent == "files.compress" or not (
+            _PACK_SAID.search(request) or re.search(r"\btarballs?\b|\barchive of\b", request, re.I)):
+        return steps
+    step = steps[0]
+    if _LOOKS_FOR.search(request) or any(a in step.args for a in ("ext", "name")):
+        return steps        # "帮我找出下载文件夹里所有的 zip 压缩包": zip is the kind looked for
+    place = step.args.get("path") or step.args.get("target")
+    if step.intent in ("files.copy", "files.move") and step.args.get("sources") == [step.args.get("destination")]:
+        place = step.args["destination"]       # 打包一下 ~/Documents had copied it onto itself
+    elif step.intent not in ("files.find", "files.mkdir", "files.usage", "desktop.open"):
+        return steps
+    paths, names = named_files(request)
+    if not isinstance(place, str) or "://" in place or paths or names:
+        return steps
+    suffix = ".tar.xz" if re.search(r"\bxz\b", request, re.I) else ".tar.gz" if re.search(
+        r"\btar\w*|\btgz\b|\bgz\b", request, re.I) else ".zip"
+    return [Step("files.compress", {"sources": [place], "archive": place.rstrip("/") + suffix})]
 
 
 def unpacked_not_packed(steps: list, request: str) -> list:
@@ -2278,6 +2404,8 @@ def globs_found_first(steps: list, request: str) -> list:
         where = folder or ("/" if items[0].startswith("/") else ".")
         if name.lower() in _PLURALS and items[0] not in request:
             found = Step("files.find", {"path": where, "ext": name.lower()[:-1]})     # "~/Desktop/PNGs"
+        elif name.lower() in ("screenshots", "screen shots") and items[0] not in request and _SCREENSHOTS.search(request):
+            found = Step("files.find", {"path": where, "name": "Screenshot*"})       # "~/Desktop/screenshots"
         elif (re.fullmatch(r"\.[A-Za-z][A-Za-z0-9]{0,4}", name) and name not in _HIDDEN_FOLDERS and items[0] not in request
               and re.search(rf"(?<![\w/~.-]){re.escape(name)}(?![\w/.-])", request)):
             found = Step("files.find", {"path": where, "ext": name[1:].lower()})    # "~/Downloads/.part" of "the .part downloads"
@@ -2335,6 +2463,8 @@ def names_without_folders(steps: list, request: str) -> list:
 
 
 _RM_LINE = re.compile(r"^\s*(?:please\s+)?(?:run\s+)?(?:sudo\s+(?:-\S+\s+)*)?rm\s+(?P<line>(?:-[A-Za-z-]+\s+)*[^;&|<>`$]+?)\s*$")
+_WHOLE_PLACES = frozenset(("", "~", "/etc", "/usr", "/var", "/home", "/boot", "/bin", "/sbin", "/lib", "/lib64", "/opt",
+                           "/root", "/srv"))
 _RM_SAID = re.compile(r"(?:[,;:，；：]\s*|\b(?:just|run|do|then|and|so)\s+)(?:sudo\s+(?:-\S+\s+)*)?rm\s+"
                       r"(?P<line>(?:-[A-Za-z-]+\s+)+[/~][^\s;&|<>`$,]*(?:\s+[/~][^\s;&|<>`$,]*)*)")
 
@@ -2360,7 +2490,10 @@ def removals_as_written(steps: list, request: str) -> list:
         return steps
     paths = [w for w in words if not w.startswith("-")]
     if not paths or not all(re.search(r"[/~.*?]", w) for w in paths):
-        return steps                      # "rm the old logs please": prose, the model's to read
+        return steps                      # "rm -rf the old logs please": prose, the model's to read
+    # everything in home or in a system folder ("rm -rf ~/*") is that folder, which the policy
+    # judges before anything runs; a search of what the star matches would only ask
+    paths = [(w[:-2] or "/") if w.endswith("/*") and w[:-2] in _WHOLE_PLACES else w for w in paths]
     return [Step("files.delete", {"paths": paths})]
 
 
@@ -2483,17 +2616,18 @@ def launched_with_what_is_said(steps: list, request: str) -> list:
 # depend on it.  Each takes the request as the model read it (typos mended), except a line to
 # append, which is copied as the person wrote it ("nvim", not the speller's "nvm").
 _RULES = (settings_not_planned, uploads_not_planned, no_intent_for_it, never_minds_not_planned,
-          programs_named_in_latin, edits_not_planned, urls_are_no_paths, archives_not_packed_into_themselves,
+          programs_named_in_latin, edits_not_planned, urls_are_no_paths, archives_not_packed_into_themselves, archives_beside_what_they_pack,
+          deletions_of_deletions_dropped,
           sizes_as_thresholds, media_played, pieces_of_words_not_read, chinese_periods_as_said,
           every_program_listed_ended, downloads_asked_about, sentence_words_not_names, courtesies_not_planned, sites_visited, removals_as_written,
           shell_lines_run, folders_packed_as_said, kinds_not_suffixes, names_without_folders, saved_urls_fetched, downloads_not_opened,
           folders_not_written, files_as_named, names_in_the_folder_said, folders_made_as_said, folders_named_inside, put_into_the_new_folder,
-          named_file_not_searched, extensions_as_said, globs_written_whole, names_as_said, kinds_as_said,
+          named_file_not_searched, searches_planned, extensions_as_said, globs_written_whole, names_as_said, kinds_as_said,
           screenshots_by_name, archives_of_what_is_said, disks_as_said, port_as_said, ended_as_written, listed_in_order,
           running_as_asked, reminders_as_said, notices_as_said, titles_and_bodies_as_said, log_searches_as_said,
           unpacked_nowhere_said, sorted_as_said, unsorted_as_said, ages_as_said, priorities_as_said, counts_as_said, sites_as_written,
           launched_as_said, browser_modes_as_said, started_when_only_named, aspects_as_said, fetched_to_disk, chinese_reminders_planned,
-          signals_as_said, verbs_as_said, unpacked_not_packed, files_read_not_measured, pictures_opened_not_read, reads_not_written,
+          signals_as_said, verbs_as_said, unpacked_not_packed, packed_with_no_archive_named, files_read_not_measured, pictures_opened_not_read, reads_not_written,
           listings_unasked, globs_found_first, follow_ups_planned, texts_not_from_apostrophes,
           launched_with_what_is_said, files_made_as_files, copies_used_after, process_names_as_said, things_not_launched,
           one_of_those_found, moves_planned, logs_not_files, pids_as_said, contents_as_said,

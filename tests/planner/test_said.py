@@ -421,7 +421,10 @@ def test_an_rm_command_line_deletes_what_it_names():
     from llmos.planner.said import removals_as_written
 
     guessed = [Step("files.find", {"path": "~", "name": "-rf"})]
-    assert removals_as_written(guessed, "rm -rf /*") == [Step("files.delete", {"paths": ["/*"]})]
+    # everything in / or in home is that folder, which the policy judges before anything runs
+    assert removals_as_written(guessed, "rm -rf /*") == [Step("files.delete", {"paths": ["/"]})]
+    assert removals_as_written(guessed, "rm -rf ~/*") == [Step("files.delete", {"paths": ["~"]})]
+    assert removals_as_written(guessed, "rm ~/Downloads/*.tmp") == [Step("files.delete", {"paths": ["~/Downloads/*.tmp"]})]
     assert removals_as_written(guessed, "run rm ~/a.txt ~/b.txt") == [Step("files.delete", {"paths": ["~/a.txt", "~/b.txt"]})]
     assert removals_as_written(guessed, "rm the old logs please and tell me") == guessed   # prose: the model's
 
@@ -1172,3 +1175,83 @@ def test_the_sentence_run_on_into_a_named_file_is_no_name():
     here = [Step("files.find", {"path": ".", "ext": "here"}), Step("files.compress", {"sources": REF0, "archive": "all.zip"})]
     assert kinds_not_suffixes(here, "zip everything here into all.zip") == [
         Step("files.compress", {"sources": ["."], "archive": "all.zip"})]
+
+
+def test_a_place_packed_with_no_archive_named_is_packed_beside_it():
+    from llmos.planner.said import packed_with_no_archive_named
+
+    found = [Step("files.find", {"path": "~/Pictures"})]
+    assert packed_with_no_archive_named(found, "compress my Pictures folder") == [
+        Step("files.compress", {"sources": ["~/Pictures"], "archive": "~/Pictures.zip"})]
+    made = [Step("files.mkdir", {"path": "~/projects/site"})]
+    assert packed_with_no_archive_named(made, "make a tarball of ~/projects/site") == [
+        Step("files.compress", {"sources": ["~/projects/site"], "archive": "~/projects/site.tar.gz"})]
+    assert packed_with_no_archive_named(found, "list ~/Pictures") == found
+    assert packed_with_no_archive_named(found, "zip ~/Pictures into pics.zip") == found   # the model's to fix
+
+
+def test_a_request_only_to_find_something_is_a_search():
+    from llmos.planner.said import names_as_said, searches_planned
+
+    moved = [Step("files.move", {"sources": ["~/report.pdf"], "destination": "~"})]
+    assert searches_planned(moved, "find the file named report.pdf") == [Step("files.find", {"path": "~", "name": "report.pdf"})]
+    pinged = [Step("net.ping", {"host": "report.pdf"})]
+    assert searches_planned(pinged, "where is report.pdf") == [Step("files.find", {"path": ".", "name": "report.pdf"})]
+    read = [Step("files.read", {"path": "~/resume.docx"})]
+    assert searches_planned(read, "where's my resume.docx") == [Step("files.find", {"path": "~", "name": "resume.docx"})]
+    assert searches_planned(moved, "find report.pdf and move it home") == moved
+    site = [Step("net.ping", {"host": "example.com"})]
+    assert searches_planned(site, "where is example.com") == site
+    named = [Step("files.find", {"path": "budget"})]
+    assert names_as_said(named, "search for files named budget") == [Step("files.find", {"path": ".", "name": "*budget*"})]
+
+
+def test_files_the_person_changed_in_a_period_are_searched_for():
+    from llmos.planner.said import downloads_asked_about
+
+    assert downloads_asked_about([], "find files I changed today") == [
+        Step("files.find", {"path": "~", "modified_within": "today"})]
+    assert downloads_asked_about([], "wat did i change in projects this wk") == [
+        Step("files.find", {"path": "~/projects", "modified_within": "this week"})]
+    found = [Step("files.find", {"path": "~/Documents"})]
+    assert downloads_asked_about(found, "which files did I edit yesterday in Documents") == [
+        Step("files.find", {"path": "~/Documents", "modified_within": "yesterday"})]
+    assert downloads_asked_about([], "what did I change") == []          # no period said: the model's
+
+
+def test_a_file_named_in_a_folder_is_deleted_not_the_folder():
+    trashed = [Step("files.trash", {"paths": ["~/Desktop"]})]
+    assert files_as_named(trashed, "delete a.txt on my desktop") == [Step("files.trash", {"paths": ["~/Desktop/a.txt"]})]
+    assert files_as_named(trashed, "把桌面上的 a.txt 删掉") == [Step("files.trash", {"paths": ["~/Desktop/a.txt"]})]
+    downloads = [Step("files.trash", {"paths": ["~/Downloads"]})]
+    assert files_as_named(downloads, "delete the Downloads folder") == downloads
+
+
+def test_archives_go_beside_what_they_pack_and_deletions_are_not_said_twice():
+    from llmos.planner.said import archives_beside_what_they_pack, deletions_of_deletions_dropped
+
+    inside = [Step("files.compress", {"sources": ["~/Documents"], "archive": "~/Documents/docs.zip"})]
+    assert archives_beside_what_they_pack(inside, "zip ~/Documents into docs.zip") == [
+        Step("files.compress", {"sources": ["~/Documents"], "archive": "docs.zip"})]
+    assert archives_beside_what_they_pack(inside, "zip ~/Documents into ~/Documents/docs.zip") == inside
+    twice = [Step("files.find", {"path": "~", "ext": "log"}), Step("files.trash", {"paths": REF0}),
+             Step("files.trash", {"paths": {"$ref": "steps[1].paths"}})]
+    assert deletions_of_deletions_dropped(twice, "找到所有的 log 文件然后删掉") == twice[:2]
+
+
+def test_a_count_said_is_no_folder_name():
+    from llmos.planner.said import sentence_words_not_names
+
+    counted = [Step("files.find", {"path": "~/10", "sort": "size", "limit": 10})]
+    assert sentence_words_not_names(counted, "先看看磁盘空间，再列出最大的10个文件") == [
+        Step("files.find", {"path": "~", "sort": "size", "limit": 10})]
+
+
+def test_killing_every_process_and_formatting_a_disk_in_words_plan_nothing():
+    from llmos.planner.said import no_intent_for_it
+
+    listed = [Step("process.list", {})]
+    for request in ("kill all processes", "杀掉所有进程", "format my disk", "stop all apps"):
+        assert no_intent_for_it(listed, request) == [], request
+    mkfs = [Step("process.launch", {"command": "mkfs.ext4", "args": ["/dev/sdb"]})]
+    assert no_intent_for_it(mkfs, "format /dev/sdb with mkfs.ext4") == mkfs
