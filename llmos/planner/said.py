@@ -452,7 +452,7 @@ def searches_planned(steps: list, request: str) -> list:
         return steps
     step = steps[0] if len(steps) == 1 else Step("", {})
     host = step.args.get("host") if step.intent == "net.ping" else None
-    if isinstance(host, str) and _is_file(host) and _suffix_of(host) in _TYPES:
+    if isinstance(host, str) and _is_file(host) and _suffix(host) in _TYPES:
         step = Step("files.trash", {"paths": [host]})      # "where is report.pdf" had pinged it
     if step.intent in ("files.read", "desktop.open") and re.match(r"\s*where", request, re.IGNORECASE):
         step = Step("files.trash", {"paths": [step.args.get("path") or step.args.get("target")]})   # "where's my resume.docx"
@@ -1394,24 +1394,21 @@ def urls_are_no_paths(steps: list, request: str) -> list:
     is the downloaded file (``steps[k].path``)."""
     fetched = {s.args.get("url"): k for k, s in enumerate(steps) if s.intent == "net.fetch" and isinstance(s.args.get("url"), str)}
 
-    def downloaded(value: object) -> object:
+    def download_of(value: object) -> int | None:
         if isinstance(value, str) and re.search(r"https?:/", value):
             url = re.sub(r"^.*?(https?):/+", r"\1://", value)
-            k = fetched.get(url, fetched.get(url.rstrip("/"), None))
-            if k is None and len(fetched) == 1:
-                k = next(iter(fetched.values()))
-            return {"$ref": f"steps[{k}].path"} if k is not None else value
-        return value
+            k = fetched.get(url, fetched.get(url.rstrip("/")))
+            return next(iter(fetched.values())) if k is None and len(fetched) == 1 else k
+        return None
 
     out = []
     for s in steps:
         args = {}
         for a, v in s.args.items():
-            if a in _PATH_ARGS and isinstance(v, list):
-                refs = [downloaded(x) for x in v]
-                v = {"$ref": refs[0]["$ref"] + "s"} if len(refs) == 1 and isinstance(refs[0], dict) else refs
-            elif a in _PATH_ARGS:
-                v = downloaded(v)
+            if a in _PATH_ARGS and isinstance(v, list) and len(v) == 1 and download_of(v[0]) is not None:
+                v = {"$ref": f"steps[{download_of(v[0])}].paths"}          # a list of the one file written
+            elif a in _PATH_ARGS and download_of(v) is not None:
+                v = {"$ref": f"steps[{download_of(v)}].path"}
             args[a] = v
         out.append(Step(s.intent, args) if args != s.args else s)
     return out
@@ -1494,12 +1491,12 @@ def media_played(steps: list, request: str) -> list:
     if not _PLAYED.search(request):
         return steps
     paths, names = named_files(request)
-    media = [p for p in paths if _suffix_of(p) in _MEDIA]
+    media = [p for p in paths if _suffix(p) in _MEDIA]
     if len(steps) <= 1 and len(media) == 1 and len(paths) == 1 and not names \
             and not any(s.intent in ("desktop.open", "process.launch") for s in steps):
         return [Step("desktop.open", {"target": media[0]})]   # the model had trashed "put on …"
     return [Step("desktop.open", {"target": s.args["path"]})
-            if s.intent == "files.read" and isinstance(s.args.get("path"), str) and _suffix_of(s.args["path"]) in _MEDIA
+            if s.intent == "files.read" and isinstance(s.args.get("path"), str) and _suffix(s.args["path"]) in _MEDIA
             else s for s in steps]
 
 
@@ -2318,12 +2315,7 @@ def pictures_opened_not_read(steps: list, request: str) -> list:
         return steps
     return [Step("desktop.open", {"target": s.args["path"]})
             if s.intent == "files.read" and isinstance(s.args.get("path"), str)
-            and _suffix_of(s.args["path"]) in _SEEN_NOT_READ else s for s in steps]
-
-
-def _suffix_of(path: str) -> str:
-    m = _EXTENSION.search(path.rstrip("/").rsplit("/", 1)[-1])
-    return m.group(1).lower() if m else ""
+            and _suffix(s.args["path"]) in _SEEN_NOT_READ else s for s in steps]
 
 
 _THE_COPY = re.compile(r"\b(?:the\s+(?:copy|copied\s+(?:file|one)|duplicate|new\s+(?:copy|one|file))|it|that)\b|"
