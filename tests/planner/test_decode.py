@@ -1010,3 +1010,12 @@ def test_what_the_person_did_already_asks_for_nothing():
     found, killed = Step("process.find", {"name": "zoom"}), Step("process.kill", {"name": "zoom"})
     assert unasked_steps_dropped([found, killed], "is zoom still running? I thought I closed it") == [found]
     assert unasked_steps_dropped([found, killed], "I closed zoom but it's still there, kill it") == [found, killed]
+
+
+def test_go_is_no_deletion_unless_something_can_go():
+    from llmos.plan.model import Step
+    from llmos.planner import unasked_steps_dropped
+
+    trashed = [Step("files.trash", {"paths": ["~/holiday"]})]
+    assert unasked_steps_dropped(trashed, "where should I go on holiday in september") == []
+    assert unasked_steps_dropped(trashed, "the holiday folder can go") == trashed

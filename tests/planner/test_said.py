@@ -1255,3 +1255,15 @@ def test_killing_every_process_and_formatting_a_disk_in_words_plan_nothing():
         assert no_intent_for_it(listed, request) == [], request
     mkfs = [Step("process.launch", {"command": "mkfs.ext4", "args": ["/dev/sdb"]})]
     assert no_intent_for_it(mkfs, "format /dev/sdb with mkfs.ext4") == mkfs
+
+
+def test_what_was_downloaded_is_what_downloads_holds_and_folders_only_where_said():
+    from llmos.planner.said import downloads_asked_about, kinds_as_said
+
+    assert downloads_asked_about([Step("system.logs", {"since": "3 days"})], "what have I downloaded in the last 3 days?") == [
+        Step("files.find", {"path": "~/Downloads", "modified_within": "3 days"})]
+    folders = [Step("files.find", {"path": "~/Desktop", "type": "dir", "name": "Screenshot*"})]
+    assert kinds_as_said(folders, "find the screenshots on my Desktop") == [
+        Step("files.find", {"path": "~/Desktop", "name": "Screenshot*"})]
+    listed = [Step("files.find", {"path": "~/projects", "type": "dir"})]
+    assert kinds_as_said(listed, "list the folders in ~/projects") == listed
