@@ -321,8 +321,8 @@ def looks_without_a_topic(steps: list, request: str) -> list:
 
 
 # What the person says they did already: "I thought I closed it", "I've deleted the old ones".
-_DONE_ALREADY = re.compile(r"\b(?:I|I've|I have|I had|we|we've)\s+(?:already\s+|just\s+)?(?:\w+ed|quit|shut|killed|"
-                           r"stopped|closed|deleted|removed|trashed|made|created)\b", re.IGNORECASE)
+_DONE_ALREADY = re.compile(r"\b(?:I|I've|I have|I had|we|we've)\s+(?:already\s+|just\s+)?(?:\w+ed|quit|shut|made)\b",
+                           re.IGNORECASE)
 
 
 def unasked_steps_dropped(steps: list, request: str) -> list:
@@ -1178,8 +1178,9 @@ def said_after_context(request: str) -> str | None:
         return None
     main = m.group("main").strip()
     context = m.group("context")
-    paths, names = named_files(context)
-    if len(paths) + len(names) == 1 and re.search(r"\bit\b", main, re.IGNORECASE):
+    it_said = re.search(r"\bit\b", main, re.IGNORECASE) is not None
+    paths, names = named_files(context) if it_said else ((), ())
+    if len(paths) + len(names) == 1:
         # "there's a file called Untitled.txt on my Desktop, get rid of it": "it" is that file,
         # with where the context says it is
         name = (paths or names)[0]
@@ -1188,9 +1189,8 @@ def said_after_context(request: str) -> str | None:
         said = name + where.lstrip("'\"’”")
         return re.sub(r"\bit\b", lambda _: said, main, count=1, flags=re.IGNORECASE)
     named = _SUBJECT.match(context)
-    if named and named.group("name").lower() not in _NO_SUBJECT \
-            and (named.group("name")[0].isupper() or named.group("name").lower() in PROGRAMS) \
-            and re.search(r"\bit\b", main, re.IGNORECASE):
+    if it_said and named and named.group("name").lower() not in _NO_SUBJECT \
+            and (named.group("name")[0].isupper() or named.group("name").lower() in PROGRAMS):
         # "Slack is acting up. Close it and start it again": "it" is the program the context names
         main = re.sub(r"\bit\b", named.group("name").lower(), main, count=1, flags=re.IGNORECASE)
     return main if len(main.split()) >= 2 or _in_chinese(main) else None

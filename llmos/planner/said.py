@@ -193,6 +193,11 @@ def _strays_from(intent: str, value: str, named: str, written_out: bool, written
 _FOLDER_BY_WORD = {"desktop": "~/Desktop", "downloads": "~/Downloads", "download": "~/Downloads", "documents": "~/Documents",
                    "docs": "~/Documents", "pictures": "~/Pictures", "photos": "~/Pictures", "music": "~/Music",
                    "videos": "~/Videos", "home": "~"}
+def _folder_called(word: str, parent: str = "~") -> str:
+    """The folder a word names: a well-known one ("downloads", "photos"), else one of that name in ``parent``."""
+    return _FOLDER_BY_WORD.get(word.lower()) or posixpath.join(parent, word)
+
+
 _IN_FOLDER = re.compile(r"['\"’”]?\s+(?:(?:in|from|on|inside|at|off)\s+(?:my\s+|the\s+)?(?P<where>~?/[^\s,;!?]+|"
                         + "|".join(_FOLDER_BY_WORD) + r")\b|(?:that\s+|which\s+)?I\s+(?:just\s+)?(?P<downloaded>downloaded))",
                         re.IGNORECASE)
@@ -1454,8 +1459,7 @@ def archives_not_packed_into_themselves(steps: list, request: str) -> list:
         if s.intent == "files.compress" and isinstance(archive, str) and sources == [archive]:
             said = _FOLDER_SAID.search(request)
             word = said.group("word") if said else ""
-            folder = _FOLDER_BY_WORD.get(word.lower()) or (posixpath.join(posixpath.dirname(archive), word) if word
-                                                            else re.sub(r"(?:\.tar)?\.\w+$", "", archive))
+            folder = _folder_called(word, posixpath.dirname(archive)) if word else re.sub(r"(?:\.tar)?\.\w+$", "", archive)
             s = Step(s.intent, {**s.args, "sources": [folder]})
         out.append(s)
     return out
@@ -1595,7 +1599,7 @@ def downloads_asked_about(steps: list, request: str) -> list:
         return [Step("files.find", {"path": "~/Downloads", **({"modified_within": within} if within else {})})]
     if _CHANGED_ASKED.search(request) and within:
         where = _IN_FOLDER_SAID.search(request)
-        folder = _FOLDER_BY_WORD.get(where.group("word").lower(), f"~/{where.group('word')}") if where else "~"
+        folder = _folder_called(where.group("word")) if where else "~"
         return [Step("files.find", {"path": folder, "modified_within": within})]
     return steps
 
@@ -2320,7 +2324,7 @@ def pictures_opened_not_read(steps: list, request: str) -> list:
 
 _THE_COPY = re.compile(r"\b(?:the\s+(?:copy|copied\s+(?:file|one)|duplicate|new\s+(?:copy|one|file))|it|that)\b|"
                        r"副本|复制(?:过去|好)?的(?:那个|文件)?|它", re.IGNORECASE)
-_ONE_FILE_ARG = {"files.extract": "archive", "files.read": "path", "desktop.open": "target", "files.write": "path"}
+_ONE_FILE_ARG = {k: v for k, v in _FILE_ARG.items() if k != "files.compress"}   # (a packing's archive is made, never "it")
 
 
 def copies_used_after(steps: list, request: str) -> list:

@@ -10,7 +10,8 @@ is replaced by the vocabulary word it is one slip away from, when there is one:
 - one edit for words of four to six letters, two for longer ones; a swap of two
   letters is one edit, and a replaced letter must be a neighbouring key; a word of three
   letters only when one left-out vowel or doubled letter makes it a common planner word
-  ("mak", "cpy", "kil"), or two letters swapped a common word of three ("hwo");
+  ("mak", "cpy", "kil"), or two letters swapped a common word of three ("teh"; "hwo" only
+  before "much", "many" and the like, since it may be "who");
 - never a change that only drops an ending ("llmosd" stays: it is not "llmos"), though a
   last letter may have been lost ("creat", "usin");
 - never inside quotes, paths, URLs, options or file names, nor in words in capitals,
