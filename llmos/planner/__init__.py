@@ -14,6 +14,7 @@ happen only when a model is loaded.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import time
 from dataclasses import dataclass, field
@@ -579,7 +580,7 @@ _NO_INTENT_PROGRAM = (r"sudo|su|doas|pkexec|dd|mkfs(?:\.\w+)?|mke2fs|mkswap|swap
 _INTENT_PROGRAM = (r"rm|rmdir|mkdir|cp|mv|kill|pkill|killall|cat|less|head|tail|ls|find|du|df|tar|unzip|zip|gzip|"
                    r"ping|curl|wget|touch|tee|echo|xdg-open|journalctl|ss|netstat|ps|top|htop|notify-send")
 _WHOLE_COMMAND_LINE = re.compile(
-    rf"^\s*(?P<lead>[^`'\"“:：,，;]{{0,60}}?(?:[:：]|\b(?:with|using|via)\b)\s*)?"
+    rf"^\s*(?P<lead>(?:[^`'\"“:：,，;]|(?<=\w)'(?=\w)){{0,80}}?(?:[:：]|[.!?](?=\s)|\b(?:with|using|via)\b)\s*)?"
     rf"(?:(?:please|pls|can you|could you|just)\s+)?(?P<run>(?:run|execute|exec|type)\s+(?:the command\s+)?|(?:运行|执行|跑)(?:一下)?\s*)?"
     rf"[`'\"“]?(?P<line>(?:{_NO_INTENT_PROGRAM})(?:\s+[^\s`'\"”]+)*?)[`'\"”]?\s*(?:please|for me|now)?"
     rf"(?P<why>[,，]?\s+(?:so|so that|because|since|as|in order to)\s+[^;；]*)?[.!。]?\s*$", re.IGNORECASE)
@@ -999,7 +1000,9 @@ def into_the_new_folder(steps: list, request: str) -> list:
             made = s.args["path"].rstrip("/")
         elif made and isinstance(s.args.get("destination"), str):
             parent = made.rsplit("/", 1)[0] if "/" in made else "."
-            if (s.args["destination"].rstrip("/") or "/") == (parent or "/"):
+            sources = s.args.get("sources") if isinstance(s.args.get("sources"), list) else []
+            beside = {posixpath.join(parent, str(p).rstrip("/").rsplit("/", 1)[-1]) for p in sources}  # under its own name
+            if (s.args["destination"].rstrip("/") or "/") in ({parent or "/"} | beside):
                 s = Step(s.intent, {**s.args, "destination": made})
         out.append(s)
     return out
@@ -1051,8 +1054,9 @@ def plan_request(request: str, registry: Any, ctx: Any, *, model: str | None = N
     outcome, error = _try(request, draft, registry, ctx)
     nearly_none = _nearly_none(draft, outcome)
     main = said_after_context(request)
+    derailed = main is not None and outcome is not None and _copies_context(request, main, outcome.plan.steps)
     if main and (outcome is None or not outcome.plan.steps or nearly_none or draft.confidence < CONFIDENT
-                 or main not in request or _asks_beyond(main, outcome.plan.steps)):
+                 or main not in request or _asks_beyond(main, outcome.plan.steps) or derailed):
         # "I already installed it, so delete ~/Downloads/zoom_amd64.deb": the context had
         # derailed the small model; the request proper is planned on its own (and always when
         # its "it" was named from the context, or it asks for what the first plan does not do)
@@ -1060,6 +1064,7 @@ def plan_request(request: str, registry: Any, ctx: Any, *, model: str | None = N
         second, _ = _try(main, again, registry, ctx)
         if (second is not None and second.plan.steps and not _nearly_none(again, second)
                 and (outcome is None or not outcome.plan.steps or nearly_none
+                     or (derailed and not _copies_context(request, main, second.plan.steps))
                      or (again.confidence > draft.confidence and len(second.plan.steps) >= len(outcome.plan.steps)))):
             # (an unsure plan of more steps had read the "context" as a clause of its own)
             second.plan = Plan(second.plan.steps, second.plan.reply, request)
@@ -1096,34 +1101,74 @@ def _clause_left_out_planned(planner: Any, request: str, draft: Any, outcome: Ou
     on with a step of that intent, the model writing its arguments and the rest (and so on,
     for a clause it then leaves out after that one).  The new plan is kept only if it serves
     every such clause and still holds every step of the first, in order."""
-    from llmos.planner.clauses import first_unplanned
+    from llmos.planner.clauses import asked_by_clause, first_unplanned
 
     read = draft.read or request
-    planned = [s.intent for s in outcome.plan.steps]
-    current, left_out = draft, first_unplanned(read, planned)
-    if left_out is not None and _intents_drafted(draft)[:left_out[0]] != planned[:left_out[0]]:
-        return draft, outcome     # rules changed the steps before that place: the draft's tokens are not them
-    for _ in range(_CLAUSES_ASKED_AGAIN):
+    first = [s.intent for s in outcome.plan.steps]
+    served_by_clauses = {name for _, intents in asked_by_clause(read) for name in intents}
+    current, latest, place_asked, replaced = draft, outcome, -1, []
+    for asked in range(_CLAUSES_ASKED_AGAIN + 1):
+        planned = [s.intent for s in latest.plan.steps]
+        left_out = first_unplanned(read, planned)
         if left_out is None:
             break
         before, intent = left_out
-        current = planner.go_on_to(current, before, intent, grammar)
-        if current is None:
-            return draft, outcome
-        following = first_unplanned(read, _intents_drafted(current))
-        if following is not None and following[0] <= before:
+        if before <= place_asked or asked == _CLAUSES_ASKED_AGAIN:
             return draft, outcome       # the model would not serve that clause there
-        left_out = following
-    if current is draft or left_out is not None:
+        place = _draft_place(_intents_drafted(current), planned, before)
+        if place is None:
+            return draft, outcome       # rules rewrote the steps before that place
+        if (before < len(planned) and planned[before] not in served_by_clauses | {"files.find"}
+                and not any(before in referenced_steps(s.args) for s in latest.plan.steps)):
+            # "…, then show me the first 1 KB of it" had looked at a process there: a step
+            # that serves no clause and that no step uses, where the one left out goes, may
+            # give way to it (never a search: what it finds is often what the clauses act on)
+            replaced.append(planned[before])
+        current = planner.go_on_to(current, place, intent, grammar)
+        latest = _try(request, current, registry, ctx)[0] if current is not None else None
+        if latest is None:
+            return draft, outcome
+        place_asked = before
+    if current is draft:
         return draft, outcome
-    second = _try(request, current, registry, ctx)[0]
-    if second is None:
-        return draft, outcome
-    intents = [s.intent for s in second.plan.steps]
+    intents = [s.intent for s in latest.plan.steps]
+    kept = list(first)
+    for name in replaced:
+        kept.remove(name)
     rest = iter(intents)
-    if len(intents) > len(planned) and first_unplanned(read, intents) is None and all(name in rest for name in planned):
-        return current, second
+    if len(intents) > len(kept) and all(name in rest for name in kept):
+        return current, latest
     return draft, outcome
+
+
+def _draft_place(drafted: list[str], planned: list[str], before: int) -> int | None:
+    """How many of the draft's steps go before the place of the plan's step ``before``.  Rules
+    after decoding may have added steps to the draft ("create ~/notes, write …" makes the
+    folder first) or dropped some (a repeat); then the draft's steps are found in order among
+    the plan's, or the plan's among the draft's.  None where rules changed more than that."""
+    if drafted[:before] == planned[:before]:
+        return before
+    if _in_order(drafted, planned):     # steps added: the drafted ones among the first `before`
+        at = _positions(drafted, planned)
+        return sum(1 for k in at if k < before)
+    if _in_order(planned, drafted):     # steps dropped: up to the draft's step for the last kept
+        return _positions(planned, drafted)[before - 1] + 1 if before else 0
+    return None
+
+
+def _positions(few: list[str], many: list[str]) -> list[int]:
+    """Where each of ``few`` is found in ``many``, in order (the earliest match each time)."""
+    out, k = [], 0
+    for name in few:
+        k = many.index(name, k)
+        out.append(k)
+        k += 1
+    return out
+
+
+def _in_order(few: list[str], many: list[str]) -> bool:
+    rest = iter(many)
+    return all(name in rest for name in few)
 
 
 def _asks_beyond(main: str, steps: list) -> bool:
@@ -1160,24 +1205,44 @@ _NO_SUBJECT = frozenset("i it this that he she we they you everything something 
 
 # "I want to keep all my receipts in one place, make a Receipts folder in Documents": a
 # statement about the person, a comma, then a command.
+_COMMAND = (r"(?P<main>(?:please\s+|pls\s+|just\s+|now\s+)?(?:make|create|list|show|find|delete|remove|move|copy|"
+            r"open|start|launch|kill|close|quit|zip|unzip|extract|download|ping|check|tell|give|trash|grab|pull|read|"
+            r"restart|get rid of|search|look|clean|free)\b.*)$")
 _STATEMENT_THEN = re.compile(r"^(?P<context>(?:[^.;!?,]|\.(?=\S))*\b(?:I|I'm|I've|I'd|my|it's|there's|we|we're|our)\b"
-                             r"(?:[^.;!?,]|\.(?=\S)){0,100}),\s*"
-                             r"(?P<main>(?:please\s+|pls\s+|just\s+|now\s+)?(?:make|create|list|show|find|delete|remove|move|copy|"
-                             r"open|start|launch|kill|close|quit|zip|unzip|extract|download|ping|check|tell|give|trash|"
-                             r"get rid of|search|look|clean|free)\b.*)$", re.IGNORECASE)
+                             r"(?:[^.;!?,]|\.(?=\S)){0,100}),\s*" + _COMMAND, re.IGNORECASE)
+# "ssh has been flaky, grab its logs …": what a program did, a comma, then a command.
+_SUBJECT_THEN = re.compile(r"^(?P<context>(?:[^.;!?,]|\.(?=\S)){3,100}),\s*" + _COMMAND, re.IGNORECASE)
+
+
+def _context_then(request: str) -> re.Match | None:
+    """Context said before the request proper, split from it, or None."""
+    said = request.strip()
+    m = _CONTEXT_THEN.match(said) or _STATEMENT_THEN.match(said)
+    if m is not None and said[m.end("context"):m.end("context") + 1] in ("?", "？"):
+        return None       # a question asks for something of its own: "how full are my disks? also …"
+    if m is None and (m := _SUBJECT_THEN.match(said)) is not None:
+        subject = _SUBJECT.match(m.group("context"))
+        if not subject or subject.group("name").lower() in _NO_SUBJECT:
+            return None
+    return m
 
 
 def said_after_context(request: str) -> str | None:
     """The request proper after a sentence of context, or None.  The context names no path or
     site (it would be part of the request), and the last part says something of its own.  Its
     "it" becomes the one file, or the program, the context names."""
+    from llmos.planner.clauses import asked_by_clause
     from llmos.planner.said import named_files
 
-    m = _CONTEXT_THEN.match(request.strip()) or _STATEMENT_THEN.match(request.strip())
-    if not m or re.search(r"[/~]|://", m.group("context")):
-        return None
+    m = _context_then(request)
+    if not m or re.search(r"[/~]|://", m.group("context")) or asked_by_clause(m.group("context")):
+        return None     # (a first clause that asks for a step is no context: "结束 firefox 进程，然后重新启动 firefox")
     main = m.group("main").strip()
     context = m.group("context")
+    folders = {w.lower() for w in _FOLDER_WORD.findall(context)}
+    if len(folders) == 1 and _THERE.search(main):
+        # "My Downloads folder is a mess. Find the .deb installers in there and …"
+        main = _THERE.sub(lambda t: f"{t.group(1)} my {folders.pop().capitalize()} folder", main, count=1)
     it_said = re.search(r"\bit\b", main, re.IGNORECASE) is not None
     paths, names = named_files(context) if it_said else ((), ())
     if len(paths) + len(names) == 1:
@@ -1189,11 +1254,42 @@ def said_after_context(request: str) -> str | None:
         said = name + where.lstrip("'\"’”")
         return re.sub(r"\bit\b", lambda _: said, main, count=1, flags=re.IGNORECASE)
     named = _SUBJECT.match(context)
-    if it_said and named and named.group("name").lower() not in _NO_SUBJECT \
+    if named and named.group("name").lower() not in _NO_SUBJECT \
             and (named.group("name")[0].isupper() or named.group("name").lower() in PROGRAMS):
-        # "Slack is acting up. Close it and start it again": "it" is the program the context names
-        main = re.sub(r"\bit\b", named.group("name").lower(), main, count=1, flags=re.IGNORECASE)
+        # "Slack is acting up. Close it and start it again": "it" is the program the context
+        # names ("ssh has been flaky, grab its logs": its logs are ssh's)
+        main = re.sub(r"\b(it)(s)?\b", lambda t: named.group("name").lower() + ("'s" if t.group(2) else ""), main,
+                      count=1, flags=re.IGNORECASE)
     return main if len(main.split()) >= 2 or _in_chinese(main) else None
+
+
+_A_SUFFIX = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")        # a file's name, said in the context or not
+_FOLDER_WORD = re.compile(r"\b(downloads|desktop|documents|pictures|photos|music|videos)\s+(?:folder|directory|dir)\b",
+                          re.IGNORECASE)
+_THERE = re.compile(r"\b(in|from|on|inside|out of)\s+there\b", re.IGNORECASE)
+
+
+def _copies_context(request: str, main: str, steps: list) -> bool:
+    """Whether a step's path copies words only the context says, most of it: "简历已经更新了，
+    把 ~/下载/旧简历.pdf 扔到回收站吧" had searched a folder "~/简历已经更新了" before the trashing.
+    (A text may come from the context: "别让我忘了午饭时间到了，7天后提醒我".)"""
+    from llmos.planner.clauses import asked_by_clause
+
+    m = _context_then(request)
+    if not m or not asked_by_clause(main):
+        return False      # (no verb in the last part: the "context" may be the request itself)
+    context = m.group("context")
+
+    def pieces(value: Any) -> list[str]:
+        if isinstance(value, list):
+            return [p for v in value for p in pieces(v)]
+        return [p.strip() for p in value.split("/")] if isinstance(value, str) and "/" in value else []
+    for step in steps:
+        for piece in (p for v in step.args.values() for p in pieces(v)):
+            sizeable = (len(piece) >= 2 and _in_chinese(piece) or len(piece.split()) >= 2) and not _A_SUFFIX.search(piece)
+            if sizeable and piece in context and piece not in main and 2 * len(piece) >= len(context.strip()):
+                return True
+    return False
 
 
 def _draft(planner: Any, request: str, grammar: Any) -> Any:

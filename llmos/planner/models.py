@@ -109,11 +109,16 @@ class EmbeddedPlanner:
     def go_on_to(self, draft: Draft, before: int, intent: str, grammar: Grammar, max_new_tokens: int = 160) -> Draft | None:
         """The plan of ``draft``'s request that keeps its first ``before`` steps as written and
         goes on with a step of ``intent`` (the model writes its arguments and what follows),
-        or None where the draft's tokens are not a plain reading of the request (a reading
-        through stand-ins) or the plan cannot go there."""
+        or None where the plan cannot go there.  A draft read through stand-ins goes on
+        through them."""
         texts = self.tokenizer.vocab.texts
-        if not draft.decoded.finished or self.tokenizer.text_of(draft.decoded.tokens) != draft.text:
+        if not draft.decoded.finished:
             return None
+        read, written, originals = draft.read, self.tokenizer.text_of(draft.decoded.tokens), {}
+        if written != draft.text:
+            read, originals = stood_in(draft.read)
+            if not originals or restored(written, originals, draft.read) != draft.text:
+                return None
         separator, name = texts.index(STEP_SEPARATOR), texts.index(" " + intent) if " " + intent in texts else None
         if name is None:
             return None
@@ -121,8 +126,10 @@ class EmbeddedPlanner:
         forced = (draft.decoded.tokens[:ends[before - 1]] + [separator] if before else []) + [name]
         t0 = time.perf_counter()
         try:
-            decoded, text = self._decode(draft.read, grammar, max_new_tokens, forced)
+            decoded, text = self._decode(read, grammar, max_new_tokens, forced)
         except DecodeError:
+            return None
+        if originals and (text := restored(text, originals, draft.read)) is None:
             return None
         return Draft(self.name, text, decoded, time.perf_counter() - t0, read=draft.read)
 

@@ -78,3 +78,49 @@ def test_the_request_after_context_is_planned_again_when_it_asks_what_the_plan_d
 
 def test_a_verb_inside_a_written_path_asks_for_nothing():
     assert intents("找出~/Downloads/照片/新建文件夹中的 csv 文件，丢回收站") == []
+
+
+def test_a_clause_after_words_with_no_verb_goes_after_the_steps_that_serve_them():
+    # "what's hogging the CPU?" has no verb of a clause: its step comes first
+    assert first_unplanned("the fan is screaming, what's hogging the CPU? kill it", ["process.list"]) == (1, "process.kill")
+    assert first_unplanned("the fan is screaming, what's hogging the CPU? kill it", ["process.list", "process.kill"]) is None
+    assert intents("结束 firefox 进程，然后重新启动 firefox") == ["process.kill", "process.launch"]
+    assert intents("进程号 2718 是哪个程序，谁启动的？") == []
+    assert intents("trash a.txt, then show me what's left on the Desktop") == ["files.delete/files.trash", "files.find"]
+    assert intents("find the .deb files and move them to the trash") == ["files.find/process.find", "files.trash"]
+
+
+def test_the_place_of_a_clause_in_a_draft_that_rules_changed():
+    from llmos.planner import _draft_place
+
+    # a folder made first by a rule: the draft's write is its first step
+    assert _draft_place(["files.write"], ["files.mkdir", "files.write"], 2) == 1
+    # a repeat dropped: the draft's second step went
+    assert _draft_place(["process.kill", "process.kill"], ["process.kill"], 1) == 1
+    assert _draft_place(["files.find"], ["net.ping"], 1) is None
+
+
+def test_the_context_said_before_is_no_clause_and_its_folder_is_there():
+    from llmos.planner import said_after_context
+
+    assert said_after_context("结束 firefox 进程，然后重新启动 firefox") is None
+    assert said_after_context("My Downloads folder is a mess. Find the .deb installers in there and trash them") == (
+        "Find the .deb installers in my Downloads folder and trash them")
+    assert said_after_context("Slack has been flaky, grab its logs from today") == "grab slack's logs from today"
+
+
+def test_a_question_is_no_context_and_a_context_copied_into_a_path_is_told():
+    from llmos.plan.model import Step
+    from llmos.planner import _copies_context, said_after_context
+
+    assert said_after_context("how full are my disks? also what's taking space in ~/Videos") is None
+    request = "简历已经更新了，把 ~/下载/旧简历.pdf 扔到回收站吧"
+    main = said_after_context(request)
+    searched = [Step("files.find", {"path": "~/简历已经更新了"}), Step("files.trash", {"paths": ["~/下载/旧简历.pdf"]})]
+    assert _copies_context(request, main, searched)
+    assert not _copies_context(request, main, searched[1:])
+    # a file the "context" names is what the request is about; and texts may come from it
+    written = "覆盖掉桌面里的 日记.tar.gz，只写 今天天气很好"
+    assert not _copies_context(written, said_after_context(written), [Step("files.write", {"path": "~/Desktop/日记.tar.gz"})])
+    reminded = "别让我忘了午饭时间到了，7天后提醒我"
+    assert not _copies_context(reminded, said_after_context(reminded), [Step("timer.remind", {"message": "午饭时间到了"})])

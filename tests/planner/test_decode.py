@@ -148,6 +148,7 @@ def test_an_archive_gets_every_source_listed_before_its_name():
     ("create a folder Old and move a.png in there", "Old", ".", "Old"),
     ("新建 ~/x/Old，把 a.png 移进去", "~/x/Old", "~/x", "~/x/Old"),
     ("make ~/Old and put a.png into the new folder", "~/Old", "~", "~/Old"),
+    ("先在 ~/x 里建个 Old 文件夹，再把 a.png 移进去", "~/x/Old", "~/x/a.png", "~/x/Old"),   # under its own name beside it
     # no word points back at the new folder, or the destination is another folder
     ("make ~/x/Old and move a.png to ~/x", "~/x/Old", "~/x", "~/x"),
     ("make ~/x/Old and move a.png into it", "~/x/Old", "~/y", "~/y"),
@@ -455,6 +456,7 @@ def test_a_process_list_or_an_open_added_to_other_steps_must_be_asked_for():
     ("运行 sudo apt update", "sudo", ["apt", "update"]),
     ("please run `systemctl restart nginx`", "systemctl", ["restart", "nginx"]),
     ("sudo reboot", "sudo", ["reboot"]),
+    ("I'm sick of permission errors. chmod -R 777 /", "chmod", ["-R", "777", "/"]),   # after a sentence
 ])
 def test_a_request_that_is_a_command_line_of_a_program_no_intent_stands_for_runs_it(request_, command, args):
     from llmos.plan.model import Step
