@@ -95,12 +95,13 @@ def _words_of_the_name(rest: str, path: str, titled: bool = True) -> str:
             break
         ends = _EXTENSION.search(word.rstrip(_TRAILING)) is not None
         year = word.isdigit() and last[:1].isupper() and not _UNIT_NEXT.match(rest[len(said) + len(w):])
-        if not (ends or year or word[0].isupper() or word[0] == "[" or "/" in word):
+        joins = word in ("-", "–", "&") and last[:1].isupper()        # "Daft Punk - Get Lucky.mp3"
+        if not (ends or year or joins or word[0].isupper() or word[0] == "[" or "/" in word):
             break
-        said, last = said + w, word
+        said, last = said + w, (last if joins else word)
         if ends:
             break
-    return said.rstrip(_TRAILING)
+    return re.sub(r" [-–&]$", "", said.rstrip(_TRAILING))
 
 
 _TITLE_WORDS = frozenset("to of and the a an in for on with at from vs".split())
@@ -125,8 +126,16 @@ def _title_to_a_file(rest: str) -> str:
 def _into_chinese(path: str, at: int) -> bool:
     """Whether a written path goes on into Chinese at ``at``.  Chinese runs on from a path
     without a blank ("~/.config下最近一个月的", "lecture.zip解压到", "/mnt/data这个目录"), so
-    where the path ends there is the model's call, never put right here."""
-    return at < len(path) and _is_cjk(path[at])
+    where the path ends there is the model's call, never put right here; except in a name
+    that numbers run into, up to a blank: "~/图片/2023旅行 打包成 …" is one folder."""
+    if not (at < len(path) and _is_cjk(path[at])):
+        return False
+    return not (path[at - 1].isdigit() and path[at] not in _JOINS_A_SENTENCE
+                and not _EXTENSION.search(path[:at]) and all(_is_cjk(c) for c in path[at:]))
+
+
+# Characters that open the sentence's words after a path, never a name's: 下 里 中 的 这 那 …
+_JOINS_A_SENTENCE = frozenset("下里中的这那内上解打压复移删挪拷到和与及并然再把给用跟去看查找列")
 
 
 def localised_as_known(path: str) -> str:

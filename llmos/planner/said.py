@@ -1115,7 +1115,7 @@ def destinations_as_written(steps: list, request: str) -> list:
 
 # --- sizes of folders --------------------------------------------------------------------------
 
-_MOST_SPACE = re.compile(r"(most|biggest|largest|heaviest|hog\w*)\b.{0,30}\b(space|room|storage|disk)\b|"
+_MOST_SPACE = re.compile(r"\b(most|biggest|largest|heaviest|hog\w*)\b.{0,30}\b(space|room|storage|disk)\b|"
                          r"\b(take|takes|taking|use|uses|using|eat|eats|eating)\s+(up\s+)?(the\s+)?most\s+(space|room|storage)|"
                          r"\b(biggest|largest|heaviest)\s+(sub)?(folders?|directories|dirs)\b|最占(地方|空间)|最大的(子)?(文件夹|目录)",
                          re.IGNORECASE)
@@ -1696,6 +1696,34 @@ def process_names_as_said(steps: list, request: str) -> list:
     return out
 
 
+# What a listing of processes is sorted by, never a process's name: "what's hogging the CPU? kill it".
+_RESOURCES = frozenset("cpu memory mem ram processor swap io disk gpu 内存 处理器".split())
+_END_IT = re.compile(r"\b(?:kill|end|stop|terminate|close|quit|shut)\s+(?:it|that(?:\s+one)?|this(?:\s+one)?|the\s+top\s+one|the\s+culprit)\b|"
+                     r"(?:杀掉|杀了|结束|关掉|干掉)(?:它|这个|那个)", re.IGNORECASE)
+
+
+def listed_process_ended(steps: list, request: str) -> list:
+    """"the fan is screaming, what's hogging the CPU? kill it": "it" is the top process of the
+    listing (``steps[k].pids[0]``), not a process called "CPU"; and the listing is of that
+    one, unless it says how many."""
+    if not _END_IT.search(request):
+        return steps
+    out = list(steps)
+    for k, s in enumerate(steps):
+        name, pid = s.args.get("name"), s.args.get("pid")
+        listed = [j for j in range(k) if steps[j].intent == "process.list"]
+        if s.intent != "process.kill" or not listed:
+            continue
+        j = listed[-1]
+        if isinstance(name, str) and name.lower().strip() in _RESOURCES:
+            out[k] = Step(s.intent, {**{a: v for a, v in s.args.items() if a != "name"}, "pid": {"$ref": f"steps[{j}].pids[0]"}})
+        elif pid != {"$ref": f"steps[{j}].pids[0]"}:
+            continue
+        if not (isinstance(steps[j].args.get("limit"), int) and str(steps[j].args["limit"]) in request):
+            out[j] = Step(steps[j].intent, {**steps[j].args, "limit": 1})
+    return out
+
+
 # Desktop programs whose names are English words ("vs code", "the terminal", "the calculator").
 _APP_WORDS = frozenset("code brave opera terminal console files calculator calendar clocks maps photos music videos "
                        "cheese evolution rhythmbox shotwell geary boxes software settings weather contacts notes "
@@ -1790,6 +1818,152 @@ def unpacked_not_packed(steps: list, request: str) -> list:
             s = Step("files.extract", {"archive": posixpath.join(sources[0], archive.rsplit("/", 1)[-1])})
         out.append(s)
     return out
+
+
+def packed_not_unpacked(steps: list, request: str) -> list:
+    """"Pack ~/Videos/Lisbon 2023 into ~/Desktop/lisbon.tar.gz" had been an unpacking of the
+    folder into the archive: an unpacking of what is no archive into an archive's name is the
+    packing of it into that archive."""
+    out = []
+    for s in steps:
+        archive, destination = s.args.get("archive"), s.args.get("destination")
+        if (s.intent == "files.extract" and isinstance(archive, str) and isinstance(destination, str)
+                and _suffix(archive) not in _ARCHIVE_SUFFIXES and _suffix(destination) in _ARCHIVE_SUFFIXES):
+            s = Step("files.compress", {"sources": [archive], "archive": destination})
+        out.append(s)
+    return out
+
+
+_ARCHIVE_SUFFIXES = _ARCHIVES | {"tar.gz", "tar.xz", "tar.bz2", "tar.zst"}
+
+
+def files_written_where_said(steps: list, request: str) -> list:
+    """"Create ~/Documents/Recipes, then write '…' into ~/Documents/Recipes/pancakes.txt" had
+    written to the folder: a file written to a folder the request names a file in (the one
+    file it writes out there) is written to that file."""
+    written = [p for p in written_paths(request) if _is_file(p)]
+    out = []
+    for s in steps:
+        path = s.args.get("path")
+        if s.intent == "files.write" and isinstance(path, str) and not _is_file(path):
+            inside = [p for p in written if p.startswith(path.rstrip("/") + "/")]
+            if len(set(inside)) == 1:
+                s = Step(s.intent, {**s.args, "path": inside[0]})
+        out.append(s)
+    return out
+
+
+# Words that end a path the model ran on into the sentence: "/usr/share so I get some space back".
+_SENTENCE_AFTER_PATH = frozenset("so and then please pls because since for to now too also as or but if when "
+                                 "thanks thank quickly asap again first later".split())
+
+
+def paths_not_run_into_the_sentence(steps: list, request: str) -> list:
+    """"Permanently delete /usr/share so I get some space back" deletes /usr/share, not "/usr/share
+    so": a value that is a path the request writes out, run on by words that only a sentence
+    has, is that path."""
+    written = written_paths(request)
+
+    def cut(value):
+        if isinstance(value, list):
+            return [cut(v) for v in value]
+        if not isinstance(value, str) or " " not in value or value in request and value in written:
+            return value
+        for path in sorted(written, key=len, reverse=True):
+            rest = value[len(path):]
+            if value.startswith(path + " ") and all(w.lower() in _SENTENCE_AFTER_PATH for w in rest.split()):
+                return path
+        return value
+    return [Step(s.intent, {k: cut(v) for k, v in s.args.items()}) for s in steps]
+
+
+_THE_DOWNLOAD = re.compile(r"\b(?:it|that|the (?:file|download|downloaded file|script|archive))\b|它|这个文件|下载的(?:文件)?",
+                           re.IGNORECASE)
+
+
+def downloads_used_after(steps: list, request: str) -> list:
+    """"Download …/sales-2024.csv to Documents, then show me the first 1 KB of it": what a
+    later step does to "it" is done to the download (``steps[k].path``), not to the folder it
+    went to nor to a name made of the sentence ("~/Documents/1 KB")."""
+    out = list(steps)
+    for k, s in enumerate(steps):
+        url = s.args.get("url")
+        if s.intent != "net.fetch" or not isinstance(url, str) or url not in request:
+            continue
+        if not _THE_DOWNLOAD.search(request[request.find(url) + len(url):]):
+            continue
+        folder = s.args.get("destination")
+        for j in range(k + 1, len(steps)):
+            arg = _ONE_FILE_ARG.get(steps[j].intent)
+            value = steps[j].args.get(arg) if arg else None
+            if not isinstance(value, str) or value in written_paths(request):
+                continue
+            if isinstance(folder, str) and (value == folder or value.startswith(folder.rstrip("/") + "/")) \
+                    and not (_is_file(value) and value.rsplit("/", 1)[-1] in request.replace(url, "")):
+                out[j] = Step(steps[j].intent, {**steps[j].args, arg: {"$ref": f"steps[{k}].path"}})
+    return out
+
+
+_AMOUNT_READ = re.compile(r"\b(?:first|top|opening)\s+(?P<n>\d+(?:\.\d+)?\s*(?:bytes?|[kmg]i?b|k)\b)|前\s*(?P<zn>\d+\s*(?:字节|[KkMm]i?[Bb]?))",
+                          re.IGNORECASE)
+
+
+def amounts_read_as_said(steps: list, request: str) -> list:
+    """"show me the first 1 KB of it", 看前 500 字节: a file read that far, when the model gave no amount."""
+    m = _AMOUNT_READ.search(request)
+    if not m:
+        return steps
+    amount = (m.group("n") or m.group("zn")).strip()
+    return [Step(s.intent, {**s.args, "max_bytes": amount}) if s.intent == "files.read" and "max_bytes" not in s.args else s
+            for s in steps]
+
+
+_ADDS_A_LINE = re.compile(r"\b(?:append|add (?:a line|a note|the line))\b|加一行|添一行|补一行|追加|后面加|末尾加|最后加", re.IGNORECASE)
+_THE_LINE = re.compile(r"[:：]\s*(?P<colon>[^\n]+?)\s*$|['\"“‘](?P<quoted>[^'\"”’]+)['\"”’]")
+
+
+def lines_added_not_read(steps: list, request: str) -> list:
+    """"在 ~/文档/购物清单.txt 后面加一行：鸡蛋" adds the line: the model had only read the file.
+    A plan of one read, in a request that says to add a line and gives it (after a colon or
+    in quotes), is the appending of that line."""
+    if len(steps) != 1 or steps[0].intent != "files.read" or not isinstance(steps[0].args.get("path"), str):
+        return steps
+    said, line = _ADDS_A_LINE.search(request), _THE_LINE.search(request)
+    if not said or not line or taken_back(request, said.start()):
+        return steps
+    text = (line.group("colon") or line.group("quoted")).strip()
+    return [Step("files.write", {"path": steps[0].args["path"], "content": text.rstrip("。.") + "\n", "append": True})]
+
+
+_FOLDERS_ASKED = re.compile(r"\b(?:which|what|list|show)\b[^.?!]{0,20}\b(?:sub)?(?:folders|directories|dirs)\b", re.IGNORECASE)
+_SIZES_SPOKEN_OF = re.compile(r"\b(?:big\w*|large\w*|small\w*|size\w*|space|room|usage|du|storage|disk|heav\w*|weigh\w*|"
+                              r"much|total|hog\w*|full|eat\w*|tak\w*|us(?:e|es|ing)|chunk\w*|fat\w*|bulk\w*|hefty|most|"
+                              r"GB|MB)\b|大小|空间|占|多大|容量", re.IGNORECASE)
+
+
+def folders_listed_not_measured(steps: list, request: str) -> list:
+    """"which folders are sitting on my Desktop?" lists the folders there: the model had
+    measured them.  A folder's usage, in a request that asks which folders and says nothing
+    of sizes, is the search for its folders."""
+    if not _FOLDERS_ASKED.search(request) or _SIZES_SPOKEN_OF.search(request):
+        return steps
+    return [Step("files.find", {"path": s.args["path"], "type": "dir"})
+            if s.intent == "files.usage" and isinstance(s.args.get("path"), str) else s for s in steps]
+
+
+_ERRORS_SAID = re.compile(r"\berr(?:or)?s?\b|错误|报错|出错", re.IGNORECASE)
+_WARNINGS_SAID = re.compile(r"\bwarn(?:ing)?s?\b|\bwran\w*|警告|告警", re.IGNORECASE)
+
+
+def priorities_named_as_said(steps: list, request: str) -> list:
+    """"were there any errors in the logs" reads errors, not warnings (and "any warnings" the
+    warnings): the one of the two the request names."""
+    errors, warnings = bool(_ERRORS_SAID.search(request)), bool(_WARNINGS_SAID.search(request))
+    if errors == warnings:
+        return steps
+    said = "err" if errors else "warning"
+    return [Step(s.intent, {**s.args, "priority": said})
+            if s.intent == "system.logs" and s.args.get("priority") in ("err", "warning") else s for s in steps]
 
 
 _PUT_FIRST = re.compile(r"^\s*(?:(?:please|pls|could you|can you|hey,?|i want to|i'd like to)\s+)*(?:put|move|mv|shift|"
@@ -2353,6 +2527,45 @@ def copies_used_after(steps: list, request: str) -> list:
     return out
 
 
+# "… and open the folder", "open that folder", 打开那个文件夹: a folder, even where the model
+# opened a file written in it or one a search found.
+_OPEN_THE_FOLDER = re.compile(r"\bopen\s+(?:up\s+)?(?:the|that|this|its|the\s+new|(?:the|my)\s+(?P<word>\w+))\s+(?:folder|directory|dir)\b|"
+                              r"打开(?:那个|这个|该)?(?:文件夹|目录)", re.IGNORECASE)
+
+
+def folders_opened_as_said(steps: list, request: str) -> list:
+    """"write 'todo' into ~/notes/README.md, open the folder": the folder the file is in, not
+    the file; "show the 5 newest files in Downloads and open the Downloads folder": the folder
+    searched (or named), not the first file found."""
+    said = _OPEN_THE_FOLDER.search(request)
+    if not said:
+        return steps
+    out = list(steps)
+    for k, s in enumerate(steps):
+        target = s.args.get("target")
+        if s.intent != "desktop.open":
+            continue
+        if isinstance(target, str) and _is_file(target) and target not in request[said.start():]:
+            out[k] = Step(s.intent, {**s.args, "target": posixpath.dirname(target.rstrip("/")) or "/"})
+        elif is_ref(target) and target["$ref"].endswith(".paths[0]"):
+            found = steps[int(target["$ref"][6:target["$ref"].index("]")])]
+            folder = found.args.get("path") if found.intent == "files.find" else None
+            if isinstance(folder, str):
+                out[k] = Step(s.intent, {**s.args, "target": folder})
+        if said.group("word") and _named_folder(said.group("word"), request):
+            out[k] = Step(s.intent, {**s.args, "target": _named_folder(said.group("word"), request)})
+    return out
+
+
+def _named_folder(word: str, request: str) -> str | None:
+    """The folder "the <word> folder" names: a path the request writes that ends in that word,
+    else a well-known folder of that name."""
+    ends = {p.rstrip("/") for p in written_paths(request) if p.rstrip("/").rsplit("/", 1)[-1].lower() == word.lower()}
+    if len(ends) == 1:
+        return ends.pop()
+    return _FOLDER_BY_WORD.get(word.lower())
+
+
 # --- a listing nobody asked for ---------------------------------------------------------------------
 
 _LISTS_FILES = re.compile(r"\b(find|list|show|search|look|looking|see|what'?s in|what is in|contents?|ls|tree|display|"
@@ -2377,6 +2590,21 @@ def listings_unasked(steps: list, request: str) -> list:
     if not dropped or len(dropped) == len(steps):
         return steps
     return _without(steps, set(dropped))
+
+
+_TO_THE_TRASH = re.compile(r"\b(?:to|into|in)\s+(?:the\s+|my\s+)?(?:trash(?:\s+can)?|(?:recycle\s+)?bin|wastebasket)\b|"
+                           r"(?:扔|丢|放|挪|移)(?:到|进)回收站", re.IGNORECASE)
+
+
+def moves_to_the_trash(steps: list, request: str) -> list:
+    """"find the .deb installers in there and move them to the trash" trashes them: a move to
+    somewhere the request never writes, in a request that says "to the trash", is the trashing."""
+    if not _TO_THE_TRASH.search(request) or any(s.intent == "files.trash" for s in steps):
+        return steps      # (a trashing planned is what "to the trash" asked: other moves are moves)
+    written = written_paths(request)
+    return [Step("files.trash", {"paths": s.args["sources"]})
+            if s.intent == "files.move" and "sources" in s.args and s.args.get("destination") not in written else s
+            for s in steps]
 
 
 # --- a pattern is searched for ---------------------------------------------------------------------
@@ -2627,7 +2855,10 @@ _RULES = (settings_not_planned, uploads_not_planned, no_intent_for_it, never_min
           listings_unasked, globs_found_first, follow_ups_planned, texts_not_from_apostrophes,
           launched_with_what_is_said, files_made_as_files, copies_used_after, process_names_as_said, things_not_launched,
           one_of_those_found, moves_planned, logs_not_files, pids_as_said, contents_as_said,
-          destinations_inside_the_place_said, ended_not_started, sluggishness_looked_into)
+          destinations_inside_the_place_said, ended_not_started, sluggishness_looked_into, folders_opened_as_said,
+          listed_process_ended, packed_not_unpacked, files_written_where_said, paths_not_run_into_the_sentence,
+          priorities_named_as_said, downloads_used_after, amounts_read_as_said, moves_to_the_trash,
+          lines_added_not_read, folders_listed_not_measured)
 _AS_WRITTEN = (lines_as_said,)
 _THEN = (destinations_as_written, sources_as_written, folder_sizes_as_asked)
 

@@ -16,6 +16,8 @@ from llmos.planner.paths import paths_as_written, whole_path, written_paths
     ("copy '~/Music/Live Recordings' to /tmp", ("~/Music/Live Recordings", "/tmp")),
     # words after a blank: a name that ends in its extension, or capitalised words
     ("play ~/Music/Mötley Crüe/Kickstart My Heart.mp3", ("~/Music/Mötley Crüe/Kickstart My Heart.mp3",)),
+    ("play ~/Music/Daft Punk - Get Lucky.mp3", ("~/Music/Daft Punk - Get Lucky.mp3",)),
+    ("copy ~/Music/Queen - now", ("~/Music/Queen",)),
     ("pictures in ~/Pictures/Camera Roll that are small", ("~/Pictures/Camera Roll",)),
     ("anything over 4 GB in ~/Videos/OBS Recordings 2024?", ("~/Videos/OBS Recordings 2024",)),
     # a title with small words, up to its file: never after a verb that sends it elsewhere
@@ -47,6 +49,8 @@ def test_written_paths(request_, paths):
     # a mark that ends the path copied with it, or run on past
     ("先新建 ~/文档/扫描件，再把桌面上的 扫描001.pdf 移进去", "~/文档/扫描件，再", "~/文档/扫描件"),
     ("anything in ~/Music/Édith Piaf? Those are broken", "~/Music/Édith Piaf Those", "~/Music/Édith Piaf"),
+    # numbers that run into Chinese, up to a blank, are one name
+    ("把 ~/照片/2023年旅行 打包成 ~/旅行2023.tar.gz", "~/照片/2023", "~/照片/2023年旅行"),
 ])
 def test_a_cut_path_is_put_back_whole(request_, value, whole):
     assert whole_path(value, request_, written_paths(request_)) == whole
@@ -60,7 +64,7 @@ def test_a_cut_path_is_put_back_whole(request_, value, whole):
     ("查找~/.config下最近一个月的新文件", "~/.config"),
     ("将~/Desktop/lecture.zip解压到/media/disk里", "~/Desktop/lecture.zip"),
     ("永久删掉~/Music里的 old_old.py 和 旅行.jpg", "~/Music/old_old.py"),
-    ("把 ~/照片/2023年旅行 打包成 ~/旅行2023.tar.gz", "~/照片/2023"),   # (a name, but no telling)
+    ("~/x/2024解压到 ~/y", "~/x/2024"),              # (a verb after numbers is the sentence's)
     ("rename ~/Documents/draft.txt to final.txt", "~/Documents/final.txt"),   # a name beside it
     ("find report.pdf in ~/Downloads", "~/Downloads/report.pdf"),  # a name put in a folder
     ("open https://example.org/a/b", "https://example.org/a"),     # URLs are left alone

@@ -1267,3 +1267,99 @@ def test_what_was_downloaded_is_what_downloads_holds_and_folders_only_where_said
         Step("files.find", {"path": "~/Desktop", "name": "Screenshot*"})]
     listed = [Step("files.find", {"path": "~/projects", "type": "dir"})]
     assert kinds_as_said(listed, "list the folders in ~/projects") == listed
+
+
+def test_the_folder_opened_is_a_folder_not_a_file_in_it_nor_the_first_found():
+    from llmos.planner.said import folders_opened_as_said
+
+    wrote = [write("~/projects/notes/README.md", "todo"), Step("desktop.open", {"target": "~/projects/notes/README.md"})]
+    assert folders_opened_as_said(wrote, "write 'todo' into ~/projects/notes/README.md, open the folder")[1] == Step(
+        "desktop.open", {"target": "~/projects/notes"})
+    found = [Step("files.find", {"path": "~/Downloads", "sort": "mtime"}), Step("desktop.open", {"target": {"$ref": "steps[0].paths[0]"}})]
+    assert folders_opened_as_said(found, "show the 5 newest files in Downloads and open the Downloads folder")[1] == Step(
+        "desktop.open", {"target": "~/Downloads"})
+    unpacked = [Step("files.extract", {"archive": "~/Downloads/t.tar.gz", "destination": "~/projects"}),
+                Step("desktop.open", {"target": "~/Downloads/t.tar.gz"})]
+    assert folders_opened_as_said(unpacked, "extract ~/Downloads/t.tar.gz into ~/projects and open the projects folder")[1] == Step(
+        "desktop.open", {"target": "~/projects"})
+    # a file opened is left alone, and so is the first found when no folder is said
+    assert folders_opened_as_said(wrote, "write 'todo' into ~/projects/notes/README.md and open it") == wrote
+    assert folders_opened_as_said(found, "find the newest file in Downloads and open it") == found
+
+
+def test_it_ended_after_a_listing_is_the_top_process_of_a_listing_of_one():
+    from llmos.planner.said import listed_process_ended
+
+    listed = [Step("process.list", {"sort": "cpu"}), Step("process.kill", {"name": "CPU"})]
+    assert listed_process_ended(listed, "the fan is screaming, what's hogging the CPU? kill it") == [
+        Step("process.list", {"sort": "cpu", "limit": 1}), Step("process.kill", {"pid": {"$ref": "steps[0].pids[0]"}})]
+    three = [Step("process.list", {"sort": "memory", "limit": 3}), Step("process.kill", {"pid": {"$ref": "steps[0].pids[0]"}})]
+    assert listed_process_ended(three, "list the top 3 memory users and kill the top one") == three
+    named = [Step("process.list", {"sort": "cpu"}), Step("process.kill", {"name": "firefox"})]
+    assert listed_process_ended(named, "show processes by cpu, then kill firefox") == named
+
+
+def test_packing_reversed_files_written_under_a_folder_and_paths_run_into_the_sentence():
+    from llmos.planner.said import files_written_where_said, packed_not_unpacked, paths_not_run_into_the_sentence
+
+    reversed_ = [Step("files.extract", {"archive": "~/Videos/Lisbon 2023", "destination": "~/Desktop/lisbon.tar.gz"})]
+    assert packed_not_unpacked(reversed_, "Pack ~/Videos/Lisbon 2023 into ~/Desktop/lisbon.tar.gz") == [
+        Step("files.compress", {"sources": ["~/Videos/Lisbon 2023"], "archive": "~/Desktop/lisbon.tar.gz"})]
+    unpack = [Step("files.extract", {"archive": "~/a.zip", "destination": "~/a"})]
+    assert packed_not_unpacked(unpack, "unzip ~/a.zip") == unpack
+    request = "Create ~/Documents/Recipes, then write 'pancakes' into ~/Documents/Recipes/pancakes.txt"
+    assert files_written_where_said([write("~/Documents/Recipes", "pancakes")], request) == [
+        write("~/Documents/Recipes/pancakes.txt", "pancakes")]
+    assert files_written_where_said([write("~/a.txt")], "write x into ~/a.txt") == [write("~/a.txt")]
+    deleted = [Step("files.delete", {"paths": ["/usr/share so"]})]
+    assert paths_not_run_into_the_sentence(deleted, "Permanently delete /usr/share so I get some space back.") == [
+        Step("files.delete", {"paths": ["/usr/share"]})]
+    spaced = [Step("files.copy", {"sources": ["~/Videos/Lisbon 2023"], "destination": "~"})]
+    assert paths_not_run_into_the_sentence(spaced, "copy ~/Videos/Lisbon 2023 home") == spaced
+
+
+def test_errors_and_warnings_are_the_priority_said():
+    from llmos.planner.said import priorities_named_as_said
+
+    warned = [Step("system.logs", {"priority": "warning", "since": "2 hours"})]
+    assert priorities_named_as_said(warned, "Were there any errors in the logs during the last 2 hours?") == [
+        Step("system.logs", {"priority": "err", "since": "2 hours"})]
+    assert priorities_named_as_said(warned, "any warnings in the logs?") == warned
+    assert priorities_named_as_said(warned, "errors or warnings in the logs?") == warned
+    crit = [Step("system.logs", {"priority": "crit"})]
+    assert priorities_named_as_said(crit, "critical errors today") == crit
+
+
+def test_it_after_a_download_is_the_download_read_as_far_as_said():
+    from llmos.planner.said import amounts_read_as_said, downloads_used_after
+
+    url = "https://example.com/data/sales-2024.csv"
+    steps = [Step("net.fetch", {"url": url, "destination": "~/Documents"}), Step("files.read", {"path": "~/Documents/1 KB"})]
+    request = f"Download {url} to Documents, then show me the first 1 KB of it"
+    assert amounts_read_as_said(downloads_used_after(steps, request), request)[1] == Step(
+        "files.read", {"path": {"$ref": "steps[0].path"}, "max_bytes": "1 KB"})
+    named = [Step("net.fetch", {"url": url, "destination": "~/Documents"}), Step("files.read", {"path": "~/Documents/a.csv"})]
+    assert downloads_used_after(named, f"download {url} to Documents, then read ~/Documents/a.csv") == named
+
+
+def test_moves_to_the_trash_are_trashings():
+    from llmos.planner.said import moves_to_the_trash
+
+    moved = [Step("files.find", {"path": "~/Downloads", "ext": "deb"}), Step("files.move", {"sources": REF0, "destination": "~/.deb"})]
+    assert moves_to_the_trash(moved, "find the .deb installers in Downloads and move them to the trash")[1] == Step(
+        "files.trash", {"paths": REF0})
+    kept = [Step("files.move", {"sources": ["~/a.txt"], "destination": "~/bin"})]
+    assert moves_to_the_trash(kept, "move ~/a.txt to ~/bin") == kept
+
+
+def test_a_line_added_is_written_and_folders_asked_for_are_listed():
+    from llmos.planner.said import folders_listed_not_measured, lines_added_not_read
+
+    read = [Step("files.read", {"path": "~/文档/购物清单.txt"})]
+    assert lines_added_not_read(read, "在 ~/文档/购物清单.txt 后面加一行：鸡蛋") == [
+        Step("files.write", {"path": "~/文档/购物清单.txt", "content": "鸡蛋\n", "append": True})]
+    assert lines_added_not_read(read, "read ~/文档/购物清单.txt: what's on it?") == read
+    measured = [Step("files.usage", {"path": "~/Desktop", "depth": 1})]
+    assert folders_listed_not_measured(measured, "which folders are sitting on my Desktop?") == [
+        Step("files.find", {"path": "~/Desktop", "type": "dir"})]
+    assert folders_listed_not_measured(measured, "which folders on my Desktop take the most space?") == measured
