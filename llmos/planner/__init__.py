@@ -289,7 +289,10 @@ _ABOUT_LOGS = re.compile(_LATIN_WORD.format(
 # topic (`looks_without_a_topic`).
 _LOOKS_NEED = {"system.info": _ABOUT_THE_MACHINE, "system.disks": _ABOUT_DISKS, "system.logs": _ABOUT_LOGS,
                "net.status": _ABOUT_THE_NETWORK}
+_NOTIFIES = re.compile(_LATIN_WORD.format(r"notif\w*|alert\w*|pop\s*up|popup|banner|toast|message|let me know|tell me|ping me|"
+                                          r"say\w*|shout|announce|remind\w*") + r"|通知|弹|提示|提醒|告诉我|说一声|喊我", re.IGNORECASE)
 _ADDED_UNLESS = {"timer.remind": _REMINDS, "files.compress": _PACKS, "process.list": _LISTS_PROCESSES,
+                 "desktop.notify": _NOTIFIES,
                  "desktop.open": _OPENS, "process.info": _ABOUT_A_PROCESS, "net.status": _ABOUT_THE_NETWORK,
                  "system.info": _ABOUT_THE_MACHINE, "files.usage": _ABOUT_SIZES}
 
@@ -326,6 +329,11 @@ _DONE_ALREADY = re.compile(r"\b(?:I|I've|I have|I had|we|we've)\s+(?:already\s+|
                            re.IGNORECASE)
 
 
+# What a program does or fails to do, said of it: "it never seems to quit", "it won't close".
+_WHAT_IT_DOES = re.compile(r"\b(?:never|won'?t|doesn'?t|didn'?t|can'?t|cannot|refuses to|fails to|seems to|seem to|tends to)"
+                           r"(?:\s+\w+){0,2}?\s+(?:quit|close|exit|stop|die|end|shut\s+down)\w*", re.IGNORECASE)
+
+
 def unasked_steps_dropped(steps: list, request: str) -> list:
     """A small model that learnt "find the .tmp files and trash them" sometimes adds the
     trashing to "list every .docx in ~/Documents", a deletion to "create a directory", a
@@ -337,6 +345,7 @@ def unasked_steps_dropped(steps: list, request: str) -> list:
     Every such step that does stay is still one the policy decides."""
     referred = set().union(*(referenced_steps(s.args) for s in steps))
     asked = _DONE_ALREADY.sub(" ", request)      # "I thought I closed it" asks for no closing
+    asked = _WHAT_IT_DOES.sub(" ", asked)        # nor "it never seems to quit properly"
     kept = [k for k, s in enumerate(steps)
             if s.intent not in _ASKED_BY or _ASKED_BY[s.intent].search(asked) or k in referred]
     extra = [k for k in kept if steps[k].intent in _ADDED_UNLESS and k not in referred

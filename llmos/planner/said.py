@@ -490,8 +490,8 @@ def disks_as_said(steps: list, request: str) -> list:
             else Step(s.intent, moved_refs(s.args, kept.index)) for k, s in enumerate(steps) if k in kept]
 
 
-_PORT_SAID = re.compile(r"\bports?\s*(?:number\s*)?:?\s*(\d{1,5})\b|(\d{1,5})\s*(?:号)?端口|端口\s*(?:号\s*)?(\d{1,5})",
-                        re.IGNORECASE)
+_PORT_SAID = re.compile(r"\bports?\s*(?:number\s*)?:?\s*(\d{1,5})\b|(\d{1,5})\s*(?:号)?端口|端口\s*(?:号\s*)?(\d{1,5})|"
+                        r"\blisten\w*\s+on\s+:?(\d{1,5})\b", re.IGNORECASE)
 
 
 def ports_said(request: str) -> set[int]:
@@ -507,9 +507,35 @@ def port_as_said(steps: list, request: str) -> list:
     if len(ports) != 1:
         return steps
     port = next(iter(ports))
-    return [Step(s.intent, {**s.args, "port": port})
-            if s.intent == "net.ports" and isinstance(s.args.get("port"), int) and s.args["port"] != port else s
-            for s in steps]
+    launched = {s.args.get("command") for s in steps if s.intent == "process.launch"}
+    out = []
+    for s in steps:
+        if s.intent == "net.ports" and isinstance(s.args.get("port"), int) and s.args["port"] != port:
+            s = Step(s.intent, {**s.args, "port": port})
+        elif s.intent == "net.ports" and "port" not in s.args and s.args.get("process") in launched:
+            # "start python3 -m http.server 8000 and then check that something is listening on
+            # 8000": the port said, not the program just started
+            s = Step(s.intent, {**{k: v for k, v in s.args.items() if k != "process"}, "port": port})
+        out.append(s)
+    return out
+
+
+_IDIOM_GOES_ON = re.compile(r"\s+(?:sure|certain|out|up)\b", re.IGNORECASE)
+
+
+def ports_of_no_program_said(steps: list, request: str) -> list:
+    """"I want to make sure nothing weird is exposed, what ports are listening?" asks about every
+    program: a port listing's program that is only a word of the sentence ("make" of "make
+    sure", "find" of "find out") is no program said."""
+    out = []
+    for s in steps:
+        name = s.args.get("process")
+        said = [m.end() for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", request, re.IGNORECASE)] \
+            if s.intent == "net.ports" and isinstance(name, str) else []
+        if said and all(_IDIOM_GOES_ON.match(request, at) for at in said):
+            s = Step(s.intent, {k: v for k, v in s.args.items() if k != "process"})
+        out.append(s)
+    return out
 
 
 # --- folders to make ----------------------------------------------------------------------
@@ -2858,7 +2884,7 @@ _RULES = (settings_not_planned, uploads_not_planned, no_intent_for_it, never_min
           destinations_inside_the_place_said, ended_not_started, sluggishness_looked_into, folders_opened_as_said,
           listed_process_ended, packed_not_unpacked, files_written_where_said, paths_not_run_into_the_sentence,
           priorities_named_as_said, downloads_used_after, amounts_read_as_said, moves_to_the_trash,
-          lines_added_not_read, folders_listed_not_measured)
+          lines_added_not_read, folders_listed_not_measured, ports_of_no_program_said)
 _AS_WRITTEN = (lines_as_said,)
 _THEN = (destinations_as_written, sources_as_written, folder_sizes_as_asked)
 

@@ -446,6 +446,13 @@ def test_a_process_list_or_an_open_added_to_other_steps_must_be_asked_for():
     assert unasked_steps_dropped([made, opened], "make a folder ~/Music/Vinyl Rips and open it") == [made, opened]
     # the whole plan stays: "what's slowing my machine down?" needs no word for processes
     assert unasked_steps_dropped([listed], "why is everything so sluggish") == [listed]
+    # a notice nobody asked for, and a kill of what a program is only said to fail to do
+    battery, notice = Step("system.info", {"aspect": "battery"}), Step("desktop.notify", {"title": "还剩多少电"})
+    assert unasked_steps_dropped([battery, notice], "还剩多少电啊，我没带充电器") == [battery]
+    assert unasked_steps_dropped([battery, notice], "how much battery is left? notify me") == [battery, notice]
+    found, ended = Step("process.find", {"name": "slack"}), Step("process.kill", {"name": "slack"})
+    assert unasked_steps_dropped([found, ended], "Is Slack still running? It never seems to quit properly.") == [found]
+    assert unasked_steps_dropped([found, ended], "is slack running? quit it") == [found, ended]
 
 
 @pytest.mark.parametrize("request_, command, args", [

@@ -1363,3 +1363,17 @@ def test_a_line_added_is_written_and_folders_asked_for_are_listed():
     assert folders_listed_not_measured(measured, "which folders are sitting on my Desktop?") == [
         Step("files.find", {"path": "~/Desktop", "type": "dir"})]
     assert folders_listed_not_measured(measured, "which folders on my Desktop take the most space?") == measured
+
+
+def test_ports_said_as_listened_on_and_programs_only_words_of_the_sentence():
+    from llmos.planner.said import port_as_said, ports_of_no_program_said
+
+    started = [Step("process.launch", {"command": "python3", "args": ["-m", "http.server", "8000"]}),
+               Step("net.ports", {"state": "listen", "process": "python3"})]
+    assert port_as_said(started, "start python3 -m http.server 8000 and check that something is listening on 8000")[1] == Step(
+        "net.ports", {"state": "listen", "port": 8000})
+    made = [Step("net.ports", {"state": "listen", "process": "make"})]
+    assert ports_of_no_program_said(made, "I want to make sure nothing weird is exposed, what ports are listening?") == [
+        Step("net.ports", {"state": "listen"})]
+    nginx = [Step("net.ports", {"state": "listen", "process": "nginx"})]
+    assert ports_of_no_program_said(nginx, "which ports is nginx listening on") == nginx
