@@ -1143,7 +1143,8 @@ def _clause_left_out_planned(planner: Any, request: str, draft: Any, outcome: Ou
     intents = [s.intent for s in latest.plan.steps]
     kept = list(first)
     for name in replaced:
-        kept.remove(name)
+        if name in kept:            # (a step the model wrote on the way may give way too)
+            kept.remove(name)
     rest = iter(intents)
     if len(intents) > len(kept) and all(name in rest for name in kept):
         return current, latest

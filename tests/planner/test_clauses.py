@@ -124,3 +124,40 @@ def test_a_question_is_no_context_and_a_context_copied_into_a_path_is_told():
     assert not _copies_context(written, said_after_context(written), [Step("files.write", {"path": "~/Desktop/日记.tar.gz"})])
     reminded = "别让我忘了午饭时间到了，7天后提醒我"
     assert not _copies_context(reminded, said_after_context(reminded), [Step("timer.remind", {"message": "午饭时间到了"})])
+
+
+class _Writes:
+    """A planner that goes on as it is told: each go_on_to returns the next text (the
+    model's part is not what these tests are about; the bookkeeping around it is)."""
+
+    def __init__(self, *texts: str) -> None:
+        self.texts = list(texts)
+        self.asked: list[tuple[int, str]] = []
+
+    def go_on_to(self, draft, before, intent, grammar):
+        from llmos.planner.decode import Decoded
+        from llmos.planner.models import Draft
+
+        self.asked.append((before, intent))
+        return Draft("embedded", self.texts.pop(0), Decoded([], [0.9]), read=draft.read) if self.texts else None
+
+
+def test_a_step_the_model_wrote_on_the_way_may_give_way_and_nothing_breaks(registry, home):
+    from llmos.planner import _clause_left_out_planned, _try
+    from llmos.planner.decode import Decoded
+    from llmos.planner.models import Draft
+    from llmos.tools import Context
+
+    ctx = Context(cwd=str(home), home=str(home), dry_run=True)
+    request = "copy ~/a.txt to ~/b, then zip ~/b into ~/b.zip, then ping example.org"
+    first = Draft("embedded", 'files.copy sources=[" ~/a.txt"] destination=" ~/b"', Decoded([], [0.9]), read=request)
+    outcome = _try(request, first, registry, ctx)[0]
+    # on the way, the model writes a look at the disks where the ping goes; asked again there,
+    # it pings: that look gives way, and the plan keeps every step of the first
+    planner = _Writes('files.copy sources=[" ~/a.txt"] destination=" ~/b" ; files.compress sources=[" ~/b"] archive=" ~/b.zip"'
+                      ' ; system.disks',
+                      'files.copy sources=[" ~/a.txt"] destination=" ~/b" ; files.compress sources=[" ~/b"] archive=" ~/b.zip"'
+                      ' ; net.ping host=" example.org"')
+    draft, planned = _clause_left_out_planned(planner, request, first, outcome, None, registry, ctx)
+    assert [s.intent for s in planned.plan.steps] == ["files.copy", "files.compress", "net.ping"]
+    assert planner.asked == [(1, "files.compress"), (2, "net.ping")]
