@@ -232,7 +232,7 @@ _ENDS_PROCESSES = re.compile(_LATIN_WORD.format(
     r"terminat\w*|term|shut\w*|halt\w*|paus\w*|suspend\w*|freez\w*|froze\w*|free|resum\w*|continu\w*|"
     r"unpaus\w*|unfreez\w*|wak\w*|woke|signal\w*|si+g\w*|hup|int|ctrl[- +]?c|reload\w*|restart\w*|"
     r"interrupt\w*|abort\w*|rid|murder\w*|nuk\w*|exit\w*|eit|die|dies|dead|finish\w*|cancel\w*|hang\w*|"
-    r"hung|stuck|sleep\w*|down|off|out|away|hold|carry|swap\w*|shoot") +
+    r"hung|stuck|sleep\w*|down|off|out|away|hold|carry|swap\w*|shoot|forc\w*") +
     r"|结束|关|杀|停|暂停|恢复|退|终止|信号|干掉|重载|重启|中断|继续|接着|唤醒|冻结|挂起|弄死|干死|卡死|卡住", re.IGNORECASE)
 # and the words for making a folder (make, create, new, mkdir, folder, directory, 建, 文件夹, 目录)
 _MAKES_FOLDERS = re.compile(_LATIN_WORD.format(
@@ -329,7 +329,8 @@ _DONE_ALREADY = re.compile(r"\b(?:I|I've|I have|I had|we|we've)\s+(?:already\s+|
                            re.IGNORECASE)
 
 
-# What a program does or fails to do, said of it: "it never seems to quit", "it won't close".
+# What a program does or fails to do, said of it beside a question: "Is Slack still running?
+# It never seems to quit properly." ("vlc won't close, force it" still asks for the end.)
 _WHAT_IT_DOES = re.compile(r"\b(?:never|won'?t|doesn'?t|didn'?t|can'?t|cannot|refuses to|fails to|seems to|seem to|tends to)"
                            r"(?:\s+\w+){0,2}?\s+(?:quit|close|exit|stop|die|end|shut\s+down)\w*", re.IGNORECASE)
 
@@ -345,7 +346,8 @@ def unasked_steps_dropped(steps: list, request: str) -> list:
     Every such step that does stay is still one the policy decides."""
     referred = set().union(*(referenced_steps(s.args) for s in steps))
     asked = _DONE_ALREADY.sub(" ", request)      # "I thought I closed it" asks for no closing
-    asked = _WHAT_IT_DOES.sub(" ", asked)        # nor "it never seems to quit properly"
+    if "?" in request:                           # nor, beside a question, "it never seems to quit"
+        asked = _WHAT_IT_DOES.sub(" ", asked)
     kept = [k for k, s in enumerate(steps)
             if s.intent not in _ASKED_BY or _ASKED_BY[s.intent].search(asked) or k in referred]
     extra = [k for k in kept if steps[k].intent in _ADDED_UNLESS and k not in referred
@@ -1224,12 +1226,15 @@ _STATEMENT_THEN = re.compile(r"^(?P<context>(?:[^.;!?,]|\.(?=\S))*\b(?:I|I'm|I'v
 _SUBJECT_THEN = re.compile(r"^(?P<context>(?:[^.;!?,]|\.(?=\S)){3,100}),\s*" + _COMMAND, re.IGNORECASE)
 
 
+_ALSO = re.compile(r"\s*(?:also|and|plus|then|and then|after that|另外|还有|顺便|再|然后|并且)(?![A-Za-z])", re.IGNORECASE)
+
+
 def _context_then(request: str) -> re.Match | None:
     """Context said before the request proper, split from it, or None."""
     said = request.strip()
     m = _CONTEXT_THEN.match(said) or _STATEMENT_THEN.match(said)
-    if m is not None and said[m.end("context"):m.end("context") + 1] in ("?", "？"):
-        return None       # a question asks for something of its own: "how full are my disks? also …"
+    if m is not None and said[m.end("context"):m.end("context") + 1] in ("?", "？") and _ALSO.match(m.group("main")):
+        return None       # a question, then "also …": two things asked ("how full are my disks? also …")
     if m is None and (m := _SUBJECT_THEN.match(said)) is not None:
         subject = _SUBJECT.match(m.group("context"))
         if not subject or subject.group("name").lower() in _NO_SUBJECT:

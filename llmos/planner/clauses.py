@@ -75,6 +75,7 @@ _VERBS_ZH = (
 _VERB_ZH = [(re.compile(words), frozenset(intents)) for words, intents in _VERBS_ZH]
 
 
+_POINTS_BACK = re.compile(r"\b(?:it|them|that|those|its|there)\b|它|它们|这些|那些", re.IGNORECASE)
 _DONE_TO_IT = re.compile(r"(?:出来|出|好|完|过|后)?的")     # 解压出来的文件夹: what was done, no verb
 _NAMES_A_FILE = re.compile(r"\.[A-Za-z0-9]{1,5}\b")      # 新建文件夹.zip: the verb is the name, no verb
 
@@ -113,13 +114,15 @@ def first_unplanned(request: str, planned: list[str]) -> tuple[int, str] | None:
     plan there), or None.  The steps that serve the clauses in the order said are matched in
     the plan's order; the one left out goes after the step of the clause before it."""
     asked = asked_by_clause(request)
-    if not asked or (len(asked) == 1 and asked[0][0] == 0):
-        return None       # one thing asked: nothing of it can be left between other steps
+    if not asked or (len(asked) == 1 and (asked[0][0] == 0 or not _POINTS_BACK.search(request, asked[0][0]))):
+        # one thing asked: nothing of it can be left between other steps, unless it is done
+        # to what the words before it found ("what's hogging the CPU? kill it")
+        return None
     last = -1           # the step that serves the clause before
-    if asked[0][0] > 0:
-        # "what's hogging the CPU? kill it": what is said before the first verb is served
-        # by the steps before the first that serves a clause with a verb
-        serving = [j for j, name in enumerate(planned) if any(name in intents for _, intents in asked)]
+    if len(asked) == 1:
+        # "what's hogging the CPU? kill it": what is said before the verb is served by the
+        # steps before the one that serves the clause
+        serving = [j for j, name in enumerate(planned) if name in asked[0][1]]
         last = (serving[0] if serving else len(planned)) - 1
     for _, intents in asked:
         served = next((j for j, name in enumerate(planned) if name in intents and j > last), None)

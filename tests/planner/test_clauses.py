@@ -114,6 +114,7 @@ def test_a_question_is_no_context_and_a_context_copied_into_a_path_is_told():
     from llmos.planner import _copies_context, said_after_context
 
     assert said_after_context("how full are my disks? also what's taking space in ~/Videos") is None
+    assert said_after_context("is the fan this loud normally? show me what's using the cpu") == "show me what's using the cpu"
     request = "简历已经更新了，把 ~/下载/旧简历.pdf 扔到回收站吧"
     main = said_after_context(request)
     searched = [Step("files.find", {"path": "~/简历已经更新了"}), Step("files.trash", {"paths": ["~/下载/旧简历.pdf"]})]

@@ -453,6 +453,8 @@ def test_a_process_list_or_an_open_added_to_other_steps_must_be_asked_for():
     found, ended = Step("process.find", {"name": "slack"}), Step("process.kill", {"name": "slack"})
     assert unasked_steps_dropped([found, ended], "Is Slack still running? It never seems to quit properly.") == [found]
     assert unasked_steps_dropped([found, ended], "is slack running? quit it") == [found, ended]
+    forced = [Step("process.kill", {"name": "vlc", "signal": "KILL"})]
+    assert unasked_steps_dropped(forced, "vlc won't close, force it") == forced
 
 
 @pytest.mark.parametrize("request_, command, args", [
