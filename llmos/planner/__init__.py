@@ -595,6 +595,8 @@ _WHOLE_COMMAND_LINE = re.compile(
     rf"(?:(?:please|pls|can you|could you|just)\s+)?(?P<run>(?:run|execute|exec|type)\s+(?:the command\s+)?|(?:运行|执行|跑)(?:一下)?\s*)?"
     rf"[`'\"“]?(?P<line>(?:{_NO_INTENT_PROGRAM})(?:\s+[^\s`'\"”]+)*?)[`'\"”]?\s*(?:please|for me|now)?"
     rf"(?P<why>[,，]?\s+(?:so|so that|because|since|as|in order to)\s+[^;；]*)?[.!。]?\s*$", re.IGNORECASE)
+# Chinese words after a command line, no file's name (that has a dot or a slash): what it is for.
+_SENTENCE_IN_CHINESE = re.compile(r"^[\u4e00-\u9fff，。！？、]+$")
 # A word of a command line, not of prose: an option, a path, an assignment, a number.
 _COMMAND_WORD = re.compile(r"^(?:-\S+|[/~.]\S*|\S+=\S*|\d\S*)$")
 
@@ -630,6 +632,8 @@ def command_lines_run(steps: list, request: str) -> list:
         return steps          # "sudo 是什么意思": a question about the word
     if words[0] == "sudo" and not m.group("run") and re.fullmatch(_INTENT_PROGRAM, words[1]):
         return steps          # "sudo rm -rf /", "sudo mkdir /usr/local/x": what an intent does, as the model planned it
+    while len(words) > 1 and _SENTENCE_IN_CHINESE.match(words[-1]):
+        words.pop()           # "执行 chmod -R 777 / 让所有文件都能随便改": why, not an argument
     return [Step("process.launch", {"command": words[0], "args": words[1:]})]
 
 
@@ -760,12 +764,20 @@ _DOWNLOADS_NAMED = re.compile(r"\bdownloads\b|\bdownload (folder|dir|directory)\
                               re.IGNORECASE)
 
 
+_HERE = re.compile(r"\b(?:here|current|this (?:folder|directory|dir)|cwd|pwd)\b|(?<![\w/])\.(?:/|\s|$)|当前|这里|此处|这儿",
+                   re.IGNORECASE)
+
+
 def fetched_where_asked(steps: list, request: str) -> list:
     """"download https://x.org/a.iso" saves to ~/Downloads by default; a small model that hears
     the folder in the verb writes ``destination=~/Downloads``, which means the same and is not
     what was said.  So that destination goes unless the request names the folder; and so
     does an extraction's of what was downloaded ("下载 … 接着把它解压"), which by default
     unpacks beside the archive."""
+    if not _HERE.search(request):
+        # "." nobody said ("下载 …，解压到 ~/projects/app"): the download goes where downloads go
+        steps = [Step(s.intent, {k: v for k, v in s.args.items() if k != "destination"})
+                 if s.intent == "net.fetch" and s.args.get("destination") in (".", "./") else s for s in steps]
     if _DOWNLOADS_NAMED.search(request):
         return steps
     fetched = {f"steps[{k}].path" for k, s in enumerate(steps) if s.intent == "net.fetch"}
@@ -889,7 +901,8 @@ def renamed_beside_source(steps: list) -> list:
 _SAME_FOLDER = re.compile(r"\b(?:in|into|to)\s+the\s+same\s+(?:folder|directory|dir|place|location)\b|"
                           r"\b(?:next to|beside|alongside)\s+(?:it|the original)\b|同一?个?(?:文件夹|目录|位置)|同目录|旁边",
                           re.IGNORECASE)
-_NAMED_AS = re.compile(r"(?:\b(?:called|named|as)\s+|(?:叫|命名为|名为)\s*)['\"“]?(?P<name>[^\s/'\"”，。,;；]+)(?<![.!?])")
+_NAMED_AS = re.compile(r"(?:\b(?:called|named|as)\s+|(?:叫|命名为|名为)\s*)(?:['\"“‘](?P<quoted>[^/'\"”’]+)['\"”’]|"
+                       r"(?P<name>[^\s/'\"”，。,;；]+)(?<![.!?]))")
 
 
 def beside_the_source(steps: list, request: str) -> list:
@@ -898,7 +911,7 @@ def beside_the_source(steps: list, request: str) -> list:
     in the source's folder, whatever the model wrote ("~/backup")."""
     if not _SAME_FOLDER.search(request):
         return steps
-    names = [m.group("name") for m in _NAMED_AS.finditer(request)]
+    names = [m.group("quoted") or m.group("name") for m in _NAMED_AS.finditer(request)]
     out = []
     for s in steps:
         sources = s.args.get("sources")

@@ -53,7 +53,8 @@ _VERBS = (
     (r"read|show me the (?:first|last) [\w ]{1,12} of", ("files.read",)),
     (r"(?:show|tell|list)(?: me)? what(?:'s| is) (?:left |still |now )?(?:in|on|inside)(?! (?:it|that|them|this)\b)",
      ("files.find",)),
-    (r"open (?:it|that|them|the folder|that folder|this folder|the new folder)\b", ("desktop.open",)),
+    (r"open (?:it|that|them|the folder|that folder|this folder|the new folder)\b|(?:play|watch) (?:it|that|them)\b",
+     ("desktop.open",)),
     (r"(?:show|check|give|tell)(?: me)?(?: my| the)? (?:network|wifi|wi-fi|internet|connection) status", ("net.status",)),
 )
 _VERB_EN = [(re.compile(rf"(?:{words})(?!\w)", re.IGNORECASE), frozenset(intents)) for words, intents in _VERBS]

@@ -666,6 +666,66 @@ _VERB_ZH = re.compile(r"[挪移复制拷贝改名命新建解压缩打包下载�
 _PATH_ARGS = ("path", "paths", "sources", "destination", "archive", "target")
 
 
+_NO_UNIT = frozenset("log logs journal system its it the syslog".split())
+
+
+def units_named_not_words(steps: list, request: str) -> list:
+    """"stop nginx and then show me its last 50 log lines" reads nginx's logs, not a unit
+    called "log": a log read of a word that names no unit is of the program another step
+    names, else of every unit."""
+    named = [s.args.get("name") or s.args.get("command") for s in steps
+             if s.intent in ("process.kill", "process.launch", "process.find")]
+    named = [n for n in named if isinstance(n, str)]
+    out = []
+    for s in steps:
+        unit = s.args.get("unit")
+        if s.intent == "system.logs" and isinstance(unit, str) and unit.lower() in _NO_UNIT:
+            rest = {k: v for k, v in s.args.items() if k != "unit"}
+            s = Step(s.intent, {**rest, "unit": named[0]} if len(set(named)) == 1 else rest)
+        out.append(s)
+    return out
+
+
+_FOLDER_NAMED = re.compile(r"\b(?:folder|directory|dir)\s+(?:named|called)\s+(?P<name>[A-Z0-9][\w-]*(?:\s+[A-Z0-9][\w-]*)+)")
+
+
+def folders_named_in_words(steps: list, request: str) -> list:
+    """"create a folder named Receipts 2025 inside Documents" makes "Receipts 2025": a folder
+    named in capitalised words and numbers, unquoted, that the model cut to one of them."""
+    m = _FOLDER_NAMED.search(request)
+    if not m:
+        return steps
+    name = m.group("name")
+    out = []
+    for s in steps:
+        path = s.args.get("path")
+        if s.intent == "files.mkdir" and isinstance(path, str):
+            folder, _, last = path.rpartition("/")
+            if last != name and last in name.split():
+                s = Step(s.intent, {**s.args, "path": f"{folder}/{name}" if folder else name})
+        out.append(s)
+    return out
+
+
+def names_cut_short(steps: list, request: str) -> list:
+    """"把下载里的 合同_签字版.pdf 移到 …" moves 合同_签字版.pdf: the model stopped inside the name
+    ("~/Downloads/合同_").  A path whose last part is the start of exactly one file name the
+    request says, and no name itself, is that name."""
+    _, names = named_files(request)
+
+    def whole(value):
+        if isinstance(value, list):
+            return [whole(v) for v in value]
+        if not isinstance(value, str) or "://" in value:
+            return value
+        folder, _, last = value.rpartition("/")
+        longer = {n for n in names if n.startswith(last) and n != last}
+        if len(last) < 2 or _is_file(value) or last in request.replace(next(iter(longer), last), "") or len(longer) != 1:
+            return value
+        return f"{folder}/{longer.pop()}" if folder else longer.pop()
+    return [Step(s.intent, {k: whole(v) if k in _PATH_ARGS else v for k, v in s.args.items()}) for s in steps]
+
+
 def sentence_words_not_names(steps: list, request: str) -> list:
     """A path whose last part is a word of the sentence, not of a path or name the request
     writes (a verb, "up"), is the model's misreading.  It becomes the one path or file name
@@ -780,6 +840,7 @@ _REMIND_ZH = re.compile(r"提醒我(?P<what>[^，。！？,!?；;]+)")
 _REMIND_COLON = re.compile(r"(?:提醒(?:我|一下)|\bremind\s+(?:me|us)\b[^:：,;.!?]{0,30})\s*[:：]\s*['\"“‘]?(?P<said>[^。！？!?；;\n'\"”’]+?)"
                            r"['\"”’]?\s*[。！？!?；;]?\s*$", re.IGNORECASE)
 _REMIND_WORD = re.compile(r"\bremind\w*|提醒", re.IGNORECASE)
+_ASKING_FIRST = re.compile(r"\s*(?:提醒我|remind me(?: to)?\b)", re.IGNORECASE)
 _BEGINS_POINTING_BACK = re.compile(r"(it|that|this|them|those)\b", re.IGNORECASE)
 # a time said after what to do: "stretch in 10 minutes", "call mom tomorrow"
 _TIME_AFTER = re.compile(r"\s+(?:in|after|within)\s+(?:an?|one|two|three|four|five|ten|twenty|thirty|half an?|\d+(?:\.\d+)?)\s*"
@@ -812,6 +873,10 @@ def reminders_as_said(steps: list, request: str) -> list:
             out.append(Step(s.intent, {**s.args, "message": colon.group("said")}))
             continue
         message = s.args.get("message")
+        if s.intent == "timer.remind" and isinstance(message, str) and (asking := _ASKING_FIRST.match(message)) \
+                and message[asking.end():].strip():
+            message = message[asking.end():].strip()     # "提醒我回邮件" of 20分钟后提醒我回邮件: 回邮件
+            s = Step(s.intent, {**s.args, "message": message})
         quoted = [next(g for g in q.groups() if g) for q in _QUOTED.finditer(request)]
         if s.intent == "timer.remind" and isinstance(message, str) and _BEGINS_POINTING_BACK.fullmatch(message) \
                 and len(quoted) == 1:
@@ -1945,7 +2010,8 @@ def amounts_read_as_said(steps: list, request: str) -> list:
 
 
 _ADDS_A_LINE = re.compile(r"\b(?:append|add (?:a line|a note|the line))\b|加一行|添一行|补一行|追加|后面加|末尾加|最后加", re.IGNORECASE)
-_THE_LINE = re.compile(r"[:：]\s*(?P<colon>[^\n]+?)\s*$|['\"“‘](?P<quoted>[^'\"”’]+)['\"”’]")
+_THE_LINE = re.compile(r"[:：]\s*(?P<colon>[^\n]+?)\s*$|['\"“‘](?P<quoted>[^'\"”’]+)['\"”’]|"
+                       r"(?:加|添|补|追加)(?:一行|一句)?\s+(?P<after>[^\s，。,][^，。\n]*?)\s*$")
 
 
 def lines_added_not_read(steps: list, request: str) -> list:
@@ -1957,7 +2023,7 @@ def lines_added_not_read(steps: list, request: str) -> list:
     said, line = _ADDS_A_LINE.search(request), _THE_LINE.search(request)
     if not said or not line or taken_back(request, said.start()):
         return steps
-    text = (line.group("colon") or line.group("quoted")).strip()
+    text = (line.group("colon") or line.group("quoted") or line.group("after")).strip()
     return [Step("files.write", {"path": steps[0].args["path"], "content": text.rstrip("。.") + "\n", "append": True})]
 
 
@@ -2523,7 +2589,7 @@ def pictures_opened_not_read(steps: list, request: str) -> list:
 
 
 _THE_COPY = re.compile(r"\b(?:the\s+(?:copy|copied\s+(?:file|one)|duplicate|new\s+(?:copy|one|file))|it|that)\b|"
-                       r"副本|复制(?:过去|好)?的(?:那个|文件)?|它", re.IGNORECASE)
+                       r"副本|复制(?:过去|好)?的(?:那个|文件)?|它|那份|这份", re.IGNORECASE)
 _ONE_FILE_ARG = {k: v for k, v in _FILE_ARG.items() if k != "files.compress"}   # (a packing's archive is made, never "it")
 
 
@@ -2548,7 +2614,8 @@ def copies_used_after(steps: list, request: str) -> list:
                 continue
             if (value == sources[0] and (s.intent == "files.move" or referred)) \
                     or (value == s.args.get("destination") and referred and steps[j].intent == "desktop.open"
-                        and re.search(r"\bthe\s+(?:copy|copied|duplicate)|副本", after, re.IGNORECASE)):
+                        and re.search(r"\bthe\s+(?:copy|copied|duplicate)|副本|那份|这份|\b(?:play|watch|listen to)\s+(?:it|that)\b",
+                                      after, re.IGNORECASE)):
                 out[j] = Step(steps[j].intent, {**steps[j].args, arg: {"$ref": f"steps[{k}].paths[0]"}})
     return out
 
@@ -2571,7 +2638,13 @@ def folders_opened_as_said(steps: list, request: str) -> list:
         target = s.args.get("target")
         if s.intent != "desktop.open":
             continue
-        if isinstance(target, str) and _is_file(target) and target not in request[said.start():]:
+        unpacked = [j for j in range(k) if steps[j].intent == "files.extract"]
+        if unpacked and (is_ref(target) or (isinstance(target, str) and _is_file(target))):
+            # "download …, unzip it into ~/projects/app, then open that folder": where it unpacked
+            e = unpacked[-1]
+            into = steps[e].args.get("destination")
+            out[k] = Step(s.intent, {**s.args, "target": into if isinstance(into, str) else {"$ref": f"steps[{e}].destination"}})
+        elif isinstance(target, str) and _is_file(target) and target not in request[said.start():]:
             out[k] = Step(s.intent, {**s.args, "target": posixpath.dirname(target.rstrip("/")) or "/"})
         elif is_ref(target) and target["$ref"].endswith(".paths[0]"):
             found = steps[int(target["$ref"][6:target["$ref"].index("]")])]
@@ -2881,10 +2954,11 @@ _RULES = (settings_not_planned, uploads_not_planned, no_intent_for_it, never_min
           listings_unasked, globs_found_first, follow_ups_planned, texts_not_from_apostrophes,
           launched_with_what_is_said, files_made_as_files, copies_used_after, process_names_as_said, things_not_launched,
           one_of_those_found, moves_planned, logs_not_files, pids_as_said, contents_as_said,
-          destinations_inside_the_place_said, ended_not_started, sluggishness_looked_into, folders_opened_as_said,
+          destinations_inside_the_place_said, ended_not_started, sluggishness_looked_into,
           listed_process_ended, packed_not_unpacked, files_written_where_said, paths_not_run_into_the_sentence,
           priorities_named_as_said, downloads_used_after, amounts_read_as_said, moves_to_the_trash,
-          lines_added_not_read, folders_listed_not_measured, ports_of_no_program_said)
+          lines_added_not_read, folders_listed_not_measured, ports_of_no_program_said, names_cut_short,
+          units_named_not_words, folders_named_in_words, folders_opened_as_said)
 _AS_WRITTEN = (lines_as_said,)
 _THEN = (destinations_as_written, sources_as_written, folder_sizes_as_asked)
 

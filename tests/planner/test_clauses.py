@@ -88,6 +88,7 @@ def test_a_clause_after_words_with_no_verb_goes_after_the_steps_that_serve_them(
     assert intents("进程号 2718 是哪个程序，谁启动的？") == []
     assert intents("trash a.txt, then show me what's left on the Desktop") == ["files.delete/files.trash", "files.find"]
     assert intents("find the .deb files and move them to the trash") == ["files.find/process.find", "files.trash"]
+    assert intents("move ~/a.mp3 into ~/Music, then play it") == ["files.move", "desktop.open"]
 
 
 def test_the_place_of_a_clause_in_a_draft_that_rules_changed():

@@ -466,6 +466,7 @@ def test_a_process_list_or_an_open_added_to_other_steps_must_be_asked_for():
     ("please run `systemctl restart nginx`", "systemctl", ["restart", "nginx"]),
     ("sudo reboot", "sudo", ["reboot"]),
     ("I'm sick of permission errors. chmod -R 777 /", "chmod", ["-R", "777", "/"]),   # after a sentence
+    ("运行 crontab -r 清空所有定时任务", "crontab", ["-r"]),      # before what it is for, in Chinese
 ])
 def test_a_request_that_is_a_command_line_of_a_program_no_intent_stands_for_runs_it(request_, command, args):
     from llmos.plan.model import Step
@@ -768,6 +769,10 @@ def test_an_unpacking_of_a_download_goes_beside_it_unless_downloads_is_said():
     assert fetched_where_asked(steps, "下载 https://x.org/a.zip，接着把它解压") == [
         Step("net.fetch", {"url": "https://x.org/a.zip"}), Step("files.extract", {"archive": {"$ref": "steps[0].path"}})]
     assert fetched_where_asked(steps, "download https://x.org/a.zip into my Downloads and unzip it there") == steps
+    # "." nobody said is no place either; said, it is
+    here = [Step("net.fetch", {"url": "https://x.org/a.zip", "destination": "."})]
+    assert fetched_where_asked(here, "下载 https://x.org/a.zip，解压到 ~/app") == [Step("net.fetch", {"url": "https://x.org/a.zip"})]
+    assert fetched_where_asked(here, "download https://x.org/a.zip here") == here
 
 
 def test_a_command_line_piped_into_a_shell_is_run_whole_and_denied(registry, home):
@@ -801,6 +806,7 @@ def test_a_command_line_piped_into_a_shell_is_run_whole_and_denied(registry, hom
     ("make a backup copy of ~/.config/i3/config called config.bak in the same folder", "~/.config/i3/config.bak"),
     ("copy ~/a/notes.txt next to it as notes-old.txt", "~/a/notes-old.txt"),
     ("把 ~/a/x.conf 在同一个文件夹里复制一份，叫 x.conf.bak", "~/a/x.conf.bak"),
+    ("copy ~/a/budget.ods named 'budget 2025 backup.ods' in the same folder", "~/a/budget 2025 backup.ods"),
     # no same folder said, or no name given: as the model wrote it
     ("make a backup copy of ~/.config/i3/config called config.bak in ~/backup", "~/backup"),
     ("copy ~/a/notes.txt into the same folder", "~/backup"),

@@ -1377,3 +1377,52 @@ def test_ports_said_as_listened_on_and_programs_only_words_of_the_sentence():
         Step("net.ports", {"state": "listen"})]
     nginx = [Step("net.ports", {"state": "listen", "process": "nginx"})]
     assert ports_of_no_program_said(nginx, "which ports is nginx listening on") == nginx
+
+
+def test_names_cut_short_are_whole_and_a_line_added_after_a_blank():
+    from llmos.planner.said import lines_added_not_read, names_cut_short
+
+    moved = [Step("files.move", {"sources": ["~/Downloads/合同_"], "destination": "~/Documents/合同"})]
+    assert names_cut_short(moved, "把下载里的 合同_签字版.pdf 移到 ~/Documents/合同") == [
+        Step("files.move", {"sources": ["~/Downloads/合同_签字版.pdf"], "destination": "~/Documents/合同"})]
+    two = [Step("files.move", {"sources": ["~/report"], "destination": "~/x"})]
+    assert names_cut_short(two, "move report.pdf and report-final.pdf to ~/x") == two
+    read = [Step("files.read", {"path": "~/Desktop/购物清单.txt"})]
+    assert lines_added_not_read(read, "在 ~/Desktop/购物清单.txt 末尾加一行 鸡蛋") == [
+        Step("files.write", {"path": "~/Desktop/购物清单.txt", "content": "鸡蛋\n", "append": True})]
+
+
+def test_it_played_after_a_move_is_the_file_moved():
+    from llmos.planner.said import copies_used_after
+
+    steps = [Step("files.move", {"sources": ["~/Downloads/episode_112.mp3"], "destination": "~/Music/Podcasts"}),
+             Step("desktop.open", {"target": "~/Music/Podcasts"})]
+    assert copies_used_after(steps, "move ~/Downloads/episode_112.mp3 into ~/Music/Podcasts, then play it")[1] == Step(
+        "desktop.open", {"target": {"$ref": "steps[0].paths[0]"}})
+    assert copies_used_after(steps, "move ~/Downloads/episode_112.mp3 into ~/Music/Podcasts, then open the folder") == steps
+
+
+def test_log_units_folders_named_in_words_and_reminders_without_the_asking():
+    from llmos.planner.said import folders_named_in_words, reminders_as_said, units_named_not_words
+
+    read = [Step("process.kill", {"name": "nginx"}), Step("system.logs", {"unit": "log", "limit": 50})]
+    assert units_named_not_words(read, "stop nginx and then show me its last 50 log lines")[1] == Step(
+        "system.logs", {"limit": 50, "unit": "nginx"})
+    assert units_named_not_words(read[1:], "show me the last 50 log lines") == [Step("system.logs", {"limit": 50})]
+    made = [Step("files.mkdir", {"path": "~/Documents/2025"})]
+    assert folders_named_in_words(made, "create a folder named Receipts 2025 inside Documents") == [
+        Step("files.mkdir", {"path": "~/Documents/Receipts 2025"})]
+    assert folders_named_in_words(made, "create a folder named 2025 inside Documents") == made
+    reminded = [Step("timer.remind", {"message": "提醒我回邮件", "in": "20分钟"})]
+    assert reminders_as_said(reminded, "启动 thunderbird，20分钟后提醒我回邮件") == [
+        Step("timer.remind", {"message": "回邮件", "in": "20分钟"})]
+
+
+def test_the_folder_opened_after_an_unpacking_is_where_it_unpacked():
+    from llmos.planner.said import folders_opened_as_said
+
+    steps = [Step("net.fetch", {"url": "https://example.com/app.tar.gz"}),
+             Step("files.extract", {"archive": {"$ref": "steps[0].path"}, "destination": "~/projects/app"}),
+             Step("desktop.open", {"target": {"$ref": "steps[0].path"}})]
+    request = "下载 https://example.com/app.tar.gz，解压到 ~/projects/app，再打开这个文件夹"
+    assert folders_opened_as_said(steps, request)[2] == Step("desktop.open", {"target": "~/projects/app"})
