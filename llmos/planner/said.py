@@ -2639,7 +2639,8 @@ def folders_opened_as_said(steps: list, request: str) -> list:
         if s.intent != "desktop.open":
             continue
         unpacked = [j for j in range(k) if steps[j].intent == "files.extract"]
-        if unpacked and (is_ref(target) or (isinstance(target, str) and _is_file(target))):
+        if unpacked and target != {"$ref": f"steps[{unpacked[-1]}].destination"} \
+                and (is_ref(target) or (isinstance(target, str) and _is_file(target))):
             # "download …, unzip it into ~/projects/app, then open that folder": where it unpacked
             e = unpacked[-1]
             into = steps[e].args.get("destination")

@@ -1426,3 +1426,11 @@ def test_the_folder_opened_after_an_unpacking_is_where_it_unpacked():
              Step("desktop.open", {"target": {"$ref": "steps[0].path"}})]
     request = "下载 https://example.com/app.tar.gz，解压到 ~/projects/app，再打开这个文件夹"
     assert folders_opened_as_said(steps, request)[2] == Step("desktop.open", {"target": "~/projects/app"})
+
+
+def test_the_place_it_unpacked_to_referred_to_stays_a_reference():
+    from llmos.planner.said import folders_opened_as_said
+
+    steps = [Step("files.extract", {"archive": "~/a.zip", "destination": "~/projects/a"}),
+             Step("desktop.open", {"target": {"$ref": "steps[0].destination"}})]
+    assert folders_opened_as_said(steps, "unzip ~/a.zip into ~/projects/a and open that folder") == steps
