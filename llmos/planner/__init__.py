@@ -1224,6 +1224,7 @@ _CONTEXT_THEN = re.compile(r"^(?P<context>(?:[^.;!?。；！？,，]|\.(?=\S)){3
 
 _SUBJECT = re.compile(r"^\s*(?:my\s+|the\s+)?(?P<name>[A-Za-z][\w.+-]*)\s+(?:is|was|keeps|has|seems|froze|crashed|hangs|hung|"
                       r"won'?t|isn'?t|wasn'?t|doesn'?t|stopped|just|still|went|got|looks)\b", re.IGNORECASE)
+_SUBJECT_ZH = re.compile(r"^\s*(?P<name>[A-Za-z][\w.+-]*)\s*(?:又|突然|一直|总是|老是)?(?:卡|崩|挂|死|没响应|不动|闪退|打不开|占)")
 _NO_SUBJECT = frozenset("i it this that he she we they you everything something nothing computer laptop machine pc "
                         "system internet wifi network disk fan screen".split())
 
@@ -1281,6 +1282,10 @@ def said_after_context(request: str) -> str | None:
                          context[context.find(name) + len(name):]).group(0)
         said = name + where.lstrip("'\"’”")
         return re.sub(r"\bit\b", lambda _: said, main, count=1, flags=re.IGNORECASE)
+    chinese = _SUBJECT_ZH.match(context)
+    if chinese and "它" in main:
+        # "WPS 卡死了，强制关掉它": 它 is the program the context names first
+        main = main.replace("它", " " + chinese.group("name") + " ", 1).strip()
     named = _SUBJECT.match(context)
     if named and named.group("name").lower() not in _NO_SUBJECT \
             and (named.group("name")[0].isupper() or named.group("name").lower() in PROGRAMS):

@@ -2657,6 +2657,29 @@ def folders_opened_as_said(steps: list, request: str) -> list:
     return out
 
 
+_THAT_FOLDER = re.compile(r"\b(?:that|the|this)\s+(?:new\s+)?(?:folder|directory|dir)\b|那个文件夹|这个文件夹|该文件夹", re.IGNORECASE)
+
+
+def that_folder_measured(steps: list, request: str) -> list:
+    """"Unzip … into ~/Pictures/2023 and then tell me how much space that folder takes" measures
+    ~/Pictures/2023, not home: a size or a search of home, which the request never writes,
+    after a step that made or filled a folder, when it says "that folder", is of that folder."""
+    if not _THAT_FOLDER.search(request) or re.search(r"(?<![\w/.-])~(?![\w/.-])|\bhome\b|主目录|家目录", request, re.IGNORECASE):
+        return steps
+    out = list(steps)
+    for k, s in enumerate(steps):
+        if s.intent not in ("files.usage", "files.find") or s.args.get("path") not in ("~", "."):
+            continue
+        filled = [j for j in range(k) if steps[j].intent in ("files.extract", "files.mkdir", "files.copy", "files.move")]
+        if not filled:
+            continue
+        j = filled[-1]
+        place = steps[j].args.get("path" if steps[j].intent == "files.mkdir" else "destination")
+        if isinstance(place, str) and not _is_file(place):
+            out[k] = Step(s.intent, {**s.args, "path": place})
+    return out
+
+
 def _named_folder(word: str, request: str) -> str | None:
     """The folder "the <word> folder" names: a path the request writes that ends in that word,
     else a well-known folder of that name."""
@@ -2959,7 +2982,7 @@ _RULES = (settings_not_planned, uploads_not_planned, no_intent_for_it, never_min
           listed_process_ended, packed_not_unpacked, files_written_where_said, paths_not_run_into_the_sentence,
           priorities_named_as_said, downloads_used_after, amounts_read_as_said, moves_to_the_trash,
           lines_added_not_read, folders_listed_not_measured, ports_of_no_program_said, names_cut_short,
-          units_named_not_words, folders_named_in_words, folders_opened_as_said)
+          units_named_not_words, folders_named_in_words, folders_opened_as_said, that_folder_measured)
 _AS_WRITTEN = (lines_as_said,)
 _THEN = (destinations_as_written, sources_as_written, folder_sizes_as_asked)
 

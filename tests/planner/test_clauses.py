@@ -108,6 +108,7 @@ def test_the_context_said_before_is_no_clause_and_its_folder_is_there():
     assert said_after_context("My Downloads folder is a mess. Find the .deb installers in there and trash them") == (
         "Find the .deb installers in my Downloads folder and trash them")
     assert said_after_context("Slack has been flaky, grab its logs from today") == "grab slack's logs from today"
+    assert said_after_context("firefox 又卡住了，帮我把它关掉") == "帮我把 firefox 关掉"
 
 
 def test_a_question_is_no_context_and_a_context_copied_into_a_path_is_told():

@@ -1434,3 +1434,13 @@ def test_the_place_it_unpacked_to_referred_to_stays_a_reference():
     steps = [Step("files.extract", {"archive": "~/a.zip", "destination": "~/projects/a"}),
              Step("desktop.open", {"target": {"$ref": "steps[0].destination"}})]
     assert folders_opened_as_said(steps, "unzip ~/a.zip into ~/projects/a and open that folder") == steps
+
+
+def test_that_folder_measured_is_the_one_just_filled():
+    from llmos.planner.said import that_folder_measured
+
+    steps = [Step("files.extract", {"archive": "~/Downloads/p.zip", "destination": "~/Pictures/2023"}),
+             Step("files.usage", {"path": "~", "depth": 0})]
+    request = "Unzip ~/Downloads/p.zip into ~/Pictures/2023 and then tell me how much space that folder takes"
+    assert that_folder_measured(steps, request)[1] == Step("files.usage", {"path": "~/Pictures/2023", "depth": 0})
+    assert that_folder_measured(steps, "Unzip ~/Downloads/p.zip into ~/Pictures/2023, then how big is my home folder") == steps
