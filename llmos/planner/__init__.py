@@ -1124,20 +1124,21 @@ def _clause_left_out_planned(planner: Any, request: str, draft: Any, outcome: Ou
     is asked of the model again: the plan keeps the steps before that clause's place and goes
     on with a step of that intent, the model writing its arguments and the rest (and so on,
     for a clause it then leaves out after that one).  The new plan is kept only if it serves
-    every such clause and still holds every step of the first, in order."""
+    every such clause and still holds every step of the first, in order, but for a step that
+    served no clause where a left-out one went (it may give way to it)."""
     from llmos.planner.clauses import asked_by_clause, first_unplanned
 
     read = draft.read or request
     first = [s.intent for s in outcome.plan.steps]
     served_by_clauses = {name for _, intents in asked_by_clause(read) for name in intents}
     current, latest, place_asked, replaced = draft, outcome, -1, []
-    for asked in range(_CLAUSES_ASKED_AGAIN + 1):
+    for times_asked in range(_CLAUSES_ASKED_AGAIN + 1):
         planned = [s.intent for s in latest.plan.steps]
         left_out = first_unplanned(read, planned)
         if left_out is None:
             break
         before, intent = left_out
-        if before <= place_asked or asked == _CLAUSES_ASKED_AGAIN:
+        if before <= place_asked or times_asked == _CLAUSES_ASKED_AGAIN:
             return draft, outcome       # the model would not serve that clause there
         place = _draft_place(_intents_drafted(current), planned, before)
         if place is None:
