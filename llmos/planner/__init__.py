@@ -1269,7 +1269,7 @@ def said_after_context(request: str) -> str | None:
         return None     # (a first clause that asks for a step is no context: "结束 firefox 进程，然后重新启动 firefox")
     main = m.group("main").strip()
     context = m.group("context")
-    folders = {w.lower() for w in _FOLDER_WORD.findall(context)}
+    folders = {w.lower() for w in _FOLDER_OF_THE_CONTEXT.findall(context)}
     if len(folders) == 1 and _THERE.search(main):
         # "My Downloads folder is a mess. Find the .deb installers in there and …"
         main = _THERE.sub(lambda t: f"{t.group(1)} my {folders.pop().capitalize()} folder", main, count=1)
@@ -1298,8 +1298,8 @@ def said_after_context(request: str) -> str | None:
 
 
 _A_SUFFIX = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")        # a file's name, said in the context or not
-_FOLDER_WORD = re.compile(r"\b(downloads|desktop|documents|pictures|photos|music|videos)\s+(?:folder|directory|dir)\b",
-                          re.IGNORECASE)
+_FOLDER_OF_THE_CONTEXT = re.compile(r"\b(downloads|desktop|documents|pictures|photos|music|videos)\s+(?:folder|directory|dir)\b",
+                                    re.IGNORECASE)
 _THERE = re.compile(r"\b(in|from|on|inside|out of)\s+there\b", re.IGNORECASE)
 
 
