@@ -1893,6 +1893,9 @@ def packed_with_no_archive_named(steps: list, request: str) -> list:
     return [Step("files.compress", {"sources": [place], "archive": place.rstrip("/") + suffix})]
 
 
+_ARCHIVE_SUFFIXES = _ARCHIVES | {"tar.gz", "tar.xz", "tar.bz2", "tar.zst"}
+
+
 def unpacked_not_packed(steps: list, request: str) -> list:
     """"unzip the achive in downloads called photos.zip" unpacks photos.zip: the model had
     packed the Downloads into it.  A packing of one folder into an archive the request names,
@@ -1904,7 +1907,7 @@ def unpacked_not_packed(steps: list, request: str) -> list:
         sources, archive = s.args.get("sources"), s.args.get("archive")
         if (s.intent == "files.compress" and isinstance(sources, list) and len(sources) == 1
                 and isinstance(sources[0], str) and not _suffix(sources[0]) and isinstance(archive, str)
-                and _suffix(archive) in _ARCHIVES | {"tar.gz", "tar.xz", "tar.bz2", "tar.zst"}
+                and _suffix(archive) in _ARCHIVE_SUFFIXES
                 and archive.rsplit("/", 1)[-1] in request):
             s = Step("files.extract", {"archive": posixpath.join(sources[0], archive.rsplit("/", 1)[-1])})
         out.append(s)
@@ -1923,9 +1926,6 @@ def packed_not_unpacked(steps: list, request: str) -> list:
             s = Step("files.compress", {"sources": [archive], "archive": destination})
         out.append(s)
     return out
-
-
-_ARCHIVE_SUFFIXES = _ARCHIVES | {"tar.gz", "tar.xz", "tar.bz2", "tar.zst"}
 
 
 def files_written_where_said(steps: list, request: str) -> list:
@@ -1976,7 +1976,7 @@ def downloads_used_after(steps: list, request: str) -> list:
     """"Download …/sales-2024.csv to Documents, then show me the first 1 KB of it": what a
     later step does to "it" is done to the download (``steps[k].path``), not to the folder it
     went to nor to a name made of the sentence ("~/Documents/1 KB")."""
-    out = list(steps)
+    out, written = list(steps), written_paths(request)
     for k, s in enumerate(steps):
         url = s.args.get("url")
         if s.intent != "net.fetch" or not isinstance(url, str) or url not in request:
@@ -1987,7 +1987,7 @@ def downloads_used_after(steps: list, request: str) -> list:
         for j in range(k + 1, len(steps)):
             arg = _ONE_FILE_ARG.get(steps[j].intent)
             value = steps[j].args.get(arg) if arg else None
-            if not isinstance(value, str) or value in written_paths(request):
+            if not isinstance(value, str) or value in written:
                 continue
             if isinstance(folder, str) and (value == folder or value.startswith(folder.rstrip("/") + "/")) \
                     and not (_is_file(value) and value.rsplit("/", 1)[-1] in request.replace(url, "")):
@@ -2016,8 +2016,8 @@ _THE_LINE = re.compile(r"[:：]\s*(?P<colon>[^\n]+?)\s*$|['\"“‘](?P<quoted>[
 
 def lines_added_not_read(steps: list, request: str) -> list:
     """"在 ~/文档/购物清单.txt 后面加一行：鸡蛋" adds the line: the model had only read the file.
-    A plan of one read, in a request that says to add a line and gives it (after a colon or
-    in quotes), is the appending of that line."""
+    A plan of one read, in a request that says to add a line and gives it (after a colon, in
+    quotes, or after 加一行 and a blank), is the appending of that line."""
     if len(steps) != 1 or steps[0].intent != "files.read" or not isinstance(steps[0].args.get("path"), str):
         return steps
     said, line = _ADDS_A_LINE.search(request), _THE_LINE.search(request)
@@ -2633,6 +2633,7 @@ def folders_opened_as_said(steps: list, request: str) -> list:
     said = _OPEN_THE_FOLDER.search(request)
     if not said:
         return steps
+    named = _named_folder(said.group("word"), request) if said.group("word") else None
     out = list(steps)
     for k, s in enumerate(steps):
         target = s.args.get("target")
@@ -2652,8 +2653,8 @@ def folders_opened_as_said(steps: list, request: str) -> list:
             folder = found.args.get("path") if found.intent == "files.find" else None
             if isinstance(folder, str):
                 out[k] = Step(s.intent, {**s.args, "target": folder})
-        if said.group("word") and _named_folder(said.group("word"), request):
-            out[k] = Step(s.intent, {**s.args, "target": _named_folder(said.group("word"), request)})
+        if named:
+            out[k] = Step(s.intent, {**s.args, "target": named})
     return out
 
 
