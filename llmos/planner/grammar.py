@@ -1531,7 +1531,11 @@ def labelled_starts(request: str, arg: str) -> frozenset[int] | None:
     if arg != "title":
         return None
     if titles:
-        return titles
+        # a second notice in a clause of its own labels nothing ("notify me: heading 'A' …,
+        # then pop up a note saying 'B'"): its title is what it quotes
+        return titles | frozenset(i for i in quoted if not any(_one_clause(request, i, t) for t in titles)
+                                  and any(_one_clause(request, m.start(), i)
+                                          for m in _NOTICE_WORD.finditer(request, 0, i)))
     # what a notification "says", not what a file's 内容 is ("新建 a.txt，内容写 X，再弹个通知：Y")
     said = frozenset(j for j in _label_ends(request, _BODY_LABEL)
                      if any(_one_clause(request, m.start(), j) for m in _NOTICE_WORD.finditer(request, 0, j)))

@@ -590,6 +590,11 @@ def test_copies_respect_written_paths_and_names(grammar, request_, text, ok):
      ' desktop.notify title=" Reminder" body=" notification titled Reminder"', False),
     ("pop up a notification titled Reminder with the text 'Stand up and stretch'",
      ' desktop.notify title=" Reminder" body=" Stand up and stretch"', True),
+    # a second notice in a clause of its own has no label: its title is what it quotes
+    ("notify me: heading 'Build', text 'all green' and then pop up a note saying 'go home'",
+     ' desktop.notify title=" Build" body=" all green" ; desktop.notify title=" go home"', True),
+    ("notify me: heading 'Build', text 'all green' and then pop up a note saying 'go home'",
+     ' desktop.notify title=" all green" body=" Build"', False),
     ("create ~/Journal and write 'Day 1' into ~/Journal/day1.txt",
      ' files.write path=" ~/Journal/day1.txt" content=" create ~/Journal"', False),
     ("create ~/Journal and write 'Day 1' into ~/Journal/day1.txt",
