@@ -59,6 +59,8 @@ FIND_THEN_ACT_SHARE = 0.2
 
 def is_dev_template(template: str, dev_share: float = 0.15) -> bool:
     """A stable, seed-free choice, so adding templates never reshuffles the split."""
+    if template.startswith(TRAIN_ONLY):
+        return False
     h = int(hashlib.sha256(template.encode()).hexdigest()[:8], 16)
     return (h % 1000) < dev_share * 1000
 
@@ -851,6 +853,17 @@ SELECT_EN += _MORE["SELECT_EN"]
 SELECT_ZH += _MORE["SELECT_ZH"]
 FOLLOW += _MORE["FOLLOW"]
 PAIRS += _MORE["PAIRS"]
+DEV_SPLIT_LISTS = {"TEMPLATES": TEMPLATES, "FOLLOW": FOLLOW, "SELECT_EN": SELECT_EN, "SELECT_ZH": SELECT_ZH,
+                    "PAIRS": PAIRS, "OOS_EN": OOS_EN, "OOS_ZH": OOS_ZH, "OOS_SHAPES_EN": OOS_SHAPES_EN,
+                    "OOS_SHAPES_ZH": OOS_SHAPES_ZH, "DANGER": DANGER}
+
+# Areas written after the dev split was frozen, without looking at it, only train: the dev
+# split stays the one every earlier figure was measured on.  Their selections add to the
+# dev-split ones (a new follow-up verb is trained after every known selection).
+TRAIN_ONLY = "w"  # the id prefix is_dev_template never holds out
+_WIDER = phrasings.collect(phrasings.TRAIN_ONLY_AREAS)
+TRAIN_ONLY_LISTS = {**_WIDER, "SELECT_EN": SELECT_EN + _WIDER["SELECT_EN"],
+                    "SELECT_ZH": SELECT_ZH + _WIDER["SELECT_ZH"]}
 
 
 def _fill(template_text: str, args: Any, slots: Slots, rng: random.Random,
@@ -1120,36 +1133,45 @@ class Generator:
         for intent in self.intents.values():
             for i, ex in enumerate(intent.examples):
                 out.append((f"ex:{intent.name}:{i}", ex.lang, ex.lang, self._example_source(intent, ex)))
-        for k, (name, args, en, zh) in enumerate(TEMPLATES):
+        out += self._phrasing_sources(DEV_SPLIT_LISTS)
+        # appended last: the dev split draws no random number for a training-only source,
+        # so its samples stay exactly what they were
+        out += self._phrasing_sources(TRAIN_ONLY_LISTS, prefix=TRAIN_ONLY)
+        return out
+
+    def _phrasing_sources(self, lists: dict[str, list], prefix: str = "") -> list:
+        """Sources of hand-written phrasings (lists keyed as ``phrasings.KINDS``, plus
+        ``OOS_SHAPES_EN``/``_ZH``); ids are positional within each list, in this order."""
+        out = []
+        for k, (name, args, en, zh) in enumerate(lists["TEMPLATES"]):
             if name not in self.intents:
                 continue
             for lang, texts in (("en", en), ("zh", zh)):
                 for j, text in enumerate(texts):
-                    out.append((f"t:{name}:{k}:{lang}:{j}", lang, lang,
+                    out.append((f"{prefix}t:{name}:{k}:{lang}:{j}", lang, lang,
                                 self._template_source([(name, args)], text, lang, lang)))
-        for sk, (lang, sels) in enumerate((("en", SELECT_EN), ("zh", SELECT_ZH))):
-            for f, (follow, fargs, en, zh) in enumerate(FOLLOW):
-                texts = en if lang == "en" else zh
-                for j, text in enumerate(texts):
-                    for s, (sel, sargs) in enumerate(sels):
-                        out.append((f"m:{f}:{lang}:{j}", lang, "multi",
-                                    self._template_source([("files.find", {"path": "{dir}", **sargs}), (follow, fargs)],
+        for lang, sels in (("en", lists["SELECT_EN"]), ("zh", lists["SELECT_ZH"])):
+            for f, (then, fargs, en, zh) in enumerate(lists["FOLLOW"]):
+                for j, text in enumerate(en if lang == "en" else zh):
+                    for sel, sargs in sels:
+                        out.append((f"{prefix}m:{f}:{lang}:{j}", lang, "multi",
+                                    self._template_source([("files.find", {"path": "{dir}", **sargs}), (then, fargs)],
                                                           text.replace("{sel}", sel), lang, "multi")))
-        for p, (*steps, en, zh) in enumerate(PAIRS):
+        for p, (*steps, en, zh) in enumerate(lists["PAIRS"]):
             for lang, texts in (("en", en), ("zh", zh)):
                 for j, text in enumerate(texts):
-                    out.append((f"p:{p}:{lang}:{j}", lang, "multi",
+                    out.append((f"{prefix}p:{p}:{lang}:{j}", lang, "multi",
                                 self._template_source(steps, text, lang, "multi")))
-        for lang, items in (("en", OOS_EN), ("zh", OOS_ZH)):
+        for lang, items in (("en", lists["OOS_EN"]), ("zh", lists["OOS_ZH"])):
             for j, text in enumerate(items):
-                out.append((f"oos:{lang}:{j}", lang, "oos", self._template_source([], text, lang, "oos")))
-        for lang, shapes in (("en", OOS_SHAPES_EN), ("zh", OOS_SHAPES_ZH)):
+                out.append((f"{prefix}oos:{lang}:{j}", lang, "oos", self._template_source([], text, lang, "oos")))
+        for lang, shapes in (("en", lists.get("OOS_SHAPES_EN", [])), ("zh", lists.get("OOS_SHAPES_ZH", []))):
             for j, shape in enumerate(shapes):
-                out.append((f"oos-shape:{lang}:{j}", lang, "oos", self._oos_shape(shape, lang)))
-        for k, (name, args, en, zh) in enumerate(DANGER):
+                out.append((f"{prefix}oos-shape:{lang}:{j}", lang, "oos", self._oos_shape(shape, lang)))
+        for k, (name, args, en, zh) in enumerate(lists["DANGER"]):
             for lang, texts in (("en", en), ("zh", zh)):
                 for j, text in enumerate(texts):
-                    out.append((f"d:{k}:{lang}:{j}", lang, "danger",
+                    out.append((f"{prefix}d:{k}:{lang}:{j}", lang, "danger",
                                 self._template_source([(name, args)], text, lang, "danger")))
         return out
 
@@ -1234,7 +1256,7 @@ class Generator:
             # out-of-scope shapes draw fresh fillers each time: more of them teach "none" as a
             # kind of request (numbers, programs, devices that serve no intent), not a list
             count = per_template * (3 if template.startswith("oos-shape:") else 1)
-            if split == "train" and template.startswith("m:"):
+            if split == "train" and template.startswith(("m:", TRAIN_ONLY + "m:")):
                 count = max(1, round(count * FIND_THEN_ACT_SHARE))
             for k in range(count):
                 noisy = rng.random() < noisy_share and not template.startswith("oos:")

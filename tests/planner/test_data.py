@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from llmos.plan.refs import is_ref, moved_refs, parse_ref, referenced_steps
-from llmos.planner.data import Generator
+from llmos.planner.data import DEV_SPLIT_LISTS, TRAIN_ONLY, TRAIN_ONLY_LISTS, Generator, is_dev_template
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +47,34 @@ def test_three_step_chains_and_one_item_references_are_trained(train):
     assert ("files.mkdir", "files.find", "files.move") in steps
     items = {ref[1][-1] for s in train for _, args in s.steps for ref in refs_of(args)}
     assert 0 in items      # "@0.pids[0]": the first of an earlier result
+
+
+def _phrasings(lists: dict, prefix: str = ""):
+    """(template id, text) of every one-step, pair and out-of-scope phrasing, ids as sources() makes them."""
+    for k, (name, _, en, zh) in enumerate(lists["TEMPLATES"]):
+        for lang, texts in (("en", en), ("zh", zh)):
+            yield from ((f"{prefix}t:{name}:{k}:{lang}:{j}", t) for j, t in enumerate(texts))
+    for p, (*_, en, zh) in enumerate(lists["PAIRS"]):
+        for lang, texts in (("en", en), ("zh", zh)):
+            yield from ((f"{prefix}p:{p}:{lang}:{j}", t) for j, t in enumerate(texts))
+    for lang in ("en", "zh"):
+        yield from ((f"{prefix}oos:{lang}:{j}", t) for j, t in enumerate(lists[f"OOS_{lang.upper()}"]))
+
+
+def test_training_only_areas_train_and_stay_out_of_the_dev_split(intents):
+    gen = Generator(intents, seed=0)
+    parts = lambda s: s.template.removeprefix("conj:").split("|")
+    assert not any(p.startswith(TRAIN_ONLY) for s in gen.generate("dev", 1) for p in parts(s))
+    train = gen.generate("train", 1)
+    assert sum(s.template.startswith(TRAIN_ONLY) for s in train) > 1000
+
+
+def test_no_training_only_phrasing_is_a_dev_phrasing(intents):
+    """The areas written after the split was frozen only widen training; one that repeated a
+    held-out phrasing word for word would train on the dev split."""
+    ids = {t for t, *_ in Generator(intents, seed=0).sources()}
+    said = lambda t: " ".join(re.findall(r"\w+|\{\w+\}", t.lower()))
+    dev = {said(t) for i, t in _phrasings(DEV_SPLIT_LISTS) if i in ids and is_dev_template(i)}
+    wider = [(i, t) for i, t in _phrasings(TRAIN_ONLY_LISTS, TRAIN_ONLY) if i in ids]
+    assert len(dev) > 500 and len(wider) > 1000
+    assert [t for _, t in wider if said(t) in dev] == []
