@@ -50,10 +50,14 @@ def test_three_step_chains_and_one_item_references_are_trained(train):
 
 
 def _phrasings(lists: dict, prefix: str = ""):
-    """(template id, text) of every one-step, pair and out-of-scope phrasing, ids as sources() makes them."""
+    """(template id, text) of every one-step, follow-up, pair and out-of-scope phrasing, ids as
+    sources() makes them."""
     for k, (name, _, en, zh) in enumerate(lists["TEMPLATES"]):
         for lang, texts in (("en", en), ("zh", zh)):
             yield from ((f"{prefix}t:{name}:{k}:{lang}:{j}", t) for j, t in enumerate(texts))
+    for f, (*_, en, zh) in enumerate(lists["FOLLOW"]):
+        for lang, texts in (("en", en), ("zh", zh)):
+            yield from ((f"{prefix}m:{f}:{lang}:{j}", t) for j, t in enumerate(texts))
     for p, (*_, en, zh) in enumerate(lists["PAIRS"]):
         for lang, texts in (("en", en), ("zh", zh)):
             yield from ((f"{prefix}p:{p}:{lang}:{j}", t) for j, t in enumerate(texts))
