@@ -186,28 +186,28 @@ def main(argv: list[str] | None = None) -> int:
 
     if init:
         model = Qwen3MoeForCausalLM.from_pretrained(init, dtype=torch.float32)
-        config = model.config
-        config.output_router_logits = True
         earlier = json.loads((init / "planner.json").read_text())
         log.info("going on from %s: %s steps on %s samples", init, earlier.get("steps"), earlier.get("samples"))
         # planner.json tells every run that made the weights, the earliest first
         runs = earlier.get("after", []) + [{k: earlier.get(k) for k in ("steps", "per_template", "samples", "minutes")}]
+        size_name = earlier.get("size", ns.size)
     else:
-        model, config, runs = None, None, []
-    size_name = earlier.get("size", ns.size) if init else ns.size
-    config = config or Qwen3MoeConfig(
-        vocab_size=tok.sp.get_piece_size(), hidden_size=size["hidden_size"],
-        intermediate_size=size["intermediate_size"], moe_intermediate_size=size["moe_intermediate_size"],
-        num_hidden_layers=size["num_hidden_layers"], num_attention_heads=size["num_attention_heads"],
-        num_key_value_heads=size["num_key_value_heads"], head_dim=size["head_dim"],
-        num_experts=size["num_experts"], num_experts_per_tok=size["num_experts_per_tok"],
-        norm_topk_prob=True, max_position_embeddings=256, tie_word_embeddings=True,
-        rope_theta=10000.0, rms_norm_eps=1e-6, router_aux_loss_coef=0.01, output_router_logits=True,
-        bos_token_id=tok.vocab.bos, eos_token_id=tok.vocab.eos, pad_token_id=0)
+        model = Qwen3MoeForCausalLM(Qwen3MoeConfig(
+            vocab_size=tok.sp.get_piece_size(), hidden_size=size["hidden_size"],
+            intermediate_size=size["intermediate_size"], moe_intermediate_size=size["moe_intermediate_size"],
+            num_hidden_layers=size["num_hidden_layers"], num_attention_heads=size["num_attention_heads"],
+            num_key_value_heads=size["num_key_value_heads"], head_dim=size["head_dim"],
+            num_experts=size["num_experts"], num_experts_per_tok=size["num_experts_per_tok"],
+            norm_topk_prob=True, max_position_embeddings=256, tie_word_embeddings=True,
+            rope_theta=10000.0, rms_norm_eps=1e-6, router_aux_loss_coef=0.01, output_router_logits=True,
+            bos_token_id=tok.vocab.bos, eos_token_id=tok.vocab.eos, pad_token_id=0))
+        runs, size_name = [], ns.size
+    config = model.config
+    config.output_router_logits = True
     # grouped_mm runs the experts ~10x faster than the eager per-expert loop on CPU;
-    # it is an implementation choice of training only (the weights are the same)
+    # it is an implementation choice of training only (the weights are the same), read
+    # from the config on every forward
     config._experts_implementation = "grouped_mm"
-    model = model or Qwen3MoeForCausalLM(config)
     model.train()
     n_params = sum(p.numel() for p in model.parameters())
     log.info("model: qwen3_moe, %.2fM parameters", n_params / 1e6)
