@@ -150,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     from transformers import Qwen3MoeConfig, Qwen3MoeForCausalLM
 
     from llmos.intents import Registry
+    from llmos.planner.average import history
     from llmos.planner.data import Generator
     from llmos.planner.language import render_plan
     from llmos.planner.spelling import WORDS_FILE, vocabulary, write_vocabulary
@@ -187,9 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     if init:
         model = Qwen3MoeForCausalLM.from_pretrained(init, dtype=torch.float32)
         earlier = json.loads((init / "planner.json").read_text())
-        log.info("going on from %s: %s steps on %s samples", init, earlier.get("steps"), earlier.get("samples"))
         # planner.json tells every run that made the weights, the earliest first
-        runs = earlier.get("after", []) + [{k: earlier.get(k) for k in ("steps", "per_template", "samples", "minutes")}]
+        last = history(earlier)
+        runs = last.pop("after", []) + [last]
+        log.info("going on from %s: %s", init, f"an average of {len(last['averaged'])} models" if "averaged" in last
+                 else f"{last.get('steps')} steps on {last.get('samples')} samples")
         size_name = earlier.get("size", ns.size)
     else:
         model = Qwen3MoeForCausalLM(Qwen3MoeConfig(
