@@ -914,7 +914,8 @@ def stated_counts(request: str) -> frozenset[int]:
 
 
 # A size said right after a comparison bounds one side: "under 100 KB", "不超过 2GB",
-# "500MB以下" are upper bounds, "over 4 GB", "大于 1G", "1GB以上" lower ones.
+# "500MB以下" are upper bounds, "over 4 GB", "大于 1G", "1GB以上" lower ones; and a Chinese
+# comparison puts the size between 比 and the adjective: 比3GB大 is over 3GB, 比10k小 under.
 _SIZE_SIDE = {"larger_than": "above", "smaller_than": "below"}
 _BELOW = re.compile(r"(\b(under|below|beneath|less than|smaller than|lower than|at most|up to|"
                     r"no (more|bigger|larger) than|not (over|above|more than|bigger than|larger than))|<=?|"
@@ -929,9 +930,10 @@ def _sides_of(request: str, piece: str) -> frozenset[str]:
     sides = set()
     for m in re.finditer(re.escape(piece), request):
         before, after = request[max(0, m.start() - 24):m.start()], request[m.end():m.end() + 2]
-        if _BELOW.search(before) or after in ("以下", "以内"):
+        than = re.search(r"比\s*$", before) and re.match(r"\s*还?\s*(?P<adj>[大多高小少低])", request[m.end():])
+        if _BELOW.search(before) or after in ("以下", "以内") or (than and than["adj"] in "小少低"):
             sides.add("below")
-        elif _ABOVE.search(before) or after == "以上":
+        elif _ABOVE.search(before) or after == "以上" or than:
             sides.add("above")
         else:
             sides.add("")
@@ -1106,14 +1108,16 @@ _LEADS_TO_PROSE = frozenset("and then also or but of to into from with as that s
 # what a request calls a thing, or does to it, is not its name unless quoted: "make a folder
 # /opt/hack" is no /opt/hack/folder, "… and write 'hello' to ~/notes/first.txt" no ~/notes/write;
 # nor are a question's, a time's, a ranking's or a change's words ("how big", "the last day",
-# "my 20 oldest files", "the .csv files changed in …")
+# "my 20 oldest files", "the .csv files changed in …"), nor a verb's helpers or a comparison's
+# ("Downloads/file(1).pdf should be called lease.pdf" is no ~/Downloads/be)
 _NAMING = re.compile(r"\b(called|named|titled)\s+$", re.I)   # "a folder named new" is named "new"
 _NEVER_A_NAME = frozenset("folder folders directory directories dir file files write create make new open show "
                           "find delete remove move copy rename run launch start kill trash zip unzip extract read "
                           "list save what which where who why how does do did is are was say says tell me "
                           "big large huge much many last past recent latest newest oldest biggest largest "
                           "smallest changed modified touched edited updated line lines text together both "
-                          "too end please pls plz kindly hey".split())
+                          "too end please pls plz kindly hey be should could would will can you after before "
+                          "than older newer bigger smaller larger".split())
 _EXTENSION_CHAR = re.compile(r"[A-Za-z0-9._+-]")
 _NO_KIND = frozenset("file files folder folders dir dirs directory directories stuff things items ones".split())
 _PREPOSITIONS = frozenset("in into inside on onto at of to from with for as over under by via".split())
@@ -1891,7 +1895,10 @@ _ROUND = (*range(0, 32), 40, 50, 60, 64, 90, 100, 128, 200, 256, 500, 1000)
 
 def _int_candidates(request: str, round_ones: bool) -> frozenset[int]:
     from llmos.plan.normalise import _number
-    found = {int(run) for run in re.findall(r"\d+", request) if len(run) <= 9}
+    # a number said only as the number of a size or a duration is no count, stated or round:
+    # 比10k大的文件 asks for no 10 files, "errors from the past 2 hours" for no 2 of them
+    measures = _said_only_in_quantities(request)
+    found = {int(run) for run in re.findall(r"\d+", request) if len(run) <= 9} - measures
     for word in re.findall(r"[a-z]+|[零〇一二两俩三四五六七八九十百千万]+", request.lower()):
         n = _number(word)
         if n is not None and n == int(n):
@@ -1910,7 +1917,23 @@ def _int_candidates(request: str, round_ones: bool) -> frozenset[int]:
                 n = _number(run[i:j])
                 if n is not None and n == int(n) and int(n) not in found:
                     short.add(int(n))
-    return frozenset(found | (set(_ROUND) - short))
+    return frozenset(found | (set(_ROUND) - short - measures))
+
+
+@lru_cache(maxsize=256)
+def _said_only_in_quantities(request: str) -> frozenset[int]:
+    """The numbers (in digits) a request says only inside sizes and durations ("10k", "2 hours");
+    never 1, which "the biggest file over 1 GB" still asks for as the one thing it wants."""
+    spans = [(m.start(), m.end()) for fmt in ("size", "duration") for piece in quantity_spans(request, fmt)
+             for m in re.finditer(re.escape(piece), request)]
+    inside: dict[int, bool] = {}
+    for m in re.finditer(r"(?<![\d.])\d+(?![\d.])", request):
+        n = int(m.group()) if len(m.group()) <= 9 else None
+        if n is not None:
+            # with its unit after it in the span: a loose span ("后25" of 最后25行) measures nothing
+            inside[n] = inside.get(n, True) and any(
+                a <= m.start() and m.end() < b and re.match(r"\s*[^\W\d_]", request[m.end():b]) for a, b in spans)
+    return frozenset(n for n, only in inside.items() if only and n >= 2)
 
 
 @lru_cache(maxsize=1024)

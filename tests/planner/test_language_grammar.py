@@ -167,6 +167,12 @@ def test_a_known_folder_with_a_name_or_a_whole_copy_is_fine(grammar, request_, t
     # a round number that only begins a stated one is a copy stopped short
     ("give me the last 200 journal lines", " system.logs limit=20", False),
     ("give me the last 200 journal lines", " system.logs limit=200", True),
+    # the number of a size or a duration is no count
+    ("请显示图片目录下比10k大的文件", ' files.find path=" ~/Pictures" larger_than=" 10k" limit=10', False),
+    ("请显示图片目录下比10k大的文件", ' files.find path=" ~/Pictures" larger_than=" 10k"', True),
+    ("errors from the past 2 hours", ' system.logs priority=err since=" 2 hours" limit=2', False),
+    ("the biggest file over 1 GB in ~/Videos",
+     ' files.find path=" ~/Videos" larger_than=" 1 GB" sort=size order=desc limit=1', True),
     ("the biggest of the 10 newest files in Downloads", " system.logs limit=1", True),
 ])
 def test_identifiers_are_stated_numbers_knobs_may_be_round(grammar, request_, text, ok):
@@ -218,6 +224,11 @@ def test_paths_are_copied_from_their_start(grammar, request_, text, ok):
     ("make a folder /opt/hack", ' files.mkdir path=" /opt/hack/folder"', False),
     ("create ~/notes and write 'hi' to ~/notes/first.txt", ' files.write path=" ~/notes/write" content=" hi"', False),
     ("create a folder named new in /tmp", ' files.mkdir path=" /tmp/new"', True),
+    ("Downloads/file(1).pdf should be called lease.pdf",
+     ' files.move sources=[" ~/Downloads/file(1).pdf"] destination=" ~/Downloads/be"', False),
+    ("Downloads/file(1).pdf should be called lease.pdf",
+     ' files.move sources=[" ~/Downloads/file(1).pdf"] destination=" ~/Downloads/lease.pdf"', True),
+    ("in ~/projects, new folder for files older than a week", ' files.mkdir path=" ~/projects/older"', False),
     # after the folder of a written file only a file name (with a suffix) may follow
     ("rename ~/Documents/notes.txt to todo", ' files.move sources=[" ~/Documents/notes.txt"] destination=" ~/Documents/todo"', False),
     # a path does not end where a name goes on: "file(1).pdf"
@@ -1051,6 +1062,11 @@ def test_a_dotted_name_is_copied_whole(grammar, request_, text, ok):
     ("找出视频里大于 1GB 但不超过 4GB 的文件", ' files.find path=" ~/Videos" larger_than=" 1GB" smaller_than=" 4GB"', True),
     ("视频里 500MB以下 的文件", ' files.find path=" ~/Videos" larger_than=" 500MB"', False),
     ("files between 10MB and 1GB in /tmp", ' files.find path=" /tmp" larger_than=" 10MB" smaller_than=" 1GB"', True),
+    # a Chinese comparison says the size between 比 and the adjective
+    ("找出下载里比3GB大的文件", ' files.find path=" ~/Downloads" smaller_than=" 3GB"', False),
+    ("找出下载里比3GB大的文件", ' files.find path=" ~/Downloads" larger_than=" 3GB"', True),
+    ("下载里比 2 MB 还小的图片", ' files.find path=" ~/Downloads" larger_than=" 2 MB"', False),
+    ("下载里比 2 MB 还小的图片", ' files.find path=" ~/Downloads" smaller_than=" 2 MB"', True),
     # a depth the request states is the depth
     ("Give me a du of /home, three levels deep", ' files.usage path=" /home" depth=2', False),
     ("Give me a du of /home, three levels deep", ' files.usage path=" /home" depth=3', True),
