@@ -1116,6 +1116,51 @@ def ages_as_said(steps: list, request: str) -> list:
             if s.intent == "files.find" and other in s.args and want not in s.args else s for s in steps]
 
 
+# An age bound said around a duration: before it "older than", "not touched in", "within the
+# past"; after it 没动过, 没打开过 (its slips too: "oder thn 90 minutes").
+_OLDER_BEFORE = re.compile(r"(?:\b(?:older|oder|olde|oldr)\s+th\w{0,3}|\b(?:not|n't|never)\s+(?:been\s+)?"
+                           r"(?:touched|changed|modified|opened|used|edited|accessed)\s+(?:in|for)(?:\s+(?:the|a))?"
+                           r"(?:\s+(?:last|past))?)\s*$", re.IGNORECASE)
+_OLDER_AFTER = re.compile(r"\s*(?:都|也|还)?(?:没|未)(?:有)?(?:被)?(?:动|改|碰|打开|用|修改|变|访问|编辑)")
+_WITHIN_BEFORE = re.compile(r"\b(?:within(?: the)?|in the|during the)(?: (?:last|past))?\s*$", re.IGNORECASE)
+
+
+def bounds_kept(steps: list, request: str) -> list:
+    """"show me everything over 500k in /media/disk", 比10k大的文件, "文档里一年没打开过的 pdf":
+    a size said as a bound ("over", "under", 大于, 比…大) or an age said as one ("older than",
+    没打开过, "within the past") that no step uses bounds the plan's one search, which the
+    model had left unbounded.  Not when another step may take an age (logs, a reminder)."""
+    from llmos.planner.grammar import _sides_of, quantity_spans
+
+    finds = [k for k, s in enumerate(steps) if s.intent == "files.find"]
+    if len(finds) != 1:
+        return steps
+    used = {v for s in steps for arg in s.args for v in _values(s, arg)}
+    find = steps[finds[0]]
+    add = {}
+    sized = [(p, side) for p in quantity_spans(request, "size") if p not in used
+             and len(sides := _sides_of(request, p)) == 1 and (side := next(iter(sides)))]
+    if len(sized) == 1 and not {"larger_than", "smaller_than"} & set(find.args):
+        add["larger_than" if sized[0][1] == "above" else "smaller_than"] = sized[0][0]
+    if not any(s.intent in ("system.logs", "timer.remind") for s in steps) and \
+            not {"older_than", "modified_within", "newer_than"} & set(find.args):
+        aged = []
+        for p in quantity_spans(request, "duration"):
+            if p in used:
+                continue
+            for m in re.finditer(re.escape(p), request):
+                before, after = request[max(0, m.start() - 40):m.start()], request[m.end():]
+                if _OLDER_BEFORE.search(before) or _OLDER_AFTER.match(after):
+                    aged.append(("older_than", p))
+                elif _WITHIN_BEFORE.search(before):
+                    aged.append(("modified_within", p))
+        if len(set(aged)) == 1:
+            add[aged[0][0]] = aged[0][1]
+    if not add:
+        return steps
+    return [Step(s.intent, {**s.args, **add}) if k == finds[0] else s for k, s in enumerate(steps)]
+
+
 _ORDER_WORDS = re.compile(r"\b(?:big\w*|larg\w*|small\w*|tin\w*|huge\w*|heav\w*|new\w*|lat\w*|old\w*|recent\w*|sort\w*|"
                           r"order\w*|rank\w*|first|last|top|most|least|alphabetic\w*|a-z|a to z|z to a|size|sizes|"
                           r"chronolog\w*|earliest|fresh\w*|fat\w*|slim\w*|light\w*|past|ls\s+-\w*[tS]\w*)\b|"
@@ -1126,9 +1171,13 @@ _ORDER_WORDS = re.compile(r"\b(?:big\w*|larg\w*|small\w*|tin\w*|huge\w*|heav\w*|
 def unsorted_as_said(steps: list, request: str) -> list:
     """"which .docx files does my Downloads hold", "locate the .png ones in ~/Videos": a
     search the request asks in no order gets none (the model had sorted by date)."""
+    from llmos.planner.grammar import _said_only_in_quantities
+
     if _ORDER_WORDS.search(request):
         return steps
-    counted = re.search(r"\d|\b(?:" + "|".join(_COUNT_WORDS) + r")\b|[一二两三四五六七八九十]", request, re.IGNORECASE)
+    measures = _said_only_in_quantities(request)    # "everything over 500k" counts nothing
+    counted = any(int(run) not in measures for run in re.findall(r"\d{1,9}", request)) or re.search(
+        r"\b(?:" + "|".join(_COUNT_WORDS) + r")\b|[一二两三四五六七八九十]", request, re.IGNORECASE)
     unsaid = ("sort", "order") if counted else ("sort", "order", "limit")     # and a count nobody said
     return [Step(s.intent, {k: v for k, v in s.args.items() if k not in unsaid})
             if s.intent == "files.find" and "sort" in s.args else s for s in steps]
@@ -2400,10 +2449,41 @@ def started_when_only_named(steps: list, request: str) -> list:
     return [Step("process.launch", {"command": name})]
 
 
+# "get docker running", "get apache2 up and running": start it (the model had searched for it).
+_GET_RUNNING = re.compile(r"\b(?:get|set|have)\s+(?P<name>[a-z][\w.+-]*)\s+(?:up\s+and\s+)?"
+                          r"(?:ru+n+i?n+(?:g|')?|started|going)\b", re.IGNORECASE)
+
+
+def started_when_got_running(steps: list, request: str) -> list:
+    """"get docker running" asks to start docker, not whether it runs: a search for the
+    program the request says to get running starts it."""
+    m = _GET_RUNNING.search(request)
+    if not m or m.group("name").lower() in _NOT_A_PROGRAM:
+        return steps
+    name = m.group("name")
+    return [Step("process.launch", {"command": name})
+            if s.intent == "process.find" and str(s.args.get("name", "")).lower() == name.lower() else s
+            for s in steps]
+
+
+_LS_SAID = re.compile(r"(?<![\w./-])ls(?![\w./-])")
+
+
+def folders_listed_by_ls(steps: list, request: str) -> list:
+    """"run ls on my Desktop folder": ``ls`` lists a folder; the model had opened it in a
+    window.  A folder opened in a request that says ``ls`` is listed instead."""
+    if not _LS_SAID.search(request):
+        return steps
+    return [Step("files.find", {"path": s.args["target"]})
+            if s.intent == "desktop.open" and isinstance(s.args.get("target"), str)
+            and not _EXTENSION.search(s.args["target"]) and "://" not in s.args["target"] else s for s in steps]
+
+
 # --- what to tell about the machine -------------------------------------------------------------
 
 _ASPECTS = {
-    "battery": re.compile(r"\bbatter\w*|\bcharg\w*|电池|电量|充电|还剩多少电", re.I),
+    "battery": re.compile(r"\bbatter\w*|\bcharg\w*|\b(?:ac|power) adapter\b|\bplugged in\b|\bon (?:ac|mains) power\b|"
+                          r"电池|电量|充电|还剩多少电|电源适配器|插着电", re.I),
     "uptime": re.compile(r"\buptime\b|\bup for\b|\bbeen (up|on|running)\b|\blast (boot|reboot|restart)\w*|"
                          r"\bsince (boot|I booted)|开机|运行了?(多久|多长时间|几天)|跑了?(多久|几天|多长时间)|启动(了)?多久", re.I),
     "cpu": re.compile(r"\bcpus?\b|\bcpuinfo\b|\bprocessors?\b|\bcores?\b|处理器|几核", re.I),
@@ -2416,6 +2496,7 @@ _OVERVIEW = re.compile(r"\boverview\b|\beverything about\b|\bfull (report|rundow
                        r"\bneofetch\b|\bfastfetch\b|\ball (the )?(system|hardware) info\w*|整体情况|全部信息|所有信息|配置", re.I)
 
 
+_NETWORK = re.compile(r"\b(?:wi-?fi|wlan|network\w*|internet|ethernet|online|offline|vpn|dns|ip)\b|网络|联网|上网|无线", re.I)
 _QUESTION = re.compile(r"[?？]\s*$|吗\s*[?？]?\s*$|\b(?:how|what|is|am|are|do|does|how's|what's)\b|多少|几|么|呢", re.IGNORECASE)
 
 
@@ -2433,8 +2514,10 @@ def aspects_as_said(steps: list, request: str) -> list:
     infos = [k for k, s in enumerate(steps) if s.intent == "system.info"]
     named = [aspect for aspect, words in _ASPECTS.items() if words.search(request)]
     if not infos and named == ["battery"] and _QUESTION.search(request) and not any(
-            s.intent.startswith(("process.", "net.", "system.")) for s in steps) and len(steps) <= 1:
-        # "笔记本现在在充电吗": a question about the battery the model made a folder of
+            s.intent.startswith(("process.", "net.", "system.")) and not (s.intent == "net.status" and not _NETWORK.search(request))
+            for s in steps) and len(steps) <= 1:
+        # "笔记本现在在充电吗": a question about the battery the model made a folder of; "is the AC
+        # adapter connected?" one it took for the network
         return [Step("system.info", {"aspect": "battery"})]
     if len(infos) != 1:
         return steps
@@ -2972,8 +3055,8 @@ _RULES = (settings_not_planned, uploads_not_planned, no_intent_for_it, never_min
           folders_not_written, files_as_named, names_in_the_folder_said, folders_made_as_said, folders_named_inside, put_into_the_new_folder,
           named_file_not_searched, searches_planned, extensions_as_said, globs_written_whole, names_as_said, kinds_as_said,
           screenshots_by_name, archives_of_what_is_said, disks_as_said, port_as_said, ended_as_written, listed_in_order,
-          running_as_asked, reminders_as_said, notices_as_said, titles_and_bodies_as_said, log_searches_as_said,
-          unpacked_nowhere_said, sorted_as_said, unsorted_as_said, ages_as_said, priorities_as_said, counts_as_said, sites_as_written,
+          running_as_asked, started_when_got_running, folders_listed_by_ls, reminders_as_said, notices_as_said, titles_and_bodies_as_said, log_searches_as_said,
+          unpacked_nowhere_said, sorted_as_said, unsorted_as_said, ages_as_said, bounds_kept, priorities_as_said, counts_as_said, sites_as_written,
           launched_as_said, browser_modes_as_said, started_when_only_named, aspects_as_said, fetched_to_disk, chinese_reminders_planned,
           signals_as_said, verbs_as_said, unpacked_not_packed, packed_with_no_archive_named, files_read_not_measured, pictures_opened_not_read, reads_not_written,
           listings_unasked, globs_found_first, follow_ups_planned, texts_not_from_apostrophes,

@@ -785,6 +785,34 @@ def test_a_search_asked_in_no_order_is_unsorted():
         Step("files.find", {"path": "~/Videos", "ext": "tar.gz"})]
     biggest = Step("files.find", {"path": "~/Downloads", "sort": "size", "limit": 5})
     assert unsorted_as_said([biggest], "show the 5 biggest files in Downloads") == [biggest]
+    # the number of a size counts no files
+    over = Step("files.find", {"path": "/media/disk", "larger_than": "500k", "sort": "size", "limit": 5})
+    assert unsorted_as_said([over], "show me everything over 500k in /media/disk") == [
+        Step("files.find", {"path": "/media/disk", "larger_than": "500k"})]
+
+
+def test_a_bound_said_and_left_out_bounds_the_one_search():
+    from llmos.planner.said import bounds_kept
+
+    unbounded = Step("files.find", {"path": "/media/disk"})
+    assert bounds_kept([unbounded], "my disk is nearly full - show me everything over 500k in /media/disk") == [
+        Step("files.find", {"path": "/media/disk", "larger_than": "500k"})]
+    assert bounds_kept([unbounded], "anything under 2 MB in /media/disk?") == [
+        Step("files.find", {"path": "/media/disk", "smaller_than": "2 MB"})]
+    pdfs = Step("files.find", {"path": "~/Documents", "ext": "pdf"})
+    assert bounds_kept([pdfs], "文档里一年没打开过的 pdf") == [
+        Step("files.find", {"path": "~/Documents", "ext": "pdf", "older_than": "一年"})]
+    assert bounds_kept([pdfs], "pdfs in Documents older than half an hour") == [
+        Step("files.find", {"path": "~/Documents", "ext": "pdf", "older_than": "half an hour"})]
+    assert bounds_kept([pdfs], "pdfs in Documents changed within the past 3 days") == [
+        Step("files.find", {"path": "~/Documents", "ext": "pdf", "modified_within": "3 days"})]
+    # a size said with no side, one a step uses, or an age another step may take stays as planned
+    assert bounds_kept([pdfs], "the 3 GB pdfs in Documents") == [pdfs]
+    bounded = Step("files.find", {"path": "~", "larger_than": "1 GB"})
+    assert bounds_kept([bounded], "files over 1 GB in my home") == [bounded]
+    remind = Step("timer.remind", {"message": "check", "in": "2 hours"})
+    assert bounds_kept([pdfs, remind], "pdfs in Documents older than 2 hours, and remind me in 2 hours") == [
+        pdfs, remind]
 
 
 def test_things_put_somewhere_that_were_only_found_are_moved_there():
@@ -1444,3 +1472,31 @@ def test_that_folder_measured_is_the_one_just_filled():
     request = "Unzip ~/Downloads/p.zip into ~/Pictures/2023 and then tell me how much space that folder takes"
     assert that_folder_measured(steps, request)[1] == Step("files.usage", {"path": "~/Pictures/2023", "depth": 0})
     assert that_folder_measured(steps, "Unzip ~/Downloads/p.zip into ~/Pictures/2023, then how big is my home folder") == steps
+
+
+def test_a_program_to_get_running_is_started():
+    from llmos.planner.said import started_when_got_running
+
+    found = Step("process.find", {"name": "docker"})
+    assert started_when_got_running([found], "get docker running") == [Step("process.launch", {"command": "docker"})]
+    assert started_when_got_running([found], "can you get docker up and running?") == [
+        Step("process.launch", {"command": "docker"})]
+    assert started_when_got_running([found], "is docker running?") == [found]
+
+
+def test_a_folder_ls_is_run_on_is_listed():
+    from llmos.planner.said import folders_listed_by_ls
+
+    opened = Step("desktop.open", {"target": "~/Desktop"})
+    assert folders_listed_by_ls([opened], "run ls on my Desktop folder") == [Step("files.find", {"path": "~/Desktop"})]
+    assert folders_listed_by_ls([opened], "open my Desktop folder") == [opened]
+    document = Step("desktop.open", {"target": "~/Desktop/notes.pdf"})
+    assert folders_listed_by_ls([document], "ls the desktop and open notes.pdf") == [document]
+
+
+def test_a_question_about_the_power_adapter_is_about_the_battery():
+    from llmos.planner.said import aspects_as_said
+
+    network = [Step("net.status", {})]
+    assert aspects_as_said(network, "is the AC adapter connected?") == [Step("system.info", {"aspect": "battery"})]
+    assert aspects_as_said(network, "is my wifi connected, and charging?") == network
