@@ -119,7 +119,7 @@ def finalise(request: str, text: str, registry: Any, ctx: Any, read: str = "") -
 # for the trash, and so does a permanence taken back.  A negation reaches across a clause,
 # never across a sentence (a dot in "a.txt" is none).
 _REACH = r"(?:[^.;]|\.(?=\S)){0,40}"
-_TRASH = r"(trash\w*|(?=\w{4,5}\b)t+r?a?s?a?h\b)"   # and its slips the speller leaves: trsh, trah, ttash
+_TRASH = r"(trash\w*|(?=\w{4,7}\b)t+r*a*s*a*h+\b)"   # and its slips the speller leaves: trsh, trah, ttash, traash, trassh
 _PERMANENCE_WORD = re.compile(
     r"perman\w*|for good|forever|for ever|once and for all|irrecoverabl\w*|unrecoverabl\w*|irreversibl\w*|"
     r"irretrievabl\w*|\bsecure(ly)?\b|"

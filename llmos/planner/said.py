@@ -2144,6 +2144,26 @@ def logs_not_files(steps: list, request: str) -> list:
     return [Step("system.logs", {"since": since} if since is not None else {})]
 
 
+# A request that is only a unit's logs: "ssh logs", "pull up the logs for bluetooth".
+_UNIT_LOGS = re.compile(r"^\s*(?:(?:please|pls|plz|can you|could you|hey,?)\s+)*(?:(?:show|pull up|bring up|get|open|check|view|"
+                        r"display|give me|see)\s+(?:me\s+)?)?(?:the\s+)?(?:(?P<before>[a-z][\w.@-]*)\s+)?(?:logs?|journal)"
+                        r"(?:\s+(?:for|of|from)\s+(?:the\s+)?(?P<after>[a-z][\w.@-]*))?(?:\s+(?:please|pls|plz|now|just))*\s*[.!?]?\s*$",
+                        re.IGNORECASE)
+_NOT_ONE_UNIT = frozenset("the my all system kernel error errors recent latest new old today boot".split())
+
+
+def unit_logs_as_said(steps: list, request: str) -> list:
+    """"ssh logs", "please pull up the logs for bluetooth": a request that is only the logs of
+    one unit reads its logs; the model had made a folder "logs" or started the unit.  (The
+    kernel's and the system's logs are other rules' and the model's.)"""
+    m = _UNIT_LOGS.match(request)
+    unit = m and (m.group("before") or m.group("after"))
+    if not unit or (m.group("before") and m.group("after")) or unit.lower() in _NOT_ONE_UNIT or \
+            any(s.intent == "system.logs" for s in steps):
+        return steps
+    return [Step("system.logs", {"unit": unit})]
+
+
 _IN_A_SHELL = re.compile(r"\b(?:run|execute|exec|type|paste|enter)\b[^:：\n]{0,40}?\b(?:in|with|using|through|into)\s+(?:a\s+|the\s+|my\s+)?"
                          r"(?:bash|sh|zsh|shell|terminal|console)\b[^:：\n]{0,20}[:：]\s*(?P<line>\S.*?)\s*$", re.IGNORECASE)
 
@@ -3061,7 +3081,7 @@ _RULES = (settings_not_planned, uploads_not_planned, no_intent_for_it, never_min
           signals_as_said, verbs_as_said, unpacked_not_packed, packed_with_no_archive_named, files_read_not_measured, pictures_opened_not_read, reads_not_written,
           listings_unasked, globs_found_first, follow_ups_planned, texts_not_from_apostrophes,
           launched_with_what_is_said, files_made_as_files, copies_used_after, process_names_as_said, things_not_launched,
-          one_of_those_found, moves_planned, logs_not_files, pids_as_said, contents_as_said,
+          one_of_those_found, moves_planned, logs_not_files, unit_logs_as_said, pids_as_said, contents_as_said,
           destinations_inside_the_place_said, ended_not_started, sluggishness_looked_into,
           listed_process_ended, packed_not_unpacked, files_written_where_said, paths_not_run_into_the_sentence,
           priorities_named_as_said, downloads_used_after, amounts_read_as_said, moves_to_the_trash,

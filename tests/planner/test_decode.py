@@ -371,6 +371,9 @@ def _find_then(intent: str) -> list:
     ("把 ~/x 里的 .go 文件都删掉", True),
     ("清理一下 ~/x 里的旧文件", True),
     ("~/x 里的 go 文件扔进回收站", True),
+    ("pls traash the pdfs in ~/x", True),                     # a slip of "trash" still asks
+    ("can you plz trassh the mp3s in ~/x", True),
+    ("teach me the go files in ~/x", False),
 ])
 def test_a_step_that_deletes_must_be_asked_for(request_, kept):
     from llmos.planner import unasked_steps_dropped

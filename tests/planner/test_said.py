@@ -1500,3 +1500,14 @@ def test_a_question_about_the_power_adapter_is_about_the_battery():
     network = [Step("net.status", {})]
     assert aspects_as_said(network, "is the AC adapter connected?") == [Step("system.info", {"aspect": "battery"})]
     assert aspects_as_said(network, "is my wifi connected, and charging?") == network
+
+
+def test_a_request_for_one_units_logs_reads_them():
+    from llmos.planner.said import unit_logs_as_said
+
+    made = [Step("files.mkdir", {"path": "logs"})]
+    assert unit_logs_as_said(made, "ssh logs") == [Step("system.logs", {"unit": "ssh"})]
+    assert unit_logs_as_said(made, "please pull up the logs for bluetooth") == [Step("system.logs", {"unit": "bluetooth"})]
+    # no unit, the kernel's or the system's, or more than the logs: the plan stays
+    for request_ in ("show me the logs", "kernel logs", "error logs", "make a folder for ssh logs"):
+        assert unit_logs_as_said(made, request_) == made
