@@ -1186,17 +1186,19 @@ def unsorted_as_said(steps: list, request: str) -> list:
 _COUNT_WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
                                              "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
 _COUNT_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12})
-_COUNTED = re.compile(r"\b(?:top|the|first|last|a)\s+(?P<n>" + "|".join(_COUNT_WORDS) + r")\s+"
+_COUNTED = re.compile(r"\b(?:top|the|first|last|past|latest|a)\s+(?P<n>\d{1,4}|" + "|".join(_COUNT_WORDS) + r")\s+"
                       r"(?:(?:most\s+\w+|biggest|largest|heaviest|smallest|newest|latest|oldest|recent|hungriest|"
                       r"busiest|greediest|cpu|memory|ram|hungry|running|active)\s+)*(?:[a-z0-9.-]+\s+)?"
-                      r"(?:processes|programs|apps|applications|tasks|files|folders|items|entries|lines|results|hogs|ones)\b",
+                      r"(?:processes|programs|apps|applications|tasks|files|folders|items|entries|lines|results|hogs|ones|"
+                      r"errors|warnings|messages|events)\b",
                       re.IGNORECASE)
 
 
 def counts_as_said(steps: list, request: str) -> list:
-    """A count said in words ("the fifteen processes using the most CPU", "a dozen newest
-    files") is the limit of the one step that takes a limit, where the model wrote another."""
-    said = {_COUNT_WORDS[m.group("n").lower()] for m in _COUNTED.finditer(request)}
+    """A count said of the things listed ("the fifteen processes using the most CPU", "a dozen
+    newest files", "the past 9 errors from the past half an hour") is the limit of the one step
+    that takes a limit, where the model wrote another or none."""
+    said = {int(n) if n.isdigit() else _COUNT_WORDS[n.lower()] for n in (m.group("n") for m in _COUNTED.finditer(request))}
     limited = [s for s in steps if s.intent in ("files.find", "process.list", "system.logs")]
     if len(said) != 1 or len(limited) != 1 or not next(iter(said)):
         return steps
@@ -1774,6 +1776,36 @@ def reads_not_written(steps: list, request: str) -> list:
         return steps
     return [Step("files.read", {"path": s.args["path"]}) if s.intent == "files.write" and isinstance(s.args.get("path"), str)
             else s for s in steps]
+
+
+# A request that begins with `cat` (after any courtesy): "cat homework slides.iso", "请cat 一下 …"
+_CAT_FIRST = re.compile(r"^\s*(?:(?:please|pls|plz|can you|could you|hey,?|请|帮我|麻烦|给我)\s*)*cat(?![\w.-])", re.IGNORECASE)
+_PATH_OF = {"desktop.open": "target", "files.copy": "sources", "files.move": "sources", "files.trash": "paths",
+            "files.delete": "paths"}
+
+
+def files_read_by_cat(steps: list, request: str) -> list:
+    """"帮我cat 一下视频中的简历.csv": ``cat`` prints a file; the model had opened, copied or
+    moved it.  A request that begins with ``cat`` and plans one step on one file reads it."""
+    if not _CAT_FIRST.match(request) or len(steps) != 1 or steps[0].intent not in _PATH_OF:
+        return steps
+    paths = _values(steps[0], _PATH_OF[steps[0].intent])
+    if len(paths) != 1 or not _EXTENSION.search(paths[0]):
+        return steps
+    return [Step("files.read", {"path": paths[0]})]
+
+
+_SHRED = re.compile(r"粉碎|\bshred\w*", re.IGNORECASE)
+
+
+def shredded_not_read(steps: list, request: str) -> list:
+    """"粉碎旧文件.json": shredding deletes for good; the model had read the file.  Reads of
+    files, in a request that says to shred and nothing about reading, are one deletion of them
+    (which the policy then asks about)."""
+    if not steps or not _SHRED.search(request) or _SHOW_SAID.search(_SHRED.sub(" ", request)) or \
+            any(s.intent != "files.read" or not isinstance(s.args.get("path"), str) for s in steps):
+        return steps
+    return [Step("files.delete", {"paths": [s.args["path"] for s in steps]})]
 
 
 _GO_TO = re.compile(r"\b(?:take me to|go to|goto|visit|browse(?: to)?|navigate to|pull up|bring up|load up|head to)\b|"
@@ -3079,6 +3111,7 @@ _RULES = (settings_not_planned, uploads_not_planned, no_intent_for_it, never_min
           unpacked_nowhere_said, sorted_as_said, unsorted_as_said, ages_as_said, bounds_kept, priorities_as_said, counts_as_said, sites_as_written,
           launched_as_said, browser_modes_as_said, started_when_only_named, aspects_as_said, fetched_to_disk, chinese_reminders_planned,
           signals_as_said, verbs_as_said, unpacked_not_packed, packed_with_no_archive_named, files_read_not_measured, pictures_opened_not_read, reads_not_written,
+          files_read_by_cat, shredded_not_read,
           listings_unasked, globs_found_first, follow_ups_planned, texts_not_from_apostrophes,
           launched_with_what_is_said, files_made_as_files, copies_used_after, process_names_as_said, things_not_launched,
           one_of_those_found, moves_planned, logs_not_files, unit_logs_as_said, pids_as_said, contents_as_said,

@@ -528,6 +528,12 @@ def test_a_count_said_in_words_is_the_limit():
         Step("process.list", {"sort": "cpu", "limit": 15})]
     assert counts_as_said([listed], "a dozen hungriest processes") == [Step("process.list", {"sort": "cpu", "limit": 12})]
     assert counts_as_said([listed], "which process uses the most CPU") == [listed]
+    errors = Step("system.logs", {"since": "half an hour", "priority": "err"})
+    assert counts_as_said([errors], "the past 9 errors from the past half an hour") == [
+        Step("system.logs", {"since": "half an hour", "priority": "err", "limit": 9})]
+    entries = Step("system.logs", {"unit": "snapd", "since": "48 hours"})
+    assert counts_as_said([entries], "the last 4 snapd entries from my last 48 hours") == [
+        Step("system.logs", {"unit": "snapd", "since": "48 hours", "limit": 4})]
 
 
 def test_a_request_that_only_starts_a_program_by_name_starts_it():
@@ -1511,3 +1517,24 @@ def test_a_request_for_one_units_logs_reads_them():
     # no unit, the kernel's or the system's, or more than the logs: the plan stays
     for request_ in ("show me the logs", "kernel logs", "error logs", "make a folder for ssh logs"):
         assert unit_logs_as_said(made, request_) == made
+
+
+def test_a_file_cat_is_run_on_is_read():
+    from llmos.planner.said import files_read_by_cat
+
+    moved = [Step("files.move", {"sources": ["~/Videos/简历.csv"], "destination": "~/Videos/历.csv"})]
+    assert files_read_by_cat(moved, "帮我cat 一下视频中的简历.csv") == [Step("files.read", {"path": "~/Videos/简历.csv"})]
+    opened = [Step("desktop.open", {"target": "~/notes.txt"})]
+    assert files_read_by_cat(opened, "cat ~/notes.txt") == [Step("files.read", {"path": "~/notes.txt"})]
+    # the cat of a picture, or cat not as the command
+    assert files_read_by_cat(opened, "cat.jpg: open it") == opened
+    assert files_read_by_cat(opened, "open my cat notes in ~/notes.txt") == opened
+
+
+def test_files_to_shred_are_deleted_not_read():
+    from llmos.planner.said import shredded_not_read
+
+    read = [Step("files.read", {"path": "旧文件.json"}), Step("files.read", {"path": "~/Downloads/scan.mkv"})]
+    assert shredded_not_read(read, "粉碎旧文件.json 和 ~/Downloads/scan.mkv") == [
+        Step("files.delete", {"paths": ["旧文件.json", "~/Downloads/scan.mkv"]})]
+    assert shredded_not_read(read[:1], "show me 旧文件.json before I shred it") == read[:1]
