@@ -1067,13 +1067,17 @@ def notices_as_said(steps: list, request: str) -> list:
 
 _ORDERS = (
     (re.compile(r"\b(newest|latest|most recent(ly)?( ones?)?|recent ones)\s+(first|on top|at the top)\b|"
+                r"\bfrom (the )?(newest|latest) to (the )?(oldest|earliest)\b|"
                 r"最新的?(在前|排前|放前)|按(修改)?时间(倒序|从新到旧|降序)|从新到旧", re.I), "mtime", "desc"),
-    (re.compile(r"\b(oldest|earliest)\s+(first|on top|at the top)\b|\bchronological(ly)?\b|按(修改)?时间(正序|升序|从旧到新)|从旧到新",
+    (re.compile(r"\b(oldest|earliest)\s+(first|on top|at the top)\b|\bchronological(ly)?\b|按(修改)?时间(正序|升序|从旧到新)|从旧到新|"
+                r"\bfrom (the )?(oldest|earliest) to (the )?(newest|latest)\b",
                 re.I), "mtime", "asc"),
     (re.compile(r"\b(biggest|largest|heaviest|big ones)\s+(first|on top|at the top)\b|(sort|order)\w*\s+by\s+size\b|"
+                r"\bfrom (the )?(biggest|largest|heaviest) to (the )?(smallest|tiniest|lightest)\b|"
                 r"by size,?\s+(descending|biggest first|largest first)|按大小.{0,4}(从大到小|降序|排)|从大到小|"
                 r"占(用)?空间最多|最占(地方|空间)", re.I), "size", "desc"),
-    (re.compile(r"\b(smallest|tiniest)\s+(first|on top|at the top)\b|从小到大", re.I), "size", "asc"),
+    (re.compile(r"\b(smallest|tiniest)\s+(first|on top|at the top)\b|从小到大|"
+                r"\bfrom (the )?(smallest|tiniest|lightest) to (the )?(biggest|largest|heaviest)\b", re.I), "size", "asc"),
     (re.compile(r"按(文件)?名(字|称)?倒序|\breverse alphabetical(ly)?\b", re.I), "name", "desc"),
     (re.compile(r"\b(sort|order)\w*\s+(them\s+)?(by|alphabetically)\s*(name)?\b(?<!size)|(?<!reverse )\balphabetical(ly)?\b|"
                 r"按(文件)?名(字|称)?(?!倒序)(排|顺序)", re.I), "name", "asc"),
@@ -1090,9 +1094,18 @@ def sorted_as_said(steps: list, request: str) -> list:
     if len(said) != 1 or len(finds) != 1 or any(s.intent == "process.list" for s in steps):
         return steps
     sort, order = said[0]
-    return [Step(s.intent, {**s.args, "sort": sort, "order": order})
-            if s.intent == "files.find" and (s.args.get("sort"), s.args.get("order", order)) != (sort, order) else s
+    # a whole ranking ("from biggest to smallest", 从大到小) with no count is of every file: the
+    # model's limit of 1 had read "biggest" as asking for one
+    every = _RANKS_ALL.search(request) and not re.search(r"\d|[一二两三四五六七八九十]|\b(?:" + "|".join(_COUNT_WORDS) + r")\b",
+                                                       request, re.IGNORECASE)
+    return [Step(s.intent, {**{k: v for k, v in s.args.items() if not (every and k == "limit" and v == 1)},
+                            "sort": sort, "order": order})
+            if s.intent == "files.find" and ((s.args.get("sort"), s.args.get("order", order)) != (sort, order)
+                                             or (every and s.args.get("limit") == 1)) else s
             for s in steps]
+
+
+_RANKS_ALL = re.compile(r"\bfrom (the )?\w+est to (the )?\w+est\b|从大到小|从小到大|从新到旧|从旧到新", re.IGNORECASE)
 
 
 _UNCHANGED = re.compile(r"(?:\bnot|n't|\bnever|\bnobody has|\bno one has|\bun)\s*(?:been\s+)?(?:touch\w*|c?h?ang\w*|modifi\w*|edit\w*|"

@@ -217,6 +217,13 @@ def test_a_search_left_unsorted_is_sorted_as_said():
     assert sorted_as_said(sorted_, "newest first") == sorted_         # desc, unsaid, is mtime's own order
     two = [Step("files.find", {"path": "~/a"}), Step("files.find", {"path": "~/b"})]
     assert sorted_as_said(two, "newest first") == two                 # which search? left alone
+    # a whole ranking with no count ranks every file
+    one = [Step("files.find", {"path": "~/Music", "sort": "size", "order": "asc", "limit": 1})]
+    assert sorted_as_said(one, "rank the files in Music from biggest to smallest") == [
+        Step("files.find", {"path": "~/Music", "sort": "size", "order": "desc"})]
+    three = [Step("files.find", {"path": "~/Music", "sort": "size", "order": "asc", "limit": 3})]
+    assert sorted_as_said(three, "the 3 files in Music, from biggest to smallest") == [
+        Step("files.find", {"path": "~/Music", "sort": "size", "order": "desc", "limit": 3})]
 
 
 def test_a_destination_never_written_is_the_one_path_written_after_into():
