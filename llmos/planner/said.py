@@ -1604,6 +1604,19 @@ def deletions_of_deletions_dropped(steps: list, request: str) -> list:
     return [Step(steps[k].intent, moved_refs(steps[k].args, kept.index)) for k in kept]
 
 
+def files_not_signalled(steps: list, request: str) -> list:
+    """"删掉 … course.deb，让它没法再恢复" had also "resumed" a process named course.deb: a file
+    another step of the plan handles is no process, and a signal to one of its name goes."""
+    names = {posixpath.basename(v) for s in steps if s.intent != "process.kill"
+             for arg in _PATH_ARGS for v in _values(s, arg)}
+    odd = {k for k, s in enumerate(steps) if s.intent == "process.kill" and s.args.get("name") in names
+           and _EXTENSION.search(str(s.args["name"]))}
+    if not odd or any(referenced_steps(s.args) & odd for s in steps):
+        return steps
+    kept = [k for k in range(len(steps)) if k not in odd]
+    return [Step(steps[k].intent, moved_refs(steps[k].args, kept.index)) for k in kept]
+
+
 def archives_not_packed_into_themselves(steps: list, request: str) -> list:
     """"zip up my projects folder into ~/projects.zip" had packed ~/projects.zip into itself: a
     packing whose one source is its own archive packs the folder the request names ("my
@@ -3113,7 +3126,7 @@ def launched_with_what_is_said(steps: list, request: str) -> list:
 # append, which is copied as the person wrote it ("nvim", not the speller's "nvm").
 _RULES = (settings_not_planned, uploads_not_planned, no_intent_for_it, never_minds_not_planned,
           programs_named_in_latin, edits_not_planned, urls_are_no_paths, archives_not_packed_into_themselves, archives_beside_what_they_pack,
-          deletions_of_deletions_dropped,
+          deletions_of_deletions_dropped, files_not_signalled,
           sizes_as_thresholds, media_played, pieces_of_words_not_read, chinese_periods_as_said,
           every_program_listed_ended, downloads_asked_about, sentence_words_not_names, courtesies_not_planned, sites_visited, removals_as_written,
           shell_lines_run, folders_packed_as_said, kinds_not_suffixes, names_without_folders, saved_urls_fetched, downloads_not_opened,

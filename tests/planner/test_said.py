@@ -1545,3 +1545,13 @@ def test_files_to_shred_are_deleted_not_read():
     assert shredded_not_read(read, "粉碎旧文件.json 和 ~/Downloads/scan.mkv") == [
         Step("files.delete", {"paths": ["旧文件.json", "~/Downloads/scan.mkv"]})]
     assert shredded_not_read(read[:1], "show me 旧文件.json before I shred it") == read[:1]
+
+
+def test_a_file_the_plan_handles_is_no_process_to_signal():
+    from llmos.planner.said import files_not_signalled
+
+    deleted = Step("files.delete", {"paths": ["备份.md", "course.deb"]})
+    resumed = Step("process.kill", {"name": "course.deb", "signal": "CONT"})
+    assert files_not_signalled([deleted, resumed], "删掉 备份.md 和 course.deb，让它没法再恢复") == [deleted]
+    firefox = Step("process.kill", {"name": "firefox"})
+    assert files_not_signalled([deleted, firefox], "删掉 course.deb 然后关掉 firefox") == [deleted, firefox]
