@@ -2691,6 +2691,10 @@ _COPY_MADE = re.compile(r"^\s*(?:(?:please|pls|can you|could you)\s+)*(?:make|cr
                         r"(?:backup|back-up|copy|duplicate)\s+of\b", re.IGNORECASE)     # "make a backup of X"
 
 
+_COPY_REFUSED = re.compile(r"\b(?:don'?t|do not|no need to|never)\s+(?:want|need|make|keep|leave)\s+(?:a|an|any|two)\s+"
+                           r"(?:cop(?:y|ies)|duplicates?)\b|\bno (?:copy|copies|duplicates?)\b|不要(?:留)?副本|别留一份", re.I)
+
+
 def verbs_as_said(steps: list, request: str) -> list:
     """"mov ~/Downloads/song.mp3 too ~/Music" moves, "cpy ~/notes.txt to ~/Dropbox" copies: a
     copy in a request whose verb is to move, or a move in one whose verb is to copy, is what
@@ -2700,6 +2704,8 @@ def verbs_as_said(steps: list, request: str) -> list:
     said = verb.group(1) if verb else " ".join(m.group() for m in _ZH_VERB_TO.finditer(request))
     if _COPY_MADE.match(request):
         said = "copy"
+    if _COPY_REFUSED.search(request) and _MOVE_SAID.search(request):
+        said = "move"   # "I don't want two copies of old.png, move them to ~/Pictures"
     if verb and _DELETE_VERB.fullmatch(verb.group(1)) and len(steps) == 1 and steps[0].intent in ("files.copy", "files.move") \
             and isinstance(steps[0].args.get("sources"), list):
         # "delete my llmos policy file ~/.config/llmos/policy.yaml" had been a copy: to the

@@ -381,6 +381,7 @@ def test_a_copy_or_move_is_the_verb_said():
     assert verbs_as_said([copy], "rename ~/a.mp3 to b.mp3, don't make a copy") == [copy]
     assert verbs_as_said([copy], "把 ~/a.mp3 挪到 ~/Music") == [move]
     assert verbs_as_said([move], "Make a backup of ~/a.mp3 called a.mp3.bak") == [copy]
+    assert verbs_as_said([copy], "I don't want two copies of ~/a.mp3, move it to ~/Music") == [move]
 
 
 def test_the_size_of_a_file_nobody_asked_about_is_its_contents():
