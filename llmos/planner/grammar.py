@@ -1170,6 +1170,7 @@ def _starts_at(request: str, i: int, kind: str) -> bool:
                 and not _in_chinese_command(request, i) and not _written_text_at(request, i)
                 and not (word and word.group(0).lower() in _PREPOSITIONS)   # "into" of "… into ~/x"
                 and not (word and word.group(0).lower() in _NO_PLACE)       # "disk" of "save … to disk"
+                and not (word and _in_contraction(request, i + word.end()))  # "don't" of "…, don't open it"
                 and not _command_word(request, i) and request[i] != "-" and not (request[i] == "/" and request[i - 1:i] == ":"))
     if kind == "suffix":  # a kind of file said ("wav files", ".wav"), not a named file's ending
         # ("zip" of "new-recordings.zip" in "find .wav files … and zip them into new-recordings.zip")
@@ -1734,11 +1735,21 @@ def _piece_end(request: str, end: int) -> bool:
         return False
     if 0 < end < len(request) and not request[end].isspace() and (request[end] == "/" or request[end - 1] in "~/"):
         return False
-    if _splits_number(request, end):
+    if _splits_number(request, end) or _in_contraction(request, end):
         return False
     if not _inside_word(request, end):
         return True
     return request[end] in "sS" and not _inside_word(request, end + 1)
+
+
+_CONTRACTED = re.compile(r"['’](?:t|re|ve|ll|m)\b", re.IGNORECASE)
+
+
+def _in_contraction(request: str, end: int) -> bool:
+    """Whether ``end`` falls before the apostrophe of a contraction ("don|'t", "we|'re"): the
+    word goes on ("save … to disk, don't open it" names no "don"); a possessive "'s" ends
+    the name before it ("gdm's log" is of gdm)."""
+    return 0 < end and request[end - 1].isalpha() and _CONTRACTED.match(request, end) is not None
 
 
 def _splits_number(request: str, i: int) -> bool:
@@ -1802,6 +1813,8 @@ def _word_end(request: str, end: int) -> bool:
     if end >= len(request):
         return True
     nxt, last = request[end], request[end - 1] if end else ""
+    if _in_contraction(request, end):
+        return False
     if nxt.isspace() or nxt in "'\"“”‘’,，。？?!！、；;:：)）]>":
         return True
     if last == "/":

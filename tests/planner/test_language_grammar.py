@@ -226,6 +226,12 @@ def test_paths_are_copied_from_their_start(grammar, request_, text, ok):
     ("create a folder named new in /tmp", ' files.mkdir path=" /tmp/new"', True),
     ("Downloads/file(1).pdf should be called lease.pdf",
      ' files.move sources=[" ~/Downloads/file(1).pdf"] destination=" ~/Downloads/be"', False),
+    # a contraction goes on past its apostrophe; a possessive ends the name before it
+    ("save http://github.com/v1/recipe.sh to disk, don't open anything",
+     ' net.fetch url=" http://github.com/v1/recipe.sh" destination=" don"', False),
+    ("save http://github.com/v1/recipe.sh to disk, don't open anything",
+     ' net.fetch url=" http://github.com/v1/recipe.sh" destination=" don\'t"', False),
+    ("the last 10 lines from gdm's log", ' system.logs unit=" gdm" limit=10', True),
     ("Downloads/file(1).pdf should be called lease.pdf",
      ' files.move sources=[" ~/Downloads/file(1).pdf"] destination=" ~/Downloads/lease.pdf"', True),
     ("in ~/projects, new folder for files older than a week", ' files.mkdir path=" ~/projects/older"', False),
@@ -419,7 +425,9 @@ def test_a_stated_signal_is_the_signal(grammar, request_, text, ok):
     ("what are the biggest files in ~/Music?", ' files.find path=" ~/Music" sort=size order=desc', True),
     ("shwo me the bigest files in ~/Music", ' files.find path=" ~/Music" sort=size limit=10', False),
     ("top processes by memory", ' process.list sort=memory limit=1', False),
-    ("the biggest files over 100 MB in ~/Music", ' files.find path=" ~/Music" larger_than=" 100 MB" limit=1', True),
+    # the number of a size is no count: a plural ranking stays whole
+    ("the biggest files over 100 MB in ~/Music", ' files.find path=" ~/Music" larger_than=" 100 MB" limit=1', False),
+    ("the biggest files over 100 MB in ~/Music", ' files.find path=" ~/Music" larger_than=" 100 MB" sort=size', True),
     ("the biggest file in ~/Music", ' files.find path=" ~/Music" sort=size limit=1', True),
     ("back up the 5 largest files in ~/Music into a single file ~/a.zip", ' files.find path=" ~/Music" sort=size limit=1', False),
     ("the single biggest file in ~/Music and the 10 newest", ' files.find path=" ~/Music" sort=size limit=1', True),
