@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -90,6 +91,10 @@ def average(models: list[Path], weights: list[float], out: Path) -> None:
     # fails half-way must not leave weights of one model beside the words of another
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
+    # mkdtemp makes it private; the model keeps the mode of the folder it replaces (or the umask's)
+    umask = os.umask(0)
+    os.umask(umask)
+    work.chmod(out.stat().st_mode & 0o7777 if out.exists() else 0o777 & ~umask)
     try:
         for f, data in shared.items():
             (work / f).write_bytes(data)

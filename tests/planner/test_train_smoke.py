@@ -93,8 +93,10 @@ def test_averaging_into_one_of_the_models_replaces_it_whole(tiny, more, tmp_path
     from llmos.planner.average import average
     (first, _), (second, _) = tiny, more
     shutil.copytree(first, tmp_path / "a")
+    (tmp_path / "a").chmod(0o755)
     average([tmp_path / "a", second], [1, 1], tmp_path / "a")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a"]  # no work directory left behind
+    assert (tmp_path / "a").stat().st_mode & 0o777 == 0o755    # nor a private one in its place
     assert json.loads((tmp_path / "a" / "planner.json").read_text())["averaged"][0]["steps"] == 3
 
 
