@@ -1829,6 +1829,7 @@ def shredded_not_read(steps: list, request: str) -> list:
     files, in a request that says to shred and nothing about reading, are one deletion of them
     (which the policy then asks about)."""
     if not steps or not _SHRED.search(request) or _SHOW_SAID.search(_SHRED.sub(" ", request)) or \
+            re.search(r"\bhow\b|\bwhat\b|怎么|如何|什么", request, re.IGNORECASE) or \
             any(s.intent != "files.read" or not isinstance(s.args.get("path"), str) for s in steps):
         return steps
     return [Step("files.delete", {"paths": [s.args["path"] for s in steps]})]
@@ -2528,15 +2529,16 @@ def started_when_only_named(steps: list, request: str) -> list:
 
 
 # "get docker running", "get apache2 up and running": start it (the model had searched for it).
-_GET_RUNNING = re.compile(r"\b(?:get|set|have)\s+(?P<name>[a-z][\w.+-]*)\s+(?:up\s+and\s+)?"
-                          r"(?:ru+n+i?n+(?:g|')?|started|going)\b", re.IGNORECASE)
+_GET_RUNNING = re.compile(r"\bget\s+(?P<name>[a-z][\w.+-]*)\s+(?:up\s+and\s+)?(?:ru+n+i?n+(?:g|')?|started|going)\b",
+                          re.IGNORECASE)
+_ASKS_WHETHER = re.compile(r"^\s*(?:do|did|does|is|are|was|were|has|have)\b", re.IGNORECASE)   # not "can you …?"
 
 
 def started_when_got_running(steps: list, request: str) -> list:
     """"get docker running" asks to start docker, not whether it runs: a search for the
-    program the request says to get running starts it."""
+    program the request says to get running starts it ("did you get docker running?" asks)."""
     m = _GET_RUNNING.search(request)
-    if not m or m.group("name").lower() in _NOT_A_PROGRAM:
+    if not m or m.group("name").lower() in _NOT_A_PROGRAM or _ASKS_WHETHER.search(request):
         return steps
     name = m.group("name")
     return [Step("process.launch", {"command": name})

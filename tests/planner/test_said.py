@@ -1496,6 +1496,7 @@ def test_a_program_to_get_running_is_started():
     assert started_when_got_running([found], "can you get docker up and running?") == [
         Step("process.launch", {"command": "docker"})]
     assert started_when_got_running([found], "is docker running?") == [found]
+    assert started_when_got_running([found], "did you get docker running?") == [found]
 
 
 def test_a_folder_ls_is_run_on_is_listed():
@@ -1546,6 +1547,7 @@ def test_files_to_shred_are_deleted_not_read():
     assert shredded_not_read(read, "粉碎旧文件.json 和 ~/Downloads/scan.mkv") == [
         Step("files.delete", {"paths": ["旧文件.json", "~/Downloads/scan.mkv"]})]
     assert shredded_not_read(read[:1], "show me 旧文件.json before I shred it") == read[:1]
+    assert shredded_not_read(read[:1], "how do I shred 旧文件.json safely") == read[:1]
 
 
 def test_a_file_the_plan_handles_is_no_process_to_signal():
