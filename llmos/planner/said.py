@@ -2095,7 +2095,9 @@ def downloads_used_after(steps: list, request: str) -> list:
         for j in range(k + 1, len(steps)):
             arg = _ONE_FILE_ARG.get(steps[j].intent)
             value = steps[j].args.get(arg) if arg else None
-            if not isinstance(value, str) or value in written:
+            # a path the request writes is that path, unless it is the folder the download went to
+            # ("fetch … into ~/data and show me the first 2 KB of it" reads no folder)
+            if not isinstance(value, str) or (value in written and value != folder):
                 continue
             if isinstance(folder, str) and (value == folder or value.startswith(folder.rstrip("/") + "/")) \
                     and not (_is_file(value) and value.rsplit("/", 1)[-1] in request.replace(url, "")):

@@ -41,13 +41,40 @@ def test_a_clause_the_model_left_out_is_planned_where_it_was_said(registry, home
     import llmos.planner as planner
     from llmos.tools import Context
 
+    import numpy as np
+
     ctx = Context(cwd=str(home), home=str(home), dry_run=True)
     request = "帮我把文档文件夹压缩成 ~/docs.zip，然后复制一份到桌面"
+    want = [("files.compress", {"sources": [str(home / "Documents")], "archive": str(home / "docs.zip")}),
+            ("files.copy", {"sources": {"$ref": "steps[0].paths"}, "destination": str(home / "Desktop")})]
     outcome = planner.plan_request(request, registry, ctx, use_config=False)
-    assert [(s.intent, s.args) for s in outcome.plan.steps] == [
-        ("files.compress", {"sources": [str(home / "Documents")], "archive": str(home / "docs.zip")}),
-        ("files.copy", {"sources": {"$ref": "steps[0].paths"}, "destination": str(home / "Desktop")})]
-    # the model alone had stopped after the packing (the test holds only while it still does)
+    assert [(s.intent, s.args) for s in outcome.plan.steps] == want
+
+    # a model that stops after the packing, as an earlier shipped model did: the clause it
+    # left out is asked of it again, from the step separator on
+    model = planner.embedded_planner()
+    texts, eos = model.tokenizer.vocab.texts, model.tokenizer.vocab.eos
+    prompt = len(model.tokenizer.prompt(request))
+    real = model.start
+
+    def stops_after_one_step(max_len):
+        feed, seen = real(max_len), []
+
+        def stopping(tokens):
+            seen.extend(tokens)
+            logits = np.array(feed(tokens))
+            written = "".join(t for t in texts_of(seen[prompt:]) if t)
+            if written.startswith(" files.compress") and written.endswith('"') and " ;" not in written:
+                logits[eos] = logits.max() + 50.0
+            return logits
+        return stopping
+
+    def texts_of(tokens):
+        return [texts[t] if isinstance(texts[t], str) else "" for t in tokens]
+
+    monkeypatch.setattr(model, "start", stops_after_one_step)
+    asked_again = planner.plan_request(request, registry, ctx, use_config=False)
+    assert [(s.intent, s.args) for s in asked_again.plan.steps] == want
     monkeypatch.setattr(planner, "_CLAUSES_ASKED_AGAIN", 0)
     alone = planner.plan_request(request, registry, ctx, use_config=False)
     assert [s.intent for s in alone.plan.steps] == ["files.compress"]

@@ -199,17 +199,51 @@ def test_a_dead_end_is_backed_out_of_whatever_tokens_spell_it(registry, tokenize
     assert accepts(grammar, request, text), text
 
 
-def test_a_string_value_that_leads_nowhere_is_chosen_again_where_it_opened(registry, home):
-    """'files.read path=" ~/data and …' could end in no way the grammar allows; after a few
-    dead ends inside it, the choice is made again where the value opened (@0.path)."""
-    from llmos.planner import plan_request
+def test_a_string_value_that_leads_nowhere_is_chosen_again_where_it_opened(registry, tokenizer):
+    """'files.read path=" ~/data and …' can end in no way the grammar allows; after the retries
+    spent on ways to end it, the choice is made again where the value opened (@0.path).  The
+    shipped model once walked into it; a scripted one that always prefers it does here."""
+    import numpy as np
+
     from llmos.planner.decode import _open_string
-    from llmos.tools import Context
 
     assert _open_string(b'files.read path=" ~/data and') == b'files.read path="'
     assert _open_string(b'files.write content=" say \\"hi') == b'files.write content="'
     assert _open_string(b'files.read path=" ~/a.txt" max_bytes=') is None
     assert _open_string(b'files.trash paths=[" ~/a"," ~/b') == b'files.trash paths=[" ~/a","'
+
+    request = "Fetch https://example.net/data/export.csv into ~/data and show me the first 2 KB of it"
+    fetched = b' net.fetch url=" https://example.net/data/export.csv" destination=" ~/data" ;'
+    stuck = fetched + b' files.read path=" ~/data and show me the first 2 KB of it'
+    good = fetched + b' files.read path=@0.path max_bytes=" 2 KB"'
+    texts = tokenizer.vocab.texts
+    spelled = [t.encode() if isinstance(t, str) else t for t in texts]
+    prompt = tokenizer.prompt(request)
+
+    def stubborn(max_len):                 # the way into the dead end first, the good plan second
+        seen: list[int] = []
+
+        def feed(tokens):
+            seen.extend(tokens)
+            so_far = b"".join(spelled[t] for t in seen[len(prompt):])
+            logits = np.zeros(len(texts))
+            for want, weight in ((stuck, 10.0), (good, 5.0)):
+                rest = want[len(so_far):] if want.startswith(so_far) else b""
+                logits = np.maximum(logits, [weight * len(b) if b and rest.startswith(b) else 0.0 for b in spelled])
+            if so_far == good:
+                logits[tokenizer.vocab.eos] = 1e3
+            return logits
+        return feed
+
+    grammar = Grammar.for_registry(registry)
+    out = constrained_decode(stubborn, prompt, TokenMasker(texts, tokenizer.vocab.eos), texts,
+                             DecodeState(grammar.start(request)), max_new_tokens=96)
+    assert out.finished and tokenizer.text_of(out.tokens) == good.decode()
+
+
+def test_it_after_a_download_into_a_folder_is_the_download(registry, home):
+    from llmos.planner import plan_request
+    from llmos.tools import Context
 
     request = "Fetch https://example.net/data/export.csv into ~/data and show me the first 2 KB of it"
     outcome = plan_request(request, registry, Context(cwd=str(home), home=str(home), dry_run=True), use_config=False)
@@ -823,14 +857,31 @@ def test_a_copy_in_the_same_folder_goes_beside_its_source(request_, want):
     assert beside_the_source(steps, request_)[0].args["destination"] == want
 
 
-def test_a_rules_reading_of_a_plain_request_the_model_declined_stands(registry, home):
-    """The model says "none" to "在文档里新建一个叫 2025计划 的文件夹"; the plain request is a
-    folder to make, and that plan is not thrown away as the model's doubt."""
-    from llmos.planner import plan_request
+def test_a_rules_reading_of_a_plain_request_the_model_declined_stands(registry, home, monkeypatch):
+    """A model that says "none" to "在文档里新建一个叫 2025计划 的文件夹" (as an earlier shipped
+    model did): the plain request is a folder to make, and that plan is not thrown away as the
+    model's doubt."""
+    import numpy as np
+
+    from llmos.planner import embedded_planner, plan_request
     from llmos.tools import Context
 
+    model = embedded_planner()
+    none, real = model.tokenizer.vocab.texts.index(" none"), model.start
+
+    def declining(max_len):
+        feed = real(max_len)
+
+        def says_none(tokens):
+            logits = np.array(feed(tokens))
+            logits[none] = logits.max() + 50.0
+            return logits
+        return says_none
+
+    monkeypatch.setattr(model, "start", declining)
     ctx = Context(cwd=str(home), home=str(home), dry_run=True)
     outcome = plan_request("在文档里新建一个叫 2025计划 的文件夹", registry, ctx, use_config=False)
+    assert outcome.text.strip() == "none"
     assert [(s.intent, s.args["path"].rsplit("/", 2)[-2:]) for s in outcome.plan.steps] == [
         ("files.mkdir", ["Documents", "2025计划"])]
 

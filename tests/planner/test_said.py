@@ -1382,6 +1382,10 @@ def test_it_after_a_download_is_the_download_read_as_far_as_said():
         "files.read", {"path": {"$ref": "steps[0].path"}, "max_bytes": "1 KB"})
     named = [Step("net.fetch", {"url": url, "destination": "~/Documents"}), Step("files.read", {"path": "~/Documents/a.csv"})]
     assert downloads_used_after(named, f"download {url} to Documents, then read ~/Documents/a.csv") == named
+    # the folder written as the download's destination, read, is the download
+    into = [Step("net.fetch", {"url": url, "destination": "~/data"}), Step("files.read", {"path": "~/data"})]
+    assert downloads_used_after(into, f"Fetch {url} into ~/data and show me the first 2 KB of it")[1] == Step(
+        "files.read", {"path": {"$ref": "steps[0].path"}})
 
 
 def test_moves_to_the_trash_are_trashings():
