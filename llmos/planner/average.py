@@ -67,6 +67,11 @@ def average(models: list[Path], weights: list[float], out: Path) -> None:
     if any({k: meta.get(k) for k in META_KEYS} != {k: metas[0].get(k) for k in META_KEYS} for meta in metas):
         raise AverageError("the models were trained on different registries; retrain them on one")
 
+    own = {*SHARED_FILES, "model.safetensors", "planner.json", WORDS_FILE}
+    if out.exists() and (not out.is_dir() or {p.name for p in out.iterdir()} - own):
+        raise AverageError(f"{out} holds more than a planner model, and the average replaces it whole: "
+                           "write it to a new folder or to a model's")
+
     total = sum(weights)
     shares = [w / total for w in weights]
     tensors = [load_file(m / "model.safetensors") for m in models]

@@ -120,4 +120,9 @@ def test_models_of_other_tokenizers_or_registries_are_refused_and_nothing_is_wri
     with pytest.raises(AverageError, match="not a planner model"):
         average([first, tmp_path], [1, 1], tmp_path / "out")
     assert not (tmp_path / "out").exists()
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "todo.txt").write_text("mine")
+    with pytest.raises(AverageError, match="holds more than a planner model"):
+        average([first, second], [1, 1], tmp_path / "notes")
+    assert (tmp_path / "notes" / "todo.txt").read_text() == "mine"
 
