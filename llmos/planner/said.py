@@ -21,7 +21,7 @@ import re
 from llmos.plan.model import Step
 from llmos.plan.refs import is_ref, moved_refs, referenced_steps
 from llmos.planner.canon import EXTRACT_WORD, LOCALISED_DIRS, LOGS_NAMED, PATH_CANON, taken_back
-from llmos.planner.grammar import _AFTER_PATH_ZH, _in_url, _is_cjk
+from llmos.planner.grammar import _AFTER_PATH_ZH, _in_url, _is_cjk, _said_only_in_quantities, _sides_of, quantity_spans
 from llmos.planner.paths import localised_as_known, written_paths
 
 # --- the files a request names ---------------------------------------------------------
@@ -1096,8 +1096,7 @@ def sorted_as_said(steps: list, request: str) -> list:
     sort, order = said[0]
     # a whole ranking ("from biggest to smallest", 从大到小) with no count is of every file: the
     # model's limit of 1 had read "biggest" as asking for one
-    every = _RANKS_ALL.search(request) and not re.search(r"\d|[一二两三四五六七八九十]|\b(?:" + "|".join(_COUNT_WORDS) + r")\b",
-                                                       request, re.IGNORECASE)
+    every = _RANKS_ALL.search(request) and not (re.search(r"\d", request) or _NUMBER_IN_WORDS.search(request))
     return [Step(s.intent, {**{k: v for k, v in s.args.items() if not (every and k == "limit" and v == 1)},
                             "sort": sort, "order": order})
             if s.intent == "files.find" and ((s.args.get("sort"), s.args.get("order", order)) != (sort, order)
@@ -1143,8 +1142,6 @@ def bounds_kept(steps: list, request: str) -> list:
     a size said as a bound ("over", "under", 大于, 比…大) or an age said as one ("older than",
     没打开过, "within the past") that no step uses bounds the plan's one search, which the
     model had left unbounded.  Not when another step may take an age (logs, a reminder)."""
-    from llmos.planner.grammar import _sides_of, quantity_spans
-
     finds = [k for k, s in enumerate(steps) if s.intent == "files.find"]
     if len(finds) != 1:
         return steps
@@ -1184,13 +1181,10 @@ _ORDER_WORDS = re.compile(r"\b(?:big\w*|larg\w*|small\w*|tin\w*|huge\w*|heav\w*|
 def unsorted_as_said(steps: list, request: str) -> list:
     """"which .docx files does my Downloads hold", "locate the .png ones in ~/Videos": a
     search the request asks in no order gets none (the model had sorted by date)."""
-    from llmos.planner.grammar import _said_only_in_quantities
-
     if _ORDER_WORDS.search(request):
         return steps
     measures = _said_only_in_quantities(request)    # "everything over 500k" counts nothing
-    counted = any(int(run) not in measures for run in re.findall(r"\d{1,9}", request)) or re.search(
-        r"\b(?:" + "|".join(_COUNT_WORDS) + r")\b|[一二两三四五六七八九十]", request, re.IGNORECASE)
+    counted = any(int(run) not in measures for run in re.findall(r"\d{1,9}", request)) or _NUMBER_IN_WORDS.search(request)
     unsaid = ("sort", "order") if counted else ("sort", "order", "limit")     # and a count nobody said
     return [Step(s.intent, {k: v for k, v in s.args.items() if k not in unsaid})
             if s.intent == "files.find" and "sort" in s.args else s for s in steps]
@@ -1199,6 +1193,7 @@ def unsorted_as_said(steps: list, request: str) -> list:
 _COUNT_WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
                                              "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
 _COUNT_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12})
+_NUMBER_IN_WORDS = re.compile(r"\b(?:" + "|".join(_COUNT_WORDS) + r")\b|[一二两三四五六七八九十]", re.IGNORECASE)
 _COUNTED = re.compile(r"\b(?:top|the|first|last|past|latest|a)\s+(?P<n>\d{1,4}|" + "|".join(_COUNT_WORDS) + r")\s+"
                       r"(?:(?:most\s+\w+|biggest|largest|heaviest|smallest|newest|latest|oldest|recent|hungriest|"
                       r"busiest|greediest|cpu|memory|ram|hungry|running|active)\s+)*(?:[a-z0-9.-]+\s+)?"
@@ -1600,8 +1595,7 @@ def deletions_of_deletions_dropped(steps: list, request: str) -> list:
     twice = [k for k, s in enumerate(steps) if k in gone and referenced_steps(s.args) & gone]
     if not twice:
         return steps
-    kept = [k for k in range(len(steps)) if k not in twice]
-    return [Step(steps[k].intent, moved_refs(steps[k].args, kept.index)) for k in kept]
+    return _without(steps, set(twice))
 
 
 def files_not_signalled(steps: list, request: str) -> list:
@@ -1613,8 +1607,7 @@ def files_not_signalled(steps: list, request: str) -> list:
            and _EXTENSION.search(str(s.args["name"]))}
     if not odd or any(referenced_steps(s.args) & odd for s in steps):
         return steps
-    kept = [k for k in range(len(steps)) if k not in odd]
-    return [Step(steps[k].intent, moved_refs(steps[k].args, kept.index)) for k in kept]
+    return _without(steps, odd)
 
 
 def archives_not_packed_into_themselves(steps: list, request: str) -> list:
